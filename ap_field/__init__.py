@@ -1,0 +1,66 @@
+"""ap-field: the field app for alternative provision."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ap_field import auth, parents, premises, pwa, reports, sessions
+from ap_field.auth.cli import users_cli
+from ap_field.auth.models import load_user
+from ap_field.common.errors import register_error_handlers
+from ap_field.common.security import register_security_headers
+from ap_field.common.templating import register_template_helpers
+from ap_field.config import config_for_environment, database_url, secret_key
+from ap_field.demo import demo_cli
+from ap_field.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+AREAS = (auth, parents, premises, pwa, reports, sessions)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI, headers and error pages.
+
+    `config` overrides everything else, which is how tests choose their database.
+    """
+    instance_path = Path(os.environ.get("AP_FIELD_INSTANCE", PROJECT_ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(config_for_environment())
+    app.config.update(config or {})
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance_path))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(instance_path)
+
+    if proxies := int(os.environ.get("AP_FIELD_PROXIES", "0")):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    _init_extensions(app)
+    for area in AREAS:
+        app.register_blueprint(area.bp)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.session_protection = "basic"

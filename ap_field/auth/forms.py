@@ -1,0 +1,122 @@
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_login import current_user
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from ap_field.auth.models import Role, User, normalise_email
+from ap_field.auth.passwords import password_problem
+from ap_field.common.forms import BaseForm
+from ap_field.extensions import db
+
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
+
+
+def email_address_problem(email: str) -> str | None:
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return "Enter an email address in the correct format, like name@example.org"
+    return None
+
+
+def email_in_use(email: str, except_user_id: int | None = None) -> bool:
+    query = sa.select(User.id).where(User.email == normalise_email(email))
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return db.session.scalar(query) is not None
+
+
+class SignInForm(BaseForm):
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired("Enter your email address")],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField("Remember this phone for 30 days")
+
+
+def new_password_field() -> PasswordField:
+    return PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a new password")],
+        description="At least 12 characters. Three random words work well.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def confirm_password_field() -> PasswordField:
+    return PasswordField(
+        "Type the new password again",
+        validators=[
+            DataRequired("Type the new password again"),
+            EqualTo("new_password", "The two passwords do not match"),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def check_new_password(form, field) -> None:
+    """Inline validator for `new_password`: the policy, with the form's personal words."""
+    if problem := password_problem(field.data, form.personal_words()):
+        raise ValidationError(problem)
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = new_password_field()
+    confirm_password = confirm_password_field()
+    validate_new_password = check_new_password
+
+    def personal_words(self) -> list[str]:
+        return [current_user.name, current_user.email]
+
+    def validate_current_password(self, field) -> None:
+        if not current_user.check_password(field.data):
+            raise ValidationError("Your current password is not correct")
+
+
+class UserDetailsForm(BaseForm):
+    name = StringField(
+        "Full name",
+        validators=[DataRequired("Enter the person's full name"), Length(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired("Enter an email address"), Length(max=254)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    role = RadioField(
+        "Role",
+        choices=ROLE_CHOICES,
+        validators=[DataRequired("Choose a role")],
+    )
+
+    def __init__(self, *args, user_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id = user_id
+
+    def validate_email(self, field) -> None:
+        if problem := email_address_problem(field.data):
+            raise ValidationError(problem)
+        if email_in_use(field.data, except_user_id=self.user_id):
+            raise ValidationError("There is already an account with this email address")
+
+
+class NewUserForm(UserDetailsForm):
+    new_password = new_password_field()
+    confirm_password = confirm_password_field()
+    validate_new_password = check_new_password
+
+    def personal_words(self) -> list[str]:
+        return [self.name.data, self.email.data]

@@ -1,0 +1,167 @@
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ap_field.auth import bp
+from ap_field.auth.forms import ChangePasswordForm, NewUserForm, SignInForm, UserDetailsForm
+from ap_field.auth.models import Role, User, find_user_for_sign_in, normalise_email
+from ap_field.common.access import EVERYONE_SIGNED_IN, allow, public
+from ap_field.common.time import utcnow
+from ap_field.extensions import db, limiter
+
+LANDING_PAGES = {
+    Role.TEACHER: "sessions.today",
+    Role.ASSESSOR: "premises.site_checks",
+    Role.PARENT: "parents.my_child",
+    Role.LEAD: "reports.programme",
+    Role.ADMIN: "reports.programme",
+}
+
+
+def landing_url(user: User) -> str:
+    return url_for(LANDING_PAGES[user.role])
+
+
+def _sign_in_limit() -> str:
+    return f"{current_app.config['LOGIN_ATTEMPTS_PER_MINUTE']} per minute"
+
+
+def _account_key() -> str:
+    return "account:" + normalise_email(request.form.get("email", ""))
+
+
+def _sign_in_failed(_response) -> bool:
+    return g.get("sign_in_failed", False)
+
+
+def _safe_next_url() -> str | None:
+    """The page the user wanted before signing in, if it is a path on this site."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return None
+
+
+def _remembered() -> bool:
+    return current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+
+
+@bp.route("/")
+@allow(*EVERYONE_SIGNED_IN)
+def home():
+    return redirect(landing_url(current_user))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=_sign_in_failed)
+@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_account_key, deduct_when=_sign_in_failed)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_user))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = find_user_for_sign_in(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            user.last_signed_in_at = utcnow()
+            db.session.commit()
+            return redirect(_safe_next_url() or landing_url(user))
+        g.sign_in_failed = True
+        form.email.errors.append("Enter a correct email address and password")
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@allow(*EVERYONE_SIGNED_IN)
+def sign_out():
+    """Signing out here signs out everywhere: a lost phone's session ends too."""
+    current_user.end_all_sessions()
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out on this phone and on any other device.")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow(*EVERYONE_SIGNED_IN)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        user.set_password(form.new_password.data)
+        user.end_all_sessions()
+        db.session.commit()
+        login_user(user, remember=_remembered())
+        flash("Your password has been changed. Any other device signed in as you is signed out.")
+        return redirect(landing_url(user))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/admin/users")
+@allow(Role.ADMIN)
+def users():
+    people = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name))
+    return render_template("admin/users.html", users=people)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        user = User(name=form.name.data, email=form.email.data, role=Role(form.role.data))
+        user.set_password(form.new_password.data)
+        db.session.add(user)
+        db.session.commit()
+        flash(f"Account created for {user.name}.")
+        return redirect(url_for("auth.users"))
+    return render_template("admin/new_user.html", form=form)
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def edit_user(user_id: int):
+    user = _user_or_404(user_id)
+    form = UserDetailsForm(obj=user, user_id=user.id)
+    if form.validate_on_submit():
+        if user.id == current_user.id and form.role.data != Role.ADMIN:
+            form.role.errors.append("You cannot remove your own administrator role")
+        else:
+            user.name, user.email, user.role = form.name.data, form.email.data, Role(form.role.data)
+            db.session.commit()
+            flash(f"Changes to {user.name} saved.")
+            return redirect(url_for("auth.users"))
+    return render_template("admin/edit_user.html", form=form, user=user)
+
+
+@bp.post("/admin/users/<int:user_id>/deactivate")
+@allow(Role.ADMIN)
+def deactivate_user(user_id: int):
+    user = _user_or_404(user_id)
+    if user.id == current_user.id:
+        flash("You cannot deactivate your own account.")
+        return redirect(url_for("auth.edit_user", user_id=user.id))
+    user.active = False
+    user.end_all_sessions()
+    db.session.commit()
+    flash(f"{user.name} is deactivated and signed out everywhere.")
+    return redirect(url_for("auth.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/reactivate")
+@allow(Role.ADMIN)
+def reactivate_user(user_id: int):
+    user = _user_or_404(user_id)
+    user.active = True
+    db.session.commit()
+    flash(f"{user.name} can sign in again.")
+    return redirect(url_for("auth.users"))

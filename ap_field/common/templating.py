@@ -1,0 +1,31 @@
+"""What every template can use: date filters and the navigation for the signed-in role."""
+
+from flask import Flask
+from flask_login import current_user
+
+from ap_field.auth.models import Role
+from ap_field.common.time import format_london_time, format_long_date
+
+NAVIGATION = {
+    Role.TEACHER: [("Today", "sessions.today")],
+    Role.ASSESSOR: [("Site checks", "premises.site_checks")],
+    Role.PARENT: [("My child", "parents.my_child")],
+    Role.LEAD: [("Programme", "reports.programme"), ("Site checks", "premises.site_checks")],
+    Role.ADMIN: [
+        ("Programme", "reports.programme"),
+        ("Site checks", "premises.site_checks"),
+        ("Users", "auth.users"),
+    ],
+}
+
+
+def _navigation() -> dict:
+    if not current_user.is_authenticated:
+        return {"navigation": []}
+    return {"navigation": NAVIGATION[current_user.role]}
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(format_long_date, "long_date")
+    app.add_template_filter(format_london_time, "london_time")
+    app.context_processor(_navigation)

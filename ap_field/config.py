@@ -1,0 +1,72 @@
+"""Configuration classes. Secrets come only from the environment or instance/."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import ClassVar
+
+REMEMBER_DAYS = 30
+
+
+def database_url(instance_path: Path) -> str:
+    """The SQLAlchemy URL: DATABASE_URL when set, otherwise SQLite in instance/."""
+    if url := os.environ.get("DATABASE_URL", "").strip():
+        return database_url_from(url)
+    return f"sqlite:///{instance_path / 'ap_field.sqlite3'}"
+
+
+def database_url_from(url: str) -> str:
+    """A PostgreSQL URL as people write it, made to use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, or a key generated once into instance/secret_key."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    SESSION_COOKIE_NAME = "ap_field_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_NAME = "ap_field_remember"
+    REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_DAYS)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_ATTEMPTS_PER_MINUTE = 5
+
+
+class DevelopmentConfig(Config):
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+class ProductionConfig(Config):
+    pass
+
+
+def config_for_environment() -> type[Config]:
+    """AP_FIELD_ENV=development allows cookies over plain http; anything else is production."""
+    if os.environ.get("AP_FIELD_ENV") == "development":
+        return DevelopmentConfig
+    return ProductionConfig

@@ -1,0 +1,35 @@
+import sqlalchemy as sa
+from flask import render_template
+
+from ap_field.auth.models import Role, User
+from ap_field.common.access import allow
+from ap_field.extensions import db
+from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, Pupil, PupilStatus
+from ap_field.reports import bp
+
+
+@bp.route("/programme")
+@allow(Role.LEAD, Role.ADMIN)
+def programme():
+    """The programme at a glance: pupils by status and each teacher's caseload."""
+    by_status = dict(
+        db.session.execute(sa.select(Pupil.status, sa.func.count()).group_by(Pupil.status)).all()
+    )
+    caseloads = db.session.execute(
+        sa.select(User, sa.func.count(CaseloadAssignment.id))
+        .outerjoin(
+            CaseloadAssignment,
+            sa.and_(
+                CaseloadAssignment.teacher_id == User.id, CaseloadAssignment.ended_on.is_(None)
+            ),
+        )
+        .where(User.role == Role.TEACHER, User.active)
+        .group_by(User.id)
+        .order_by(User.name)
+    ).all()
+    return render_template(
+        "reports/programme.html",
+        by_status=[(status, by_status.get(status, 0)) for status in PupilStatus],
+        caseloads=caseloads,
+        caseload_limit=CASELOAD_LIMIT,
+    )
