@@ -1,0 +1,115 @@
+"""Every view declares who may use it; strangers go to sign-in; other roles get a 403."""
+
+import re
+
+import pytest
+from flask import Flask
+
+from ap_field.auth.models import Role
+from ap_field.common.access import PUBLIC, access_rule, allow, public
+
+PUBLIC_ENDPOINTS = {"auth.sign_in", "pwa.manifest", "pwa.health"}
+UNDECLARED_ALLOWED = {"static"}
+
+# Every page a signed-in role may reach, with sample URL values; the matrix below
+# asks each one as each role.
+PAGES = {
+    "/": set(Role),
+    "/today": {Role.TEACHER},
+    "/my-child": {Role.PARENT},
+    "/site-checks": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
+    "/programme": {Role.LEAD, Role.ADMIN},
+    "/account/password": set(Role),
+    "/admin/users": {Role.ADMIN},
+    "/admin/users/new": {Role.ADMIN},
+}
+
+
+def undeclared_views(app: Flask) -> list[str]:
+    return sorted(
+        endpoint
+        for endpoint in app.view_functions
+        if endpoint not in UNDECLARED_ALLOWED and access_rule(app, endpoint) is None
+    )
+
+
+def test_every_view_declares_who_may_use_it(app):
+    assert undeclared_views(app) == []
+
+
+def test_only_the_allowlisted_views_are_public(app):
+    public_views = {
+        endpoint
+        for endpoint in app.view_functions
+        if endpoint not in UNDECLARED_ALLOWED and access_rule(app, endpoint) == PUBLIC
+    }
+    assert public_views == PUBLIC_ENDPOINTS
+
+
+def test_the_check_catches_a_view_added_without_a_rule(make_app):
+    app = make_app()
+
+    @app.route("/forgotten")
+    def forgotten():
+        return "anyone can see this"
+
+    @app.route("/declared")
+    @allow(Role.LEAD)
+    def declared():
+        return "leads only"
+
+    @app.route("/open")
+    @public
+    def open_page():
+        return "deliberately public"
+
+    assert undeclared_views(app) == ["forgotten"]
+
+
+def test_paths_are_kebab_case_and_parameters_typed(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        static_parts = re.sub(r"<[^>]+>", "", rule.rule)
+        assert re.fullmatch(r"[a-z0-9/.\-]*", static_parts), rule.rule
+        for name, converter in rule._converters.items():
+            assert type(converter).__name__ != "UnicodeConverter", f"{rule.rule}: <{name}> untyped"
+
+
+def test_every_signed_in_page_is_in_the_matrix(app):
+    signed_in_get_pages = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods
+        and rule.endpoint not in UNDECLARED_ALLOWED
+        and access_rule(app, rule.endpoint) != PUBLIC
+        and not rule.arguments
+    }
+    assert signed_in_get_pages == set(PAGES)
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_strangers_are_sent_to_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.location.startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_each_role_reaches_only_its_pages(client, make_user, auth, role, path):
+    auth.login(make_user(role))
+    response = client.get(path, follow_redirects=path == "/")
+    if role in PAGES[path]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+        assert "You do not have access to this page" in response.text
+
+
+def test_admin_pages_with_ids_refuse_other_roles(client, make_user, auth):
+    someone = make_user(Role.PARENT)
+    auth.login(make_user(Role.LEAD))
+    assert client.get(f"/admin/users/{someone.id}").status_code == 403
+    assert client.post(f"/admin/users/{someone.id}/deactivate").status_code == 403
+    assert client.post(f"/admin/users/{someone.id}/reactivate").status_code == 403

@@ -1,0 +1,124 @@
+"""Fixtures: an app on a migrated database (SQLite, or PostgreSQL when DATABASE_URL is set),
+a client, a CLI runner, users of each role and an `auth` helper."""
+
+import itertools
+import os
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+
+from ap_field import create_app
+from ap_field.auth.models import Role, User
+from ap_field.config import database_url_from
+from ap_field.extensions import db
+from tests.helpers import (
+    PASSWORD,
+    AuthActions,
+    ClientRequest,
+    SeparateContextClient,
+    config_for_tests,
+)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A clean database for this run: a fresh SQLite file, or an emptied PostgreSQL schema."""
+    if url := os.environ.get("DATABASE_URL"):
+        url = database_url_from(url)
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ap_field.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url, tmp_path_factory) -> str:
+    """The schema built by the migrations, once per run, as `flask db upgrade` builds it."""
+    app = create_app(config_for_tests(database_url))
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def empty_tables() -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Per-test overrides of the test configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated, app_config, tmp_path, monkeypatch):
+    monkeypatch.setenv("AP_FIELD_INSTANCE", str(tmp_path / "instance"))
+    app = create_app(config_for_tests(migrated, **app_config))
+    app.test_client_class = SeparateContextClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(migrated):
+    """Another app on the test database, for tests of configuration; its engine is closed after."""
+    made = []
+
+    def make(**overrides):
+        other = create_app(config_for_tests(migrated, **overrides))
+        other.test_client_class = SeparateContextClient
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_emails = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    def make(role: Role = Role.TEACHER, *, password: str = PASSWORD, **fields) -> User:
+        number = next(_emails)
+        fields.setdefault("email", f"{role.value}{number}@example.org")
+        fields.setdefault("name", f"{role.label} {number}")
+        user = User(role=role, **fields)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def client_request(client) -> ClientRequest:
+    return ClientRequest(client)

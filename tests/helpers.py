@@ -1,0 +1,81 @@
+"""Helpers the tests share: the test configuration, signing in, and fetching pages."""
+
+import contextvars
+from collections import Counter
+
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+
+from ap_field.auth.models import User
+
+PASSWORD = "correct-staple-meadow"
+
+
+def config_for_tests(url: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **overrides,
+    }
+
+
+class SeparateContextClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    The tests keep an app context open for database work; without this, requests
+    would share its `g` (and Flask-Login's cached user) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user: User, password: str = PASSWORD, **extra):
+        return self._client.post(
+            "/sign-in", data={"email": user.email, "password": password, **extra}
+        )
+
+    def logout(self):
+        return self._client.post("/sign-out")
+
+
+class ClientRequest:
+    """Fetches a page, checks its status, parses it and checks its ids are unique."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, path: str, expected_status: int = 200, **kwargs) -> BeautifulSoup:
+        response = self.client.get(path, **kwargs)
+        return self._page(response, expected_status)
+
+    def post(self, path: str, data: dict, expected_status: int = 302, **kwargs):
+        response = self.client.post(path, data=data, **kwargs)
+        assert response.status_code == expected_status, response.text[:2000]
+        if response.mimetype == "text/html" and expected_status != 302:
+            return self._page(response, expected_status)
+        return response
+
+    @staticmethod
+    def _page(response, expected_status: int) -> BeautifulSoup:
+        assert response.status_code == expected_status, response.text[:2000]
+        page = BeautifulSoup(response.text, "html.parser")
+        ids = Counter(element["id"] for element in page.find_all(id=True))
+        duplicates = [element_id for element_id, count in ids.items() if count > 1]
+        assert not duplicates, f"duplicate ids: {duplicates}"
+        return page
+
+
+def text_of(page: BeautifulSoup, selector: str) -> str:
+    element = page.select_one(selector)
+    assert element is not None, f"nothing matches {selector}"
+    return " ".join(element.get_text().split())

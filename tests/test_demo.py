@@ -1,0 +1,58 @@
+import sqlalchemy as sa
+from stdnum.gb import upn
+
+from ap_field.auth.models import Role, User
+from ap_field.demo import DEMO_PASSWORD
+from ap_field.extensions import db
+from ap_field.parents.models import ParentLink
+from ap_field.premises.models import Provider
+from ap_field.pupils.models import CaseloadAssignment, Pupil
+from tests.helpers import AuthActions
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def role_count(role: Role) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(User.role == role))
+
+
+def test_seed_builds_the_demo_programme_and_is_idempotent(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["demo", "seed"])
+        assert result.exit_code == 0, result.output
+
+    assert {role: role_count(role) for role in Role} == {
+        Role.ADMIN: 1,
+        Role.LEAD: 1,
+        Role.TEACHER: 2,
+        Role.ASSESSOR: 1,
+        Role.PARENT: 10,
+    }
+    assert count(Pupil) == 10
+    assert count(CaseloadAssignment) == 10
+    assert count(ParentLink) == 10
+    assert count(Provider) == 3
+    caseloads = db.session.execute(
+        sa.select(CaseloadAssignment.teacher_id, sa.func.count()).group_by(
+            CaseloadAssignment.teacher_id
+        )
+    ).all()
+    assert sorted(size for _, size in caseloads) == [5, 5]
+    assert all(upn.is_valid(pupil.upn) for pupil in db.session.scalars(sa.select(Pupil)))
+
+
+def test_if_empty_leaves_a_database_with_users_alone(runner, make_user):
+    make_user(Role.ADMIN)
+    result = runner.invoke(args=["demo", "seed", "--if-empty"])
+    assert "demo data not added" in result.output
+    assert count(Pupil) == 0
+
+
+def test_every_demo_account_signs_in(app, runner):
+    runner.invoke(args=["demo", "seed"])
+    for user in db.session.scalars(sa.select(User)):
+        client = app.test_client()
+        response = AuthActions(client).login(user, DEMO_PASSWORD)
+        assert response.status_code == 302, user.email

@@ -1,0 +1,87 @@
+"""Each role's start page shows that role's part of the programme, and no more."""
+
+import pytest
+import sqlalchemy as sa
+
+from ap_field.auth.models import User
+from ap_field.demo import DEMO_PASSWORD
+from ap_field.extensions import db
+from tests.helpers import AuthActions, ClientRequest, text_of
+
+
+@pytest.fixture
+def demo(runner):
+    runner.invoke(args=["demo", "seed"])
+
+
+def sign_in_as(app, email: str) -> ClientRequest:
+    client = app.test_client()
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    AuthActions(client).login(user, DEMO_PASSWORD)
+    return ClientRequest(client)
+
+
+def card_titles(page) -> list[str]:
+    return [" ".join(h.get_text().split()) for h in page.select(".app-card__title")]
+
+
+def test_a_teacher_sees_their_own_block_of_five(app, demo):
+    page = sign_in_as(app, "teacher1@example.org").get("/today")
+    assert card_titles(page) == ["Millie", "Jayden Clarke", "Kacper Nowak", "Ollie", "Tiana Mensah"]
+    assert "5 of 5 pupils" in page.get_text()
+    other = sign_in_as(app, "teacher2@example.org").get("/today")
+    assert "Jayden Clarke" not in other.get_text()
+
+
+def test_a_parent_sees_only_their_child(app, demo):
+    page = sign_in_as(app, "parent3@example.org").get("/my-child")
+    assert text_of(page, "h1") == "My child"
+    assert card_titles(page) == ["Kacper Nowak"]
+
+
+def test_an_assessor_sees_the_providers_and_no_pupil(app, demo):
+    page = sign_in_as(app, "assessor@example.org").get("/site-checks")
+    assert card_titles(page) == [
+        "Hillcrest Independent School",
+        "Northside Pupil Referral Unit",
+        "Riverside Motor Skills",
+    ]
+    assert "Jayden" not in page.get_text()
+
+
+def test_the_lead_sees_the_programme(app, demo):
+    page = sign_in_as(app, "lead@example.org").get("/programme")
+    stats = {
+        text_of(stat, ".app-stat__label"): text_of(stat, ".app-stat__number")
+        for stat in page.select(".app-stat")
+    }
+    assert stats == {
+        "Referred": "0",
+        "Assessing": "0",
+        "Active": "10",
+        "Reintegrating": "0",
+        "Closed": "0",
+    }
+    rows = [" ".join(row.get_text().split()) for row in page.select("tbody tr")]
+    assert rows == ["Grace Whitfield 5 of 5", "Tom Okafor 5 of 5"]
+
+
+def test_navigation_matches_the_role(app, demo):
+    def links(email: str) -> list[str]:
+        page = sign_in_as(app, email).get("/", follow_redirects=True)
+        return [" ".join(a.get_text().split()) for a in page.select("#navigation li")]
+
+    assert links("teacher1@example.org") == ["Today", "Password", "Sign out"]
+    assert links("admin@example.org") == [
+        "Programme",
+        "Site checks",
+        "Users",
+        "Password",
+        "Sign out",
+    ]
+
+
+def test_the_current_page_is_marked_in_the_navigation(app, demo):
+    page = sign_in_as(app, "lead@example.org").get("/site-checks")
+    current = page.select_one("#navigation [aria-current=page]")
+    assert " ".join(current.get_text().split()) == "Site checks"
