@@ -41,20 +41,20 @@ class SignInForm(BaseForm):
     remember = BooleanField("Remember this phone for 30 days")
 
 
-def new_password_field() -> PasswordField:
+def new_password_field(label: str = "New password") -> PasswordField:
     return PasswordField(
-        "New password",
-        validators=[DataRequired("Enter a new password")],
+        label,
+        validators=[DataRequired(f"Enter a {label.lower()}")],
         description="At least 12 characters. Three random words work well.",
         render_kw={"autocomplete": "new-password"},
     )
 
 
-def confirm_password_field() -> PasswordField:
+def confirm_password_field(label: str = "Type the new password again") -> PasswordField:
     return PasswordField(
-        "Type the new password again",
+        label,
         validators=[
-            DataRequired("Type the new password again"),
+            DataRequired(label),
             EqualTo("new_password", "The two passwords do not match"),
         ],
         render_kw={"autocomplete": "new-password"},
@@ -114,8 +114,8 @@ class UserDetailsForm(BaseForm):
 
 
 class NewUserForm(UserDetailsForm):
-    new_password = new_password_field()
-    confirm_password = confirm_password_field()
+    new_password = new_password_field("Password")
+    confirm_password = confirm_password_field("Type the password again")
     validate_new_password = check_new_password
 
     def personal_words(self) -> list[str]:

@@ -12,5 +12,5 @@ from ap_field.pupils.queries import pupils_in_scope
 @bp.route("/my-child")
 @allow(Role.PARENT)
 def my_child():
-    children = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.legal_name)).all()
+    children = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.display_name)).all()
     return render_template("parents/my_child.html", children=children)

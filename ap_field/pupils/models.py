@@ -3,6 +3,7 @@ from datetime import date
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from ap_field.auth.models import User
 from ap_field.common.models import SyncedRecord, string_enum
@@ -41,9 +42,14 @@ class Pupil(SyncedRecord, db.Model):
     def __repr__(self) -> str:
         return f"<Pupil {self.case_number}>"
 
-    @property
+    @hybrid_property
     def display_name(self) -> str:
         return self.preferred_name or self.legal_name
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls) -> sa.ColumnElement[str]:
+        return sa.func.coalesce(cls.preferred_name, cls.legal_name)
 
 
 class CaseloadAssignment(SyncedRecord, db.Model):

@@ -14,7 +14,7 @@ from ap_field.sessions import bp
 @allow(Role.TEACHER)
 def today():
     """The community teacher's day: their block of pupils for the two check-ins."""
-    block = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.legal_name)).all()
+    block = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.display_name)).all()
     return render_template(
         "sessions/today.html", block=block, today=london_today(), caseload_limit=CASELOAD_LIMIT
     )

@@ -63,6 +63,7 @@ def test_empty_fields_say_what_to_enter(client_request):
     assert text_of(page, "#password-error") == "Error: Enter your password"
     links = [a["href"] for a in page.select(".govuk-error-summary a")]
     assert links == ["#email", "#password"]
+    assert page.title.string.startswith("Error: Sign in")
 
 
 def test_after_sign_in_the_user_returns_to_the_page_they_asked_for(client, make_user):
