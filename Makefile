@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PORT ?= 5000
+export FLASK_APP := app.py
+
+.PHONY: run test lint format assets chromium
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+## run: set up, upgrade the database, add demo data to an empty one, serve on 127.0.0.1:$(PORT)
+run: $(INSTALLED)
+	AP_FIELD_ENV=development $(BIN)/flask db upgrade
+	AP_FIELD_ENV=development $(BIN)/flask demo seed --if-empty
+	AP_FIELD_ENV=development $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## test: set up, make sure Chromium is there, run the whole suite with the browser tests
+test: $(INSTALLED) chromium
+	$(BIN)/pytest
+
+## chromium: Debian's chromium where apt is available, Playwright's own build elsewhere
+chromium: $(INSTALLED)
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		$(BIN)/playwright install chromium; \
+	fi
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## assets: rebuild the committed CSS, htmx and icons (needs Node and npm)
+assets: $(INSTALLED)
+	bash assets/build.sh

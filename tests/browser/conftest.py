@@ -1,0 +1,101 @@
+"""A live ap-field on loopback and a phone-sized Chromium driven by Playwright."""
+
+import shutil
+import threading
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, sync_playwright
+from werkzeug.serving import make_server
+
+from ap_field import create_app
+from ap_field.extensions import db
+from tests.helpers import PASSWORD, config_for_tests
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+
+
+@pytest.fixture(scope="session")
+def live_server(migrated):
+    """The app with CSRF on, as in production, served from a thread on a free port."""
+    app = create_app(config_for_tests(migrated, WTF_CSRF_ENABLED=True))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium where it is installed, otherwise Playwright's own build."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def expected_errors() -> list[str]:
+    """Console errors a test expects, such as the load error of a page it knows is a 403."""
+    return []
+
+
+@pytest.fixture
+def new_phone(browser, live_server, app, expected_errors):
+    """Opens a phone (a fresh browser context); after the test, no page may have logged an
+    error, a failed load or a Content-Security-Policy violation it did not expect."""
+    contexts, problems = [], []
+
+    def open_phone() -> Page:
+        context = browser.new_context(base_url=live_server.url, **PHONE)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: message.type == "error" and problems.append(message.text),
+        )
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        return page
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+    assert [problem for problem in problems if problem not in expected_errors] == []
+
+
+@pytest.fixture
+def phone(new_phone) -> Page:
+    return new_phone()
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").tap()
