@@ -36,11 +36,21 @@ def run_migrations_online() -> None:
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_revisions)
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild SQLite tables; foreign keys are checked once at the end.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection, target_metadata=target_db.metadata, **configure_args
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            if broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
+                raise RuntimeError(f"Migrations left broken foreign keys: {broken}")
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():
