@@ -54,6 +54,7 @@ class Config:
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_ATTEMPTS_PER_MINUTE = 5
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
 
 
 class DevelopmentConfig(Config):

@@ -1,6 +1,7 @@
 """`flask demo seed`: a small, realistic programme to try ap-field with."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import click
 import sqlalchemy as sa
@@ -12,7 +13,17 @@ from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
 from ap_field.premises.models import Provider, ProviderType
-from ap_field.pupils.models import CaseloadAssignment, Pupil, PupilStatus
+from ap_field.pupils.models import (
+    Destination,
+    Ethnicity,
+    ExclusionType,
+    Gender,
+    ProvisionReason,
+    Pupil,
+    PupilStatus,
+    SendStatus,
+)
+from ap_field.pupils.services import assign, create_pupil, current_assignment
 
 DEMO_PASSWORD = "field-demo-2026"  # noqa: S105 (published in the README for the demo)
 DEMO_LA_NUMBER = 886  # a real LA number, so demo UPNs pass validation
@@ -23,28 +34,6 @@ STAFF = [
     ("teacher1@example.org", "Tom Okafor", Role.TEACHER),
     ("teacher2@example.org", "Grace Whitfield", Role.TEACHER),
     ("assessor@example.org", "Sam Patel", Role.ASSESSOR),
-]
-
-# (case number, legal name, preferred name, date of birth, teacher, parent's name, relationship)
-PUPILS = [
-    ("AP-0001", "Jayden Clarke", None, date(2011, 3, 14), "teacher1", "Donna Clarke", "Mother"),
-    ("AP-0002", "Amelia Rose Hart", "Millie", date(2012, 9, 2), "teacher1", "Paul Hart", "Father"),
-    ("AP-0003", "Kacper Nowak", None, date(2010, 11, 23), "teacher1", "Ewa Nowak", "Mother"),
-    ("AP-0004", "Tiana Mensah", None, date(2011, 6, 30), "teacher1", "Abena Mensah", "Aunt"),
-    ("AP-0005", "Oliver Reid", "Ollie", date(2013, 1, 8), "teacher1", "Karen Reid", "Foster carer"),
-    ("AP-0006", "Leah Thompson", None, date(2010, 4, 17), "teacher2", "Mark Thompson", "Father"),
-    (
-        "AP-0007",
-        "Mohammed Hussain",
-        "Mo",
-        date(2012, 2, 25),
-        "teacher2",
-        "Nasreen Hussain",
-        "Mother",
-    ),
-    ("AP-0008", "Ruby O'Connor", None, date(2011, 10, 5), "teacher2", "Siobhan O'Connor", "Mother"),
-    ("AP-0009", "Ethan Walsh", None, date(2010, 8, 19), "teacher2", "Gary Walsh", "Grandfather"),
-    ("AP-0010", "Zara Ahmed", None, date(2012, 12, 1), "teacher2", "Farah Ahmed", "Mother"),
 ]
 
 PROVIDERS = [
@@ -68,6 +57,60 @@ PROVIDERS = [
     ),
 ]
 
+SCHOOLS = ["Northside Academy", "St Anne's Church of England School", "Riverside High School"]
+
+R = ProvisionReason
+# Each pupil: record fields, then who teaches them and who their parent or carer is.
+PUPILS = [
+    dict(case_number="AP-0001", legal_name="Jayden Clarke", date_of_birth=date(2011, 3, 14),
+         gender=Gender.MALE, ethnicity=Ethnicity.WBRI, exclusion_type=ExclusionType.PERMANENT,
+         reasons=[R.PERMANENT_EXCLUSION], hours="25", teacher="teacher1",
+         parent=("Donna Clarke", "Mother"), providers=["Riverside Motor Skills"]),
+    dict(case_number="AP-0002", legal_name="Amelia Rose Hart", preferred_name="Millie",
+         date_of_birth=date(2012, 9, 2), gender=Gender.FEMALE, ethnicity=Ethnicity.WBRI,
+         reasons=[R.EBSA, R.MENTAL_HEALTH], hours="18", send=SendStatus.SEN_SUPPORT,
+         teacher="teacher1", parent=("Paul Hart", "Father")),
+    dict(case_number="AP-0003", legal_name="Kacper Nowak", date_of_birth=date(2010, 11, 23),
+         gender=Gender.MALE, ethnicity=Ethnicity.WOTH, reasons=[R.AWAITING_PLACE], hours="25",
+         teacher="teacher1", parent=("Ewa Nowak", "Mother")),
+    dict(case_number="AP-0004", legal_name="Tiana Mensah", date_of_birth=date(2011, 6, 30),
+         gender=Gender.FEMALE, ethnicity=Ethnicity.BAFR, reasons=[R.CRIMINAL_EXPLOITATION],
+         hours="22.5", looked_after=True, send=SendStatus.EHC_PLAN, teacher="teacher1",
+         parent=("Abena Mensah", "Aunt"), review_overdue=True),
+    dict(case_number="AP-0005", legal_name="Oliver Reid", preferred_name="Ollie",
+         date_of_birth=date(2013, 1, 8), gender=Gender.MALE, ethnicity=Ethnicity.MWBC,
+         reasons=[R.MEDICAL], hours="15", looked_after=True, teacher="teacher1",
+         parent=("Karen Reid", "Foster carer")),
+    dict(case_number="AP-0006", legal_name="Leah Thompson", date_of_birth=date(2010, 4, 17),
+         gender=Gender.FEMALE, ethnicity=Ethnicity.WBRI, exclusion_type=ExclusionType.SUSPENSION,
+         reasons=[R.SUSPENSION, R.MENTAL_HEALTH], hours="25", teacher="teacher2",
+         parent=("Mark Thompson", "Father"), providers=["Northside Pupil Referral Unit"]),
+    dict(case_number="AP-0007", legal_name="Mohammed Hussain", preferred_name="Mo",
+         date_of_birth=date(2012, 2, 25), gender=Gender.MALE, ethnicity=Ethnicity.APKN,
+         reasons=[R.EBSA], hours="20", teacher="teacher2", parent=("Nasreen Hussain", "Mother")),
+    dict(case_number="AP-0008", legal_name="Ruby O'Connor", date_of_birth=date(2011, 10, 5),
+         gender=Gender.FEMALE, ethnicity=Ethnicity.WIRI, reasons=[R.OTHER],
+         reason_other="Young carer for a parent", hours="25", teacher="teacher2",
+         parent=("Siobhan O'Connor", "Mother")),
+    dict(case_number="AP-0009", legal_name="Ethan Walsh", date_of_birth=date(2010, 8, 19),
+         gender=Gender.MALE, ethnicity=Ethnicity.WBRI, exclusion_type=ExclusionType.PERMANENT,
+         reasons=[R.PERMANENT_EXCLUSION, R.CRIMINAL_EXPLOITATION], hours="25", teacher="teacher2",
+         parent=("Gary Walsh", "Grandfather"), providers=["Hillcrest Independent School"]),
+    dict(case_number="AP-0010", legal_name="Zara Ahmed", date_of_birth=date(2012, 12, 1),
+         gender=Gender.FEMALE, ethnicity=Ethnicity.ABAN, reasons=[R.MENTAL_HEALTH], hours="12",
+         teacher="teacher2", parent=("Farah Ahmed", "Mother"), review_overdue=True),
+    dict(case_number="AP-0011", legal_name="Callum Price", date_of_birth=date(2011, 5, 9),
+         gender=Gender.MALE, ethnicity=Ethnicity.NOBT, reasons=[R.EBSA],
+         status=PupilStatus.REFERRED, parent=("Joanne Price", "Mother")),
+    dict(case_number="AP-0012", legal_name="Sofia Rossi", date_of_birth=date(2012, 7, 21),
+         gender=Gender.FEMALE, ethnicity=Ethnicity.WOTH, reasons=[R.MEDICAL],
+         status=PupilStatus.ASSESSING, parent=("Marco Rossi", "Father")),
+    dict(case_number="AP-0013", legal_name="Daniel Adeyemi", date_of_birth=date(2010, 2, 3),
+         gender=Gender.MALE, ethnicity=Ethnicity.BAFR, reasons=[R.SUSPENSION],
+         status=PupilStatus.CLOSED, destination=Destination.MAINSTREAM,
+         parent=("Grace Adeyemi", "Mother")),
+]  # fmt: skip
+
 
 def demo_upn(serial: int) -> str:
     """A valid UPN: check letter, LA number, establishment, year, serial."""
@@ -84,51 +127,67 @@ def _user(email: str, name: str, role: Role) -> User:
     return user
 
 
-def _pupil(serial: int, case_number: str, legal_name: str, preferred: str | None, born: date):
-    pupil = db.session.scalar(sa.select(Pupil).where(Pupil.case_number == case_number))
-    if pupil is None:
-        pupil = Pupil(
-            case_number=case_number,
-            legal_name=legal_name,
-            preferred_name=preferred,
-            date_of_birth=born,
-            upn=demo_upn(serial),
-            status=PupilStatus.ACTIVE,
-        )
-        db.session.add(pupil)
-    return pupil
+def _providers(names: list[str]) -> list[Provider]:
+    return list(db.session.scalars(sa.select(Provider).where(Provider.name.in_(names))))
+
+
+def _pupil(serial: int, spec: dict, today: date) -> Pupil:
+    pupil = db.session.scalar(sa.select(Pupil).where(Pupil.case_number == spec["case_number"]))
+    if pupil is not None:
+        return pupil
+    started = today - timedelta(weeks=6 + serial)
+    return create_pupil(
+        {
+            "case_number": spec["case_number"],
+            "legal_name": spec["legal_name"],
+            "preferred_name": spec.get("preferred_name"),
+            "date_of_birth": spec["date_of_birth"],
+            "gender": spec["gender"],
+            "ethnicity": spec["ethnicity"],
+            "upn": demo_upn(serial),
+            "send_status": spec.get("send", SendStatus.NONE),
+            "looked_after": spec.get("looked_after", False),
+            "free_school_meals": serial % 3 == 0,
+            "locality_team": "North" if serial % 2 else "South",
+            "school_on_roll": SCHOOLS[serial % len(SCHOOLS)],
+            "commissioner": SCHOOLS[serial % len(SCHOOLS)] if serial % 4 else "Northshire Council",
+            "exclusion_type": spec.get("exclusion_type", ExclusionType.NONE),
+            "reasons": [reason.value for reason in spec["reasons"]],
+            "reason_other": spec.get("reason_other"),
+            "provision_start_date": started,
+            "planned_end_date": started + timedelta(weeks=26),
+            "planned_hours_per_week": Decimal(spec["hours"]) if "hours" in spec else None,
+            "review_date": today + timedelta(days=-3 if spec.get("review_overdue") else serial),
+            "action_to_be_taken": "Fortnightly review with the school's inclusion lead",
+            "status": spec.get("status", PupilStatus.ACTIVE),
+            "destination": spec.get("destination"),
+            "providers": _providers(spec.get("providers", [])),
+        }
+    )
 
 
 def seed_demo() -> None:
     """Create whatever part of the demo programme is missing; running it again changes nothing."""
     staff = {email.split("@")[0]: _user(email, name, role) for email, name, role in STAFF}
-    db.session.flush()
-    term_start = london_today() - timedelta(weeks=6)
-    for serial, (case, legal, preferred, born, teacher, parent_name, relation) in enumerate(
-        PUPILS, start=1
-    ):
-        pupil = _pupil(serial, case, legal, preferred, born)
-        parent = _user(f"parent{serial}@example.org", parent_name, Role.PARENT)
-        db.session.flush()
-        if not db.session.scalar(sa.select(CaseloadAssignment.id).filter_by(pupil_id=pupil.id)):
-            db.session.add(
-                CaseloadAssignment(
-                    pupil=pupil,
-                    teacher=staff[teacher],
-                    assigned_by_id=staff["lead"].id,
-                    started_on=term_start,
-                )
-            )
-        if not db.session.scalar(
-            sa.select(ParentLink.id).filter_by(pupil_id=pupil.id, parent_id=parent.id)
-        ):
-            db.session.add(ParentLink(parent=parent, pupil=pupil, relationship=relation))
     for name, provider_type, urn, address in PROVIDERS:
         if not db.session.scalar(sa.select(Provider.id).where(Provider.name == name)):
             db.session.add(
                 Provider(name=name, provider_type=provider_type, urn=urn, address=address)
             )
     db.session.commit()
+    today = london_today()
+    for serial, spec in enumerate(PUPILS, start=1):
+        pupil = _pupil(serial, spec, today)
+        parent_name, relationship = spec["parent"]
+        parent = _user(f"parent{serial}@example.org", parent_name, Role.PARENT)
+        db.session.flush()
+        if not db.session.scalar(
+            sa.select(ParentLink.id).filter_by(pupil_id=pupil.id, parent_id=parent.id)
+        ):
+            db.session.add(ParentLink(parent=parent, pupil=pupil, relationship=relationship))
+        db.session.commit()
+        if "teacher" in spec and current_assignment(pupil) is None:
+            assign(pupil, staff[spec["teacher"]], staff["lead"], on=pupil.provision_start_date)
 
 
 demo_cli = AppGroup("demo", help="Demo data.")

@@ -3,6 +3,8 @@ a client, a CLI runner, users of each role and an `auth` helper."""
 
 import itertools
 import os
+from datetime import date, timedelta
+from decimal import Decimal
 
 import flask_migrate
 import pytest
@@ -10,14 +12,18 @@ import sqlalchemy as sa
 
 from ap_field import create_app
 from ap_field.auth.models import Role, User
+from ap_field.common.time import london_today
 from ap_field.config import database_url_from
 from ap_field.extensions import db
+from ap_field.pupils.models import Ethnicity, Gender, PupilStatus
+from ap_field.pupils.services import create_pupil
 from tests.helpers import (
     PASSWORD,
     AuthActions,
     ClientRequest,
     SeparateContextClient,
     config_for_tests,
+    valid_upn,
 )
 
 
@@ -122,3 +128,63 @@ def auth(client) -> AuthActions:
 @pytest.fixture
 def client_request(client) -> ClientRequest:
     return ClientRequest(client)
+
+
+_serials = itertools.count(100)
+
+
+@pytest.fixture
+def make_pupil(app):
+    def make(**values):
+        serial = next(_serials)
+        record = {
+            "case_number": f"AP-{serial:04d}",
+            "legal_name": f"Pupil {serial}",
+            "date_of_birth": date(2011, 5, 1),
+            "gender": Gender.FEMALE,
+            "ethnicity": Ethnicity.WBRI,
+            "upn": valid_upn(serial),
+            "school_on_roll": "Northside Academy",
+            "reasons": ["mental_health"],
+            "planned_hours_per_week": Decimal("25"),
+            "status": PupilStatus.ACTIVE,
+            "providers": [],
+        }
+        return create_pupil(record | values)
+
+    return make
+
+
+@pytest.fixture
+def pupil_form():
+    """The fields of a valid pupil form, as a browser sends them."""
+
+    def form(**overrides) -> dict:
+        serial = next(_serials)
+        today = london_today()
+        return {
+            "client_uuid": "",
+            "legal_name": "Jordan Ellis",
+            "preferred_name": "Jojo",
+            "date_of_birth": "2011-05-01",
+            "gender": "male",
+            "ethnicity": "WBRI",
+            "case_number": f"AP-{serial:04d}",
+            "upn": valid_upn(serial),
+            "school_on_roll": "Northside Academy",
+            "commissioner": "Northshire Council",
+            "locality_team": "North",
+            "send_status": "sen_support",
+            "looked_after": "y",
+            "exclusion_type": "suspension",
+            "reasons": ["suspension", "mental_health"],
+            "provision_start_date": (today - timedelta(days=30)).isoformat(),
+            "planned_end_date": (today + timedelta(days=150)).isoformat(),
+            "planned_hours_per_week": "22.5",
+            "review_date": (today + timedelta(days=7)).isoformat(),
+            "action_to_be_taken": "Review with the inclusion lead",
+            "status": "active",
+            "destination": "",
+        } | overrides
+
+    return form

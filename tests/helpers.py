@@ -5,6 +5,7 @@ from collections import Counter
 
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
+from stdnum.gb import upn
 
 from ap_field.auth.models import User
 
@@ -20,6 +21,8 @@ def config_for_tests(url: str, **overrides) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Hashing is slow on purpose; the tests make hundreds of accounts.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         **overrides,
     }
 
@@ -79,3 +82,8 @@ def text_of(page: BeautifulSoup, selector: str) -> str:
     element = page.select_one(selector)
     assert element is not None, f"nothing matches {selector}"
     return " ".join(element.get_text().split())
+
+
+def valid_upn(serial: int) -> str:
+    body = f"886{4001:04d}24{serial:03d}"
+    return upn.calc_check_digit(body) + body

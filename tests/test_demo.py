@@ -28,11 +28,11 @@ def test_seed_builds_the_demo_programme_and_is_idempotent(runner):
         Role.LEAD: 1,
         Role.TEACHER: 2,
         Role.ASSESSOR: 1,
-        Role.PARENT: 10,
+        Role.PARENT: 13,
     }
-    assert count(Pupil) == 10
+    assert count(Pupil) == 13
     assert count(CaseloadAssignment) == 10
-    assert count(ParentLink) == 10
+    assert count(ParentLink) == 13
     assert count(Provider) == 3
     caseloads = db.session.execute(
         sa.select(CaseloadAssignment.teacher_id, sa.func.count()).group_by(

@@ -56,11 +56,11 @@ def test_the_lead_sees_the_programme(app, demo):
         for stat in page.select(".app-stat")
     }
     assert stats == {
-        "Referred": "0",
-        "Assessing": "0",
+        "Referred": "1",
+        "Assessing": "1",
         "Active": "10",
         "Reintegrating": "0",
-        "Closed": "0",
+        "Closed": "1",
     }
     rows = [" ".join(row.get_text().split()) for row in page.select("tbody tr")]
     assert rows == ["Grace Whitfield 5 of 5", "Tom Okafor 5 of 5"]
@@ -71,9 +71,10 @@ def test_navigation_matches_the_role(app, demo):
         page = sign_in_as(app, email).get("/", follow_redirects=True)
         return [" ".join(a.get_text().split()) for a in page.select("#navigation li")]
 
-    assert links("teacher1@example.org") == ["Today", "Password", "Sign out"]
+    assert links("teacher1@example.org") == ["Today", "Caseload", "Password", "Sign out"]
     assert links("admin@example.org") == [
         "Programme",
+        "Pupils",
         "Site checks",
         "Users",
         "Password",

@@ -1,36 +1,24 @@
-import enum
 import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ap_field.common.models import UTCDateTime, string_enum
+from ap_field.common.models import LabelledEnum, UTCDateTime, string_enum
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    LEAD = "lead"
-    TEACHER = "teacher"
-    ASSESSOR = "assessor"
-    PARENT = "parent"
+class Role(LabelledEnum):
+    ADMIN = "admin", "Administrator"
+    LEAD = "lead", "Programme lead"
+    TEACHER = "teacher", "Community teacher"
+    ASSESSOR = "assessor", "Competent person (site checks)"
+    PARENT = "parent", "Parent or carer"
 
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.ADMIN: "Administrator",
-    Role.LEAD: "Programme lead",
-    Role.TEACHER: "Community teacher",
-    Role.ASSESSOR: "Competent person (site checks)",
-    Role.PARENT: "Parent or carer",
-}
 
 # Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
 _UNUSABLE_HASH = generate_password_hash(secrets.token_urlsafe(32))
@@ -69,7 +57,9 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        )
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -48,6 +48,25 @@ class SyncedRecord:
         return {"version_id_col": cls.__table__.c.version}
 
 
+class LabelledEnum(enum.StrEnum):
+    """A choice stored as its value and shown with its label.
+
+    `EHC_PLAN = "ehc_plan", "EHC plan"`; without a label, the value with spaces reads as one.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str | None = None):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label or value.replace("_", " ").capitalize()
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+
 def string_enum(members: type[enum.StrEnum], name: str) -> sa.Enum:
     """An enum stored as its values in a short string column with a CHECK constraint."""
     return sa.Enum(

@@ -4,15 +4,20 @@ from flask import Flask
 from flask_login import current_user
 
 from ap_field.auth.models import Role
-from ap_field.common.time import format_london_time, format_long_date
+from ap_field.common.time import format_london_datetime, format_london_time, format_long_date
 
 NAVIGATION = {
-    Role.TEACHER: [("Today", "sessions.today")],
+    Role.TEACHER: [("Today", "sessions.today"), ("Caseload", "pupils.caseload")],
     Role.ASSESSOR: [("Site checks", "premises.site_checks")],
     Role.PARENT: [("My child", "parents.my_child")],
-    Role.LEAD: [("Programme", "reports.programme"), ("Site checks", "premises.site_checks")],
+    Role.LEAD: [
+        ("Programme", "reports.programme"),
+        ("Pupils", "pupils.index"),
+        ("Site checks", "premises.site_checks"),
+    ],
     Role.ADMIN: [
         ("Programme", "reports.programme"),
+        ("Pupils", "pupils.index"),
         ("Site checks", "premises.site_checks"),
         ("Users", "auth.users"),
     ],
@@ -28,4 +33,5 @@ def _navigation() -> dict:
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_long_date, "long_date")
     app.add_template_filter(format_london_time, "london_time")
+    app.add_template_filter(format_london_datetime, "london_datetime")
     app.context_processor(_navigation)

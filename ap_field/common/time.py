@@ -23,6 +23,12 @@ def format_london_time(moment: datetime) -> str:
     return moment.astimezone(LONDON).strftime("%H:%M")
 
 
+def format_london_datetime(moment: datetime) -> str:
+    """'22 Nov 2026, 14:05' in Europe/London."""
+    local = moment.astimezone(LONDON)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
 def format_long_date(day: date) -> str:
     """'Sunday 22 November 2026', as GOV.UK writes dates."""
     return f"{day:%A} {day.day} {day:%B %Y}"

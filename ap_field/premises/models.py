@@ -1,26 +1,15 @@
-import enum
-
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from ap_field.common.models import SyncedRecord, string_enum
+from ap_field.common.models import LabelledEnum, SyncedRecord, string_enum
 from ap_field.extensions import db
 
 
-class ProviderType(enum.StrEnum):
-    REGISTERED_SCHOOL = "registered_independent_school"
-    PUPIL_REFERRAL_UNIT = "pupil_referral_unit"
-    UNREGISTERED = "unregistered_provider"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {
-            ProviderType.REGISTERED_SCHOOL: "Registered independent school",
-            ProviderType.PUPIL_REFERRAL_UNIT: "Pupil referral unit",
-            ProviderType.UNREGISTERED: "Unregistered provider",
-            ProviderType.OTHER: "Other",
-        }[self]
+class ProviderType(LabelledEnum):
+    REGISTERED_SCHOOL = "registered_independent_school", "Registered independent school"
+    PUPIL_REFERRAL_UNIT = "pupil_referral_unit", "Pupil referral unit"
+    UNREGISTERED = "unregistered_provider", "Unregistered provider"
+    OTHER = "other", "Other"
 
 
 class Provider(SyncedRecord, db.Model):

@@ -1,10 +1,16 @@
 """The one way to ask for pupils: every pupil query starts from the caller's scope."""
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
+from flask import abort
 
 from ap_field.auth.models import Role, User
+from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
-from ap_field.pupils.models import CaseloadAssignment, Pupil
+from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
+
+PAGE_SIZE = 25
 
 
 def pupils_in_scope(user: User) -> sa.Select[tuple[Pupil]]:
@@ -29,3 +35,82 @@ def pupils_in_scope(user: User) -> sa.Select[tuple[Pupil]]:
                 sa.and_(ParentLink.pupil_id == Pupil.id, ParentLink.parent_id == user.id),
             )
     return query.where(sa.false())
+
+
+def pupil_in_scope_or_404(user: User, pupil_id: int) -> Pupil:
+    """The pupil, if `user` may see them; otherwise 404, so that nobody learns a child exists."""
+    pupil = db.session.scalar(pupils_in_scope(user).where(Pupil.id == pupil_id))
+    if pupil is None:
+        abort(404)
+    return pupil
+
+
+def current_teachers(pupil_ids: list[int]) -> dict[int, User]:
+    """Each pupil's current community teacher, in one query."""
+    rows = db.session.execute(
+        sa.select(CaseloadAssignment.pupil_id, User)
+        .join(User, User.id == CaseloadAssignment.teacher_id)
+        .where(CaseloadAssignment.pupil_id.in_(pupil_ids), CaseloadAssignment.ended_on.is_(None))
+    ).all()
+    return dict(rows)
+
+
+@dataclass
+class PupilFilters:
+    """What the lead's pupil list is narrowed to; built from the query string."""
+
+    q: str = ""
+    status: str = ""
+    teacher: int | None = None
+    school: str = ""
+    under_25_hours: bool = False
+    review_overdue: bool = False
+
+    def apply(self, query: sa.Select, today) -> sa.Select:
+        if self.q:
+            pattern = f"%{self.q.lower()}%"
+            query = query.where(
+                sa.or_(
+                    sa.func.lower(Pupil.legal_name).like(pattern),
+                    sa.func.lower(Pupil.preferred_name).like(pattern),
+                    sa.func.lower(Pupil.case_number).like(pattern),
+                    sa.func.lower(Pupil.upn).like(pattern),
+                )
+            )
+        if self.status in {status.value for status in PupilStatus}:
+            query = query.where(Pupil.status == PupilStatus(self.status))
+        if self.teacher is not None:
+            query = query.where(
+                Pupil.id.in_(
+                    sa.select(CaseloadAssignment.pupil_id).where(
+                        CaseloadAssignment.teacher_id == self.teacher,
+                        CaseloadAssignment.ended_on.is_(None),
+                    )
+                )
+            )
+        if self.school:
+            query = query.where(Pupil.school_on_roll == self.school)
+        if self.under_25_hours:
+            query = query.where(Pupil.planned_hours_per_week < FULL_TIME_HOURS)
+        if self.review_overdue:
+            query = query.where(Pupil.review_date < today, Pupil.status != PupilStatus.CLOSED)
+        return query.order_by(Pupil.display_name, Pupil.id)
+
+
+def schools_on_roll() -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(Pupil.school_on_roll)
+            .where(Pupil.school_on_roll.is_not(None))
+            .distinct()
+            .order_by(Pupil.school_on_roll)
+        )
+    )
+
+
+def active_teachers() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.role == Role.TEACHER, User.active).order_by(User.name)
+        )
+    )

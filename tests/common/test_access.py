@@ -22,6 +22,11 @@ PAGES = {
     "/account/password": set(Role),
     "/admin/users": {Role.ADMIN},
     "/admin/users/new": {Role.ADMIN},
+    "/caseload": {Role.TEACHER},
+    "/pupils": {Role.LEAD, Role.ADMIN},
+    "/pupils/results": {Role.LEAD, Role.ADMIN},
+    "/pupils/new": {Role.LEAD, Role.ADMIN},
+    "/pupils/nc-year": {Role.LEAD, Role.ADMIN},
 }
 
 

@@ -1,0 +1,176 @@
+"""Changes to pupils and caseloads, each written with its audit event in one transaction."""
+
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ap_field.audit.models import plain, record
+from ap_field.auth.models import Role, User
+from ap_field.common.time import london_today
+from ap_field.extensions import db
+from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, Pupil, PupilStatus
+
+AUDITED_FIELDS = (
+    "case_number",
+    "legal_name",
+    "preferred_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "upn",
+    "send_status",
+    "looked_after",
+    "free_school_meals",
+    "locality_team",
+    "school_on_roll",
+    "commissioner",
+    "exclusion_type",
+    "reasons",
+    "reason_other",
+    "provision_start_date",
+    "planned_end_date",
+    "planned_hours_per_week",
+    "review_date",
+    "action_to_be_taken",
+    "status",
+    "destination",
+)
+
+
+class CaseloadFull(Exception):
+    def __init__(self, teacher: User):
+        super().__init__(
+            f"{teacher.name} already holds {CASELOAD_LIMIT} pupils, the most a community "
+            f"teacher may hold. Move one of their pupils first, or choose another teacher."
+        )
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after this form was opened."""
+
+
+def snapshot(pupil: Pupil) -> dict:
+    """The audited fields of a record, as the audit trail keeps them."""
+    return snapshot_of({name: getattr(pupil, name) for name in (*AUDITED_FIELDS, "providers")})
+
+
+def snapshot_of(values: dict) -> dict:
+    plain_values = {name: plain(values[name]) for name in AUDITED_FIELDS}
+    plain_values["providers"] = [provider.name for provider in values["providers"]]
+    return plain_values
+
+
+def find_by_client_uuid(client_uuid: uuid.UUID) -> Pupil | None:
+    return db.session.scalar(sa.select(Pupil).where(Pupil.client_uuid == client_uuid))
+
+
+def create_pupil(values: dict) -> Pupil:
+    pupil = Pupil(**values)
+    db.session.add(pupil)
+    db.session.flush()
+    record("pupil.created", pupil_id=pupil.id, after=snapshot(pupil))
+    db.session.commit()
+    return pupil
+
+
+def update_pupil(pupil: Pupil, values: dict, seen_version: int) -> Pupil:
+    """Apply an edit made on version `seen_version`; refuse it if the record moved on since."""
+    if pupil.version != seen_version:
+        raise StaleEdit()
+    before = snapshot(pupil)
+    for name, value in values.items():
+        setattr(pupil, name, value)
+    after = snapshot(pupil)
+    changed = {name for name in after if before[name] != after[name]}
+    if not changed:
+        return pupil
+    record(
+        "pupil.updated",
+        pupil_id=pupil.id,
+        before={name: before[name] for name in changed},
+        after={name: after[name] for name in changed},
+    )
+    if pupil.status == PupilStatus.CLOSED:
+        end_assignment(pupil, reason="Record closed")
+    try:
+        db.session.commit()
+    except so.exc.StaleDataError as error:
+        db.session.rollback()
+        raise StaleEdit() from error
+    return pupil
+
+
+def current_assignment(pupil: Pupil) -> CaseloadAssignment | None:
+    return db.session.scalar(
+        sa.select(CaseloadAssignment).where(
+            CaseloadAssignment.pupil_id == pupil.id, CaseloadAssignment.ended_on.is_(None)
+        )
+    )
+
+
+def caseload_size(teacher: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            CaseloadAssignment.teacher_id == teacher.id, CaseloadAssignment.ended_on.is_(None)
+        )
+    )
+
+
+def end_assignment(pupil: Pupil, reason: str, on: date | None = None) -> None:
+    assignment = current_assignment(pupil)
+    if assignment is None:
+        return
+    assignment.ended_on = on or london_today()
+    record(
+        "caseload.ended",
+        pupil_id=pupil.id,
+        teacher=assignment.teacher.name,
+        reason=reason,
+    )
+    db.session.flush()
+
+
+def assign(pupil: Pupil, teacher: User, assigned_by: User | None, on: date | None = None) -> None:
+    """Put `pupil` in `teacher`'s caseload, ending any other teacher's hold on them.
+
+    The free slot is chosen here and the database's unique open slot settles a race:
+    if another assignment took the slot first, the commit fails and we look again.
+    """
+    if teacher.role != Role.TEACHER or not teacher.active:
+        raise ValueError("Only an active community teacher can hold a caseload")
+    on = on or london_today()
+    current = current_assignment(pupil)
+    if current is not None and current.teacher_id == teacher.id:
+        return
+    for _attempt in range(CASELOAD_LIMIT + 1):
+        taken = set(
+            db.session.scalars(
+                sa.select(CaseloadAssignment.slot).where(
+                    CaseloadAssignment.teacher_id == teacher.id,
+                    CaseloadAssignment.ended_on.is_(None),
+                )
+            )
+        )
+        free = sorted(set(range(1, CASELOAD_LIMIT + 1)) - taken)
+        if not free:
+            db.session.rollback()
+            raise CaseloadFull(teacher)
+        end_assignment(pupil, reason=f"Moved to {teacher.name}", on=on)
+        db.session.add(
+            CaseloadAssignment(
+                pupil_id=pupil.id,
+                teacher_id=teacher.id,
+                slot=free[0],
+                assigned_by_id=assigned_by.id if assigned_by else None,
+                started_on=on,
+            )
+        )
+        record("caseload.assigned", pupil_id=pupil.id, teacher=teacher.name, slot=free[0])
+        try:
+            db.session.commit()
+            return
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+    raise CaseloadFull(teacher)

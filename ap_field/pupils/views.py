@@ -1,0 +1,230 @@
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ap_field.audit.models import AuditEvent
+from ap_field.auth.models import Role, User
+from ap_field.common.access import allow
+from ap_field.common.time import london_today
+from ap_field.extensions import db
+from ap_field.parents.models import ParentLink
+from ap_field.pupils import bp
+from ap_field.pupils.forms import AssignForm, PupilForm
+from ap_field.pupils.models import (
+    CASELOAD_LIMIT,
+    CaseloadAssignment,
+    Pupil,
+    PupilStatus,
+    national_curriculum_year,
+    nc_year_label,
+)
+from ap_field.pupils.queries import (
+    PAGE_SIZE,
+    PupilFilters,
+    active_teachers,
+    current_teachers,
+    pupil_in_scope_or_404,
+    pupils_in_scope,
+    schools_on_roll,
+)
+from ap_field.pupils.services import (
+    CaseloadFull,
+    StaleEdit,
+    assign,
+    caseload_size,
+    create_pupil,
+    current_assignment,
+    find_by_client_uuid,
+    snapshot,
+    snapshot_of,
+    update_pupil,
+)
+
+STAFF = (Role.LEAD, Role.ADMIN)
+PUPIL_VIEWERS = (Role.LEAD, Role.ADMIN, Role.TEACHER)
+
+
+def _filters() -> PupilFilters:
+    args = request.args
+    teacher = args.get("teacher", "")
+    return PupilFilters(
+        q=args.get("q", "").strip(),
+        status=args.get("status", ""),
+        teacher=int(teacher) if teacher.isdigit() else None,
+        school=args.get("school", ""),
+        under_25_hours="under-25-hours" in args.getlist("show"),
+        review_overdue="review-overdue" in args.getlist("show"),
+    )
+
+
+def _results_context() -> dict:
+    filters = _filters()
+    query = filters.apply(pupils_in_scope(current_user), london_today())
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return {
+        "filters": filters,
+        "page": page,
+        "page_url": lambda number: url_for(
+            "pupils.index", **(request.args.to_dict(flat=False) | {"page": number})
+        ),
+        "teachers_by_pupil": current_teachers([pupil.id for pupil in page.items]),
+        "today": london_today(),
+    }
+
+
+@bp.route("/pupils")
+@allow(*STAFF)
+def index():
+    return render_template(
+        "pupils/index.html",
+        statuses=PupilStatus.choices(),
+        teachers=active_teachers(),
+        schools=schools_on_roll(),
+        **_results_context(),
+    )
+
+
+@bp.route("/pupils/results")
+@allow(*STAFF)
+def results():
+    """The list alone, for htmx's live search; the address bar shows the full page's URL."""
+    chosen = {name: values for name, values in request.args.lists() if any(values)}
+    response = render_template("pupils/_results.html", **_results_context())
+    return response, {"HX-Push-Url": url_for("pupils.index", **chosen)}
+
+
+@bp.route("/caseload")
+@allow(Role.TEACHER)
+def caseload():
+    pupils = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.display_name)).all()
+    return render_template(
+        "pupils/caseload.html",
+        pupils=pupils,
+        today=london_today(),
+        caseload_limit=CASELOAD_LIMIT,
+        nc_year_label=nc_year_label,
+    )
+
+
+@bp.route("/pupils/nc-year")
+@allow(*STAFF)
+def nc_year():
+    """The hint under the date of birth, updated as it is typed."""
+    date_of_birth = request.args.get("date_of_birth", "")
+    try:
+        year = national_curriculum_year(date.fromisoformat(date_of_birth), london_today())
+    except ValueError:
+        year = None
+    return render_template("pupils/_nc_year.html", year=year, label=nc_year_label)
+
+
+@bp.route("/pupils/new", methods=["GET", "POST"])
+@allow(*STAFF)
+def new():
+    form = PupilForm()
+    if request.method == "GET":
+        form.client_uuid.data = str(uuid.uuid4())
+    elif replayed := find_by_client_uuid(_client_uuid(form.client_uuid.data)):
+        return redirect(url_for("pupils.show", pupil_id=replayed.id))
+    if form.validate_on_submit():
+        client_uuid = _client_uuid(form.client_uuid.data)
+        pupil = create_pupil({"client_uuid": client_uuid, **form.values()})
+        flash(f"{pupil.display_name}'s record is saved.")
+        return redirect(url_for("pupils.show", pupil_id=pupil.id))
+    return _form_page(form, pupil=None)
+
+
+def _form_page(form: PupilForm, pupil: Pupil | None):
+    born = form.date_of_birth.data
+    return render_template(
+        "pupils/form.html",
+        form=form,
+        pupil=pupil,
+        year=national_curriculum_year(born, london_today()) if born else None,
+        label=nc_year_label,
+    )
+
+
+def _client_uuid(value: str | None) -> uuid.UUID:
+    """The form's uuid, or a new one when it is missing or malformed."""
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return uuid.uuid4()
+
+
+@bp.route("/pupils/<int:pupil_id>")
+@allow(*PUPIL_VIEWERS)
+def show(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    history = db.session.scalars(
+        sa.select(CaseloadAssignment)
+        .where(CaseloadAssignment.pupil_id == pupil.id)
+        .order_by(CaseloadAssignment.started_on.desc(), CaseloadAssignment.id.desc())
+    ).all()
+    parents = db.session.scalars(
+        sa.select(ParentLink).where(ParentLink.pupil_id == pupil.id).order_by(ParentLink.id)
+    ).all()
+    chronology = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.pupil_id == pupil.id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(50)
+    ).all()
+    return render_template(
+        "pupils/show.html",
+        pupil=pupil,
+        history=history,
+        parents=parents,
+        chronology=chronology,
+        today=london_today(),
+        nc_year_label=nc_year_label,
+    )
+
+
+@bp.route("/pupils/<int:pupil_id>/edit", methods=["GET", "POST"])
+@allow(*STAFF)
+def edit(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    form = PupilForm(pupil=pupil)
+    if form.validate_on_submit():
+        theirs = snapshot(pupil)
+        try:
+            update_pupil(pupil, form.values(), seen_version=form.version.data)
+        except StaleEdit:
+            db.session.refresh(pupil)
+            return _conflict(pupil, form, theirs)
+        flash("Changes saved.")
+        return redirect(url_for("pupils.show", pupil_id=pupil.id))
+    return _form_page(form, pupil)
+
+
+def _conflict(pupil: Pupil, form: PupilForm, theirs: dict):
+    """409: someone saved first. Show both versions; the user keeps theirs or sends again."""
+    mine = snapshot_of(form.values())
+    differences = [
+        (name, theirs[name], mine[name]) for name in theirs if theirs[name] != mine[name]
+    ]
+    return render_template("pupils/conflict.html", pupil=pupil, differences=differences), 409
+
+
+@bp.route("/pupils/<int:pupil_id>/assign", methods=["GET", "POST"])
+@allow(*STAFF)
+def assign_teacher(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    teachers = [(teacher, caseload_size(teacher)) for teacher in active_teachers()]
+    form = AssignForm(teachers=teachers)
+    if form.validate_on_submit():
+        teacher = db.session.get(User, form.teacher_id.data)
+        try:
+            assign(pupil, teacher, assigned_by=current_user)
+        except CaseloadFull as full:
+            form.teacher_id.errors.append(str(full))
+        else:
+            flash(f"{pupil.display_name} is now in {teacher.name}'s caseload.")
+            return redirect(url_for("pupils.show", pupil_id=pupil.id))
+    current = current_assignment(pupil)
+    return render_template("pupils/assign.html", form=form, pupil=pupil, current=current)
