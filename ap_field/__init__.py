@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     `config` overrides everything else, which is how tests choose their database.
     """
     instance_path = Path(os.environ.get("AP_FIELD_INSTANCE", PROJECT_ROOT / "instance"))
+    instance_path.mkdir(parents=True, exist_ok=True)
     app = Flask(
         __name__,
         instance_path=str(instance_path),
@@ -63,4 +64,5 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "important"
     login_manager.session_protection = "basic"

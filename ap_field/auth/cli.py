@@ -24,6 +24,8 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create an account, such as the first admin of a new installation."""
     if problem := email_address_problem(email):
         raise click.ClickException(problem)
+    if not name.strip():
+        raise click.ClickException("Enter the person's full name with --name")
     if email_in_use(email):
         raise click.ClickException(f"There is already an account for {email}")
     if password_stdin:

@@ -4,9 +4,11 @@ from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ap_field.auth.limits import count_attempt
 from ap_field.auth.models import Role, User, normalise_email
 from ap_field.auth.passwords import password_problem
 from ap_field.common.forms import BaseForm
+from ap_field.config import REMEMBER_DAYS
 from ap_field.extensions import db
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
@@ -38,7 +40,7 @@ class SignInForm(BaseForm):
         validators=[DataRequired("Enter your password")],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Remember this phone for 30 days")
+    remember = BooleanField(f"Remember this phone for {REMEMBER_DAYS} days")
 
 
 def new_password_field(label: str = "New password") -> PasswordField:
@@ -81,6 +83,7 @@ class ChangePasswordForm(BaseForm):
         return [current_user.name, current_user.email]
 
     def validate_current_password(self, field) -> None:
+        count_attempt(current_user.email)
         if not current_user.check_password(field.data):
             raise ValidationError("Your current password is not correct")
 
@@ -120,3 +123,18 @@ class NewUserForm(UserDetailsForm):
 
     def personal_words(self) -> list[str]:
         return [self.name.data, self.email.data]
+
+
+class SetPasswordForm(BaseForm):
+    """An admin sets a new password for someone who has forgotten theirs."""
+
+    new_password = new_password_field()
+    confirm_password = confirm_password_field()
+    validate_new_password = check_new_password
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def personal_words(self) -> list[str]:
+        return [self.user.name, self.user.email]

@@ -67,9 +67,6 @@ class User(UserMixin, db.Model):
     def end_all_sessions(self) -> None:
         self.session_token = new_session_token()
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     @so.validates("email")
     def _normalise_email(self, _key: str, email: str) -> str:
         return normalise_email(email)

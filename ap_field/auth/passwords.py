@@ -24,7 +24,7 @@ def password_problem(password: str, personal: list[str] = ()) -> str | None:
     words = _words(personal)
     if _built_on_personal_words(password, words):
         return "Do not build your password from your name or email address"
-    result = zxcvbn(password, user_inputs=words)
+    result = zxcvbn(password, user_inputs=words, max_length=MAX_LENGTH)
     if _built_on_a_leaked_password(result):
         return "This password appears in lists of leaked passwords. Choose a different one."
     if result["score"] < MIN_SCORE:

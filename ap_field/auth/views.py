@@ -2,11 +2,18 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_fresh, login_user, logout_user
 
 from ap_field.auth import bp
-from ap_field.auth.forms import ChangePasswordForm, NewUserForm, SignInForm, UserDetailsForm
-from ap_field.auth.models import Role, User, find_user_for_sign_in, normalise_email
+from ap_field.auth.forms import (
+    ChangePasswordForm,
+    NewUserForm,
+    SetPasswordForm,
+    SignInForm,
+    UserDetailsForm,
+)
+from ap_field.auth.limits import count_attempt, forget_attempts
+from ap_field.auth.models import Role, User, find_user_for_sign_in
 from ap_field.common.access import EVERYONE_SIGNED_IN, allow, public
 from ap_field.common.time import utcnow
 from ap_field.extensions import db, limiter
@@ -28,10 +35,6 @@ def _sign_in_limit() -> str:
     return f"{current_app.config['LOGIN_ATTEMPTS_PER_MINUTE']} per minute"
 
 
-def _account_key() -> str:
-    return "account:" + normalise_email(request.form.get("email", ""))
-
-
 def _sign_in_failed(_response) -> bool:
     return g.get("sign_in_failed", False)
 
@@ -46,7 +49,8 @@ def _safe_next_url() -> str | None:
 
 
 def _remembered() -> bool:
-    return current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+    """Whether this session asked to be remembered, or was itself restored from the cookie."""
+    return session.get("remember_phone", False) or not login_fresh()
 
 
 @bp.route("/")
@@ -58,18 +62,22 @@ def home():
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 @limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=_sign_in_failed)
-@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_account_key, deduct_when=_sign_in_failed)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))
     form = SignInForm()
     if form.validate_on_submit():
+        count_attempt(form.email.data)
         user = find_user_for_sign_in(form.email.data, form.password.data)
         if user is not None:
+            forget_attempts(form.email.data)
+            next_url = _safe_next_url()
+            session.clear()
+            session["remember_phone"] = form.remember.data
             login_user(user, remember=form.remember.data)
             user.last_signed_in_at = utcnow()
             db.session.commit()
-            return redirect(_safe_next_url() or landing_url(user))
+            return redirect(next_url or landing_url(user))
         g.sign_in_failed = True
         form.email.errors.append("Enter a correct email address and password")
     return render_template("auth/sign_in.html", form=form)
@@ -81,9 +89,9 @@ def sign_out():
     """Signing out here signs out everywhere: a lost phone's session ends too."""
     current_user.end_all_sessions()
     db.session.commit()
-    logout_user()
     session.clear()
-    flash("You have signed out on this phone and on any other device.")
+    logout_user()
+    flash("You have signed out on this phone and on any other device.", "success")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -96,8 +104,12 @@ def change_password():
         user.set_password(form.new_password.data)
         user.end_all_sessions()
         db.session.commit()
+        forget_attempts(user.email)
         login_user(user, remember=_remembered())
-        flash("Your password has been changed. Any other device signed in as you is signed out.")
+        flash(
+            "Your password has been changed. Any other device signed in as you is signed out.",
+            "success",
+        )
         return redirect(landing_url(user))
     return render_template("auth/change_password.html", form=form)
 
@@ -118,7 +130,7 @@ def new_user():
         user.set_password(form.new_password.data)
         db.session.add(user)
         db.session.commit()
-        flash(f"Account created for {user.name}.")
+        flash(f"Account created for {user.name}.", "success")
         return redirect(url_for("auth.users"))
     return render_template("admin/new_user.html", form=form)
 
@@ -138,9 +150,28 @@ def edit_user(user_id: int):
         else:
             user.name, user.email, user.role = form.name.data, form.email.data, Role(form.role.data)
             db.session.commit()
-            flash(f"Changes to {user.name} saved.")
+            flash(f"Changes to {user.name} saved.", "success")
             return redirect(url_for("auth.users"))
-    return render_template("admin/edit_user.html", form=form, user=user)
+    password_form = SetPasswordForm(formdata=None, user=user)
+    return render_template(
+        "admin/edit_user.html", form=form, user=user, password_form=password_form
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def set_password(user_id: int):
+    """For someone who has forgotten their password; their other sessions end."""
+    user = _user_or_404(user_id)
+    form = SetPasswordForm(user=user)
+    if form.validate_on_submit():
+        user.set_password(form.new_password.data)
+        user.end_all_sessions()
+        db.session.commit()
+        flash(f"{user.name} has a new password and is signed out everywhere.", "success")
+        return redirect(url_for("auth.edit_user", user_id=user.id))
+    details = UserDetailsForm(formdata=None, obj=user, user_id=user.id)
+    return render_template("admin/edit_user.html", form=details, user=user, password_form=form)
 
 
 @bp.post("/admin/users/<int:user_id>/deactivate")
@@ -148,12 +179,12 @@ def edit_user(user_id: int):
 def deactivate_user(user_id: int):
     user = _user_or_404(user_id)
     if user.id == current_user.id:
-        flash("You cannot deactivate your own account.")
+        flash("You cannot deactivate your own account.", "important")
         return redirect(url_for("auth.edit_user", user_id=user.id))
     user.active = False
     user.end_all_sessions()
     db.session.commit()
-    flash(f"{user.name} is deactivated and signed out everywhere.")
+    flash(f"{user.name} is deactivated and signed out everywhere.", "success")
     return redirect(url_for("auth.users"))
 
 
@@ -163,5 +194,5 @@ def reactivate_user(user_id: int):
     user = _user_or_404(user_id)
     user.active = True
     db.session.commit()
-    flash(f"{user.name} can sign in again.")
+    flash(f"{user.name} can sign in again.", "success")
     return redirect(url_for("auth.users"))

@@ -3,6 +3,7 @@
 import math
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -22,6 +23,7 @@ TITLES = {
 }
 
 EXPLANATIONS = {
+    400: "Go back to the page you were on, reload it and try again.",
     403: "Your account cannot use this page. "
     "If you need it for your work, ask your programme lead.",
     404: "If you typed the web address, check it is correct. "
@@ -56,24 +58,39 @@ def _resubmittable_answers() -> list[tuple[str, str]]:
     ]
 
 
+def _sent_from_this_site() -> bool:
+    """Whether the browser says the form was posted from one of our own pages.
+
+    Only then may the answers come back with a fresh token: a form posted from
+    another site must not be turned into one that our own page sends on.
+    """
+    if site := request.headers.get("Sec-Fetch-Site"):
+        return site == "same-origin"
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    return bool(source) and urlsplit(source).netloc == request.host
+
+
 def handle_csrf_error(_error: CSRFError):
-    if request.method != "POST":
+    if request.method != "POST" or not _sent_from_this_site():
         return _error_page(400)
     return _error_page(
         400,
         title="This form has expired",
         answers=_resubmittable_answers(),
-        needs_password=any("password" in name for name in request.form),
+        password_fields=[name for name in request.form if "password" in name],
         action=request.full_path.rstrip("?"),
     )
 
 
-def handle_too_many_requests(_error: HTTPException):
+def handle_too_many_requests(error: HTTPException):
     retry_at = None
     wait_seconds = 60
-    if limit := limiter.current_limit:
-        wait_seconds = max(1, math.ceil(limit.reset_at - time.time()))
-        retry_at = format_london_time(datetime.fromtimestamp(limit.reset_at, UTC))
+    reset_at = getattr(error, "reset_at", None)
+    if reset_at is None and (limit := limiter.current_limit):
+        reset_at = limit.reset_at
+    if reset_at is not None:
+        wait_seconds = max(1, math.ceil(reset_at - time.time()))
+        retry_at = format_london_time(datetime.fromtimestamp(reset_at, UTC))
     page, status = _error_page(429, retry_at=retry_at, wait_minutes=math.ceil(wait_seconds / 60))
     return page, status, {"Retry-After": str(wait_seconds)}
 
@@ -81,7 +98,9 @@ def handle_too_many_requests(_error: HTTPException):
 def handle_http_error(error: HTTPException):
     if error.code is None or error.code >= 500:
         return handle_server_error(error)
-    return _error_page(error.code)
+    page, status = _error_page(error.code)
+    headers = [(name, value) for name, value in error.get_headers() if name == "Allow"]
+    return page, status, headers
 
 
 def handle_server_error(_error: Exception):

@@ -44,7 +44,7 @@ def new_link(pupil_id: int):
             form.parent_id.errors.append(f"{parent.name} is already linked to this pupil")
         else:
             link_parent(pupil, parent, form.relationship.data, form.may_confirm_attendance.data)
-            flash(f"{parent.name} is linked to {pupil.display_name}.")
+            flash(f"{parent.name} is linked to {pupil.display_name}.", "success")
             return redirect(url_for("pupils.show", pupil_id=pupil.id))
     return render_template("parents/link_form.html", form=form, pupil=pupil, link=None)
 
@@ -58,7 +58,7 @@ def edit_link(pupil_id: int, link_id: int):
     form.parent_id.choices = [SelectChoice(link.parent_id, link.parent.name)]
     if form.validate_on_submit():
         update_link(link, form.relationship.data, form.may_confirm_attendance.data)
-        flash("Changes saved.")
+        flash("Changes saved.", "success")
         return redirect(url_for("pupils.show", pupil_id=pupil.id))
     return render_template("parents/link_form.html", form=form, pupil=pupil, link=link)
 
@@ -70,5 +70,5 @@ def unlink_parent(pupil_id: int, link_id: int):
     link = _link_or_404(pupil, link_id)
     name = link.parent.name
     unlink(link)
-    flash(f"{name} is no longer linked to {pupil.display_name}.")
+    flash(f"{name} is no longer linked to {pupil.display_name}.", "success")
     return redirect(url_for("pupils.show", pupil_id=pupil.id))

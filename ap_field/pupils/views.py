@@ -132,7 +132,7 @@ def new():
     if form.validate_on_submit():
         client_uuid = _client_uuid(form.client_uuid.data)
         pupil = create_pupil({"client_uuid": client_uuid, **form.values()})
-        flash(f"{pupil.display_name}'s record is saved.")
+        flash(f"{pupil.display_name}'s record is saved.", "success")
         return redirect(url_for("pupils.show", pupil_id=pupil.id))
     return _form_page(form, pupil=None)
 
@@ -197,7 +197,7 @@ def edit(pupil_id: int):
         except StaleEdit:
             db.session.refresh(pupil)
             return _conflict(pupil, form, theirs)
-        flash("Changes saved.")
+        flash("Changes saved.", "success")
         return redirect(url_for("pupils.show", pupil_id=pupil.id))
     return _form_page(form, pupil)
 
@@ -224,7 +224,7 @@ def assign_teacher(pupil_id: int):
         except CaseloadFull as full:
             form.teacher_id.errors.append(str(full))
         else:
-            flash(f"{pupil.display_name} is now in {teacher.name}'s caseload.")
+            flash(f"{pupil.display_name} is now in {teacher.name}'s caseload.", "success")
             return redirect(url_for("pupils.show", pupil_id=pupil.id))
     current = current_assignment(pupil)
     return render_template("pupils/assign.html", form=form, pupil=pupil, current=current)

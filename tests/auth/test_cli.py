@@ -61,3 +61,21 @@ def test_refuses_an_unknown_role(runner):
     result = create(runner, role="superuser")
     assert result.exit_code == 2
     assert "superuser" in result.output
+
+
+def test_refuses_an_empty_name(runner):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "x@example.org",
+            "--role",
+            "lead",
+            "--name",
+            " ",
+            "--password-stdin",
+        ],
+        input=GOOD_PASSWORD + "\n",
+    )
+    assert result.exit_code == 1
+    assert "Enter the person's full name" in result.output

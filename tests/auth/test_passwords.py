@@ -31,3 +31,9 @@ def test_a_password_built_from_the_users_own_name_is_refused():
     assert password_problem("jessica.okonkwo.2011") is None
     assert "your name or email" in password_problem("Jessica.Okonkwo.2011", personal)
     assert password_problem("jessica-likes-sailing-boats", personal) is None
+
+
+@pytest.mark.parametrize("length", [72, 73, 128])
+def test_long_passphrases_are_checked_not_crashed_on(length):
+    passphrase = ("amber kettle window saffron river " * 4)[:length]
+    assert password_problem(passphrase) is None

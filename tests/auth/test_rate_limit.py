@@ -1,5 +1,8 @@
 """Sign-in is limited per IP address and per account: the 6th failure in a minute gets a 429."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from ap_field.auth.models import Role
 from tests.helpers import PASSWORD, text_of
 
@@ -67,3 +70,55 @@ def test_successful_sign_ins_and_visits_do_not_count(client, client_request, mak
         "/sign-in", {"email": user.email, "password": "wrong-password"}, expected_status=200
     )
     assert "Enter a correct email address and password" in text_of(page, "#email-error")
+
+
+def test_a_burst_of_simultaneous_guesses_gets_no_more_than_five_answers(app, make_user):
+    """Attempts are counted before the password is checked, so sending them all at once
+    does not let more through."""
+    email = make_user(Role.TEACHER).email
+    barrier = threading.Barrier(20, timeout=10)
+
+    def guess(number: int) -> int:
+        client = app.test_client()
+        barrier.wait()
+        return fail_to_sign_in(client, email, ip=f"192.0.2.{number}").status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(guess, range(20)))
+
+    assert statuses.count(200) == 5
+    assert statuses.count(429) == 15
+
+
+def test_a_correct_password_clears_the_accounts_count(client, make_user):
+    user = make_user(Role.TEACHER)
+    for _ in range(4):
+        fail_to_sign_in(client, user.email, ip="198.51.100.1")
+    client.post(
+        "/sign-in",
+        data={"email": user.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.2"},
+    )
+    client.post("/sign-out")
+    for attempt in range(5):
+        response = fail_to_sign_in(client, user.email, ip=f"198.51.100.{10 + attempt}")
+        assert response.status_code == 200
+
+
+def test_guesses_at_the_current_password_share_the_accounts_limit(client, make_user, auth):
+    user = make_user(Role.TEACHER)
+    auth.login(user)
+    wrong = {"current_password": "guess", "new_password": "x", "confirm_password": "x"}
+    for _ in range(5):
+        assert client.post("/account/password", data=wrong).status_code == 200
+    assert client.post("/account/password", data=wrong).status_code == 429
+
+
+def test_spaces_and_capitals_do_not_make_a_new_account_key(client, make_user):
+    user = make_user(Role.TEACHER, email="casey@example.org")
+    for number, variant in enumerate(
+        ["casey@example.org", " Casey@example.org", "CASEY@EXAMPLE.ORG "] * 2
+    ):
+        response = fail_to_sign_in(client, variant, ip=f"198.51.100.{number}")
+    assert response.status_code == 429
+    assert user.active

@@ -102,3 +102,61 @@ def test_a_leaked_password_is_refused(client_request, make_user, auth):
         expected_status=200,
     )
     assert "leaked passwords" in text_of(page, "#new_password-error")
+
+
+def test_signing_out_deletes_the_remember_cookie_from_the_phone(client, make_user, auth):
+    auth.login(make_user(Role.TEACHER), remember="y")
+    assert client.get_cookie("ap_field_remember") is not None
+    auth.logout()
+    assert client.get_cookie("ap_field_remember") is None
+
+
+def test_signing_in_starts_a_new_session(client, client_request, make_user, auth):
+    """Nothing from before sign-in, such as the sign-in form's CSRF secret, carries over."""
+    client_request.get("/sign-in")
+    with client.session_transaction() as before:
+        before["planted"] = "by someone else"
+    auth.login(make_user(Role.TEACHER))
+    with client.session_transaction() as after:
+        assert "planted" not in after
+
+
+def test_a_password_change_does_not_start_remembering_a_phone_that_did_not_ask(
+    client, make_user, auth
+):
+    user = make_user(Role.TEACHER)
+    auth.login(user)
+    client.set_cookie("ap_field_remember", "left-over-from-an-old-session")
+    client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+        },
+    )
+    assert client.get_cookie("ap_field_remember").value == "left-over-from-an-old-session"
+
+
+def test_an_admin_sets_a_new_password_and_ends_the_persons_sessions(
+    app, client, client_request, make_user, auth
+):
+    teacher = make_user(Role.TEACHER, name="Tom Okafor")
+    phone = app.test_client()
+    AuthActions(phone).login(teacher)
+    auth.login(make_user(Role.ADMIN))
+
+    page = client_request.post(
+        f"/admin/users/{teacher.id}/password",
+        {"new_password": "tom", "confirm_password": "tom"},
+        expected_status=200,
+    )
+    assert "at least 12 characters" in text_of(page, "#new_password-error")
+    assert page.select_one("#name")["value"] == "Tom Okafor"
+
+    client_request.post(
+        f"/admin/users/{teacher.id}/password",
+        {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+    )
+    assert phone.get("/today").status_code == 302
+    assert AuthActions(phone).login(teacher, NEW_PASSWORD).status_code == 302

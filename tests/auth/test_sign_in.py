@@ -1,15 +1,8 @@
 import pytest
 
 from ap_field.auth.models import Role
-from tests.helpers import PASSWORD, text_of
+from tests.helpers import LANDING, PASSWORD, text_of
 
-LANDING = {
-    Role.TEACHER: ("/today", "Today"),
-    Role.ASSESSOR: ("/site-checks", "Site checks"),
-    Role.PARENT: ("/my-child", "My child"),
-    Role.LEAD: ("/programme", "Programme"),
-    Role.ADMIN: ("/programme", "Programme"),
-}
 SAME_MESSAGE = "Enter a correct email address and password"
 
 
