@@ -25,15 +25,25 @@ def database_url_from(url: str) -> str:
 
 
 def secret_key(instance_path: Path) -> str:
-    """SECRET_KEY from the environment, or a key generated once into instance/secret_key."""
+    """SECRET_KEY from the environment, or a key generated once into instance/secret_key.
+
+    The key file appears whole or not at all (written aside, then linked into place),
+    so workers starting together all read the same key.
+    """
     if key := os.environ.get("SECRET_KEY"):
         return key
     path = instance_path / "secret_key"
     if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
@@ -54,12 +64,14 @@ class Config:
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_ATTEMPTS_PER_MINUTE = 5
+    DEMO_DATA_ALLOWED = False
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
 
 
 class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    DEMO_DATA_ALLOWED = True
 
 
 class ProductionConfig(Config):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 from stdnum.gb import upn
 
@@ -195,8 +196,14 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 @demo_cli.command("seed")
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no users yet.")
-def seed_command(if_empty: bool) -> None:
+@click.option("--force", is_flag=True, help="Seed even outside development.")
+def seed_command(if_empty: bool, force: bool) -> None:
     """Create the demo programme (idempotent)."""
+    if not (current_app.config["DEMO_DATA_ALLOWED"] or force):
+        raise click.ClickException(
+            "Demo accounts share a published password, so they are only added in development "
+            "(AP_FIELD_ENV=development). Add --force to seed this database anyway."
+        )
     if if_empty and db.session.scalar(sa.select(User.id).limit(1)) is not None:
         click.echo("The database already has users: demo data not added.")
         return

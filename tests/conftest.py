@@ -29,9 +29,12 @@ from tests.helpers import (
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    """A clean database for this run: a fresh SQLite file, or an emptied PostgreSQL schema."""
-    if url := os.environ.get("DATABASE_URL"):
+    """A clean database for this run: a fresh SQLite file, or, when TEST_DATABASE_URL names a
+    PostgreSQL database whose name says it is for tests, that database's schema emptied."""
+    if url := os.environ.get("TEST_DATABASE_URL"):
         url = database_url_from(url)
+        if "test" not in sa.make_url(url).database:
+            pytest.exit(f"TEST_DATABASE_URL must name a test database, not {url}", returncode=2)
         engine = sa.create_engine(url)
         with engine.begin() as connection:
             connection.execute(sa.text("DROP SCHEMA public CASCADE"))

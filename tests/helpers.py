@@ -7,9 +7,18 @@ from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from stdnum.gb import upn
 
-from ap_field.auth.models import User
+from ap_field.auth.models import Role, User
 
 PASSWORD = "correct-staple-meadow"
+
+# Where each role lands after signing in, and the heading it sees there.
+LANDING = {
+    Role.TEACHER: ("/today", "Today"),
+    Role.ASSESSOR: ("/site-checks", "Site checks"),
+    Role.PARENT: ("/my-child", "My child"),
+    Role.LEAD: ("/programme", "Programme"),
+    Role.ADMIN: ("/programme", "Programme"),
+}
 
 
 def config_for_tests(url: str, **overrides) -> dict:
@@ -23,6 +32,7 @@ def config_for_tests(url: str, **overrides) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         # Hashing is slow on purpose; the tests make hundreds of accounts.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "DEMO_DATA_ALLOWED": True,
         **overrides,
     }
 

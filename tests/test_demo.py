@@ -56,3 +56,15 @@ def test_every_demo_account_signs_in(app, runner):
         client = app.test_client()
         response = AuthActions(client).login(user, DEMO_PASSWORD)
         assert response.status_code == 302, user.email
+
+
+def test_seed_refuses_outside_development_unless_forced(make_app):
+    production = make_app(DEMO_DATA_ALLOWED=False)
+    runner = production.test_cli_runner()
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 1
+    assert "only added in development" in result.output
+    with production.app_context():
+        assert count(User) == 0
+        assert runner.invoke(args=["demo", "seed", "--force"]).exit_code == 0
+        assert count(Pupil) == 13

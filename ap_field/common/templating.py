@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ap_field.auth.models import Role
 from ap_field.common.time import format_london_datetime, format_london_time, format_long_date
+from ap_field.pwa.views import THEME_COLOUR
 
 NAVIGATION = {
     Role.TEACHER: [("Today", "sessions.today"), ("Caseload", "pupils.caseload")],
@@ -35,3 +36,4 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_london_time, "london_time")
     app.add_template_filter(format_london_datetime, "london_datetime")
     app.context_processor(_navigation)
+    app.jinja_env.globals["theme_colour"] = THEME_COLOUR

@@ -1,10 +1,12 @@
 import sqlalchemy as sa
 from flask import render_template
+from flask_login import current_user
 
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
 from ap_field.extensions import db
-from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, Pupil, PupilStatus
+from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, PupilStatus
+from ap_field.pupils.queries import pupils_in_scope
 from ap_field.reports import bp
 
 
@@ -12,8 +14,11 @@ from ap_field.reports import bp
 @allow(Role.LEAD, Role.ADMIN)
 def programme():
     """The programme at a glance: pupils by status and each teacher's caseload."""
+    in_scope = pupils_in_scope(current_user).subquery()
     by_status = dict(
-        db.session.execute(sa.select(Pupil.status, sa.func.count()).group_by(Pupil.status)).all()
+        db.session.execute(
+            sa.select(in_scope.c.status, sa.func.count()).group_by(in_scope.c.status)
+        ).all()
     )
     caseloads = db.session.execute(
         sa.select(User, sa.func.count(CaseloadAssignment.id))

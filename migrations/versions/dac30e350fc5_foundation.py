@@ -98,7 +98,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['pupil_id'], ['pupils.id'], name=op.f('fk_parent_links_pupil_id_pupils')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_parent_links')),
     sa.UniqueConstraint('client_uuid', name=op.f('uq_parent_links_client_uuid')),
-    sa.UniqueConstraint('parent_id', 'pupil_id', name=op.f('uq_parent_links_parent_id'))
+    sa.UniqueConstraint('parent_id', 'pupil_id', name=op.f('uq_parent_links_parent_id_pupil_id'))
     )
     with op.batch_alter_table('parent_links', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_parent_links_parent_id'), ['parent_id'], unique=False)

@@ -7,14 +7,7 @@ from playwright.sync_api import expect
 
 from ap_field.auth.models import Role
 from tests.browser.conftest import sign_in
-
-LANDING = {
-    Role.TEACHER: ("/today", "Today"),
-    Role.ASSESSOR: ("/site-checks", "Site checks"),
-    Role.PARENT: ("/my-child", "My child"),
-    Role.LEAD: ("/programme", "Programme"),
-    Role.ADMIN: ("/programme", "Programme"),
-}
+from tests.helpers import LANDING
 
 
 @pytest.mark.parametrize("role", list(Role))

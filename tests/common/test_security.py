@@ -1,21 +1,16 @@
 import pytest
+from bs4 import BeautifulSoup
 
 from ap_field import create_app
 from ap_field.auth.models import Role
-
-SIGNED_IN_PAGES = {
-    Role.TEACHER: "/today",
-    Role.PARENT: "/my-child",
-    Role.ASSESSOR: "/site-checks",
-    Role.LEAD: "/programme",
-    Role.ADMIN: "/admin/users",
-}
+from ap_field.extensions import db
+from tests.helpers import LANDING, PASSWORD, ClientRequest
 
 
 @pytest.mark.parametrize("role", list(Role))
 def test_signed_in_pages_carry_the_security_headers(client, make_user, auth, role):
     auth.login(make_user(role))
-    headers = client.get(SIGNED_IN_PAGES[role]).headers
+    headers = client.get(LANDING[role][0]).headers
     csp = headers["Content-Security-Policy"]
     for directive in (
         "script-src 'self'",
@@ -46,29 +41,64 @@ def test_static_files_and_the_sign_in_page_may_be_cached(client, make_user, auth
     response.close()
 
 
-def test_no_inline_script_or_style_in_any_page(client, make_user, auth):
-    """The CSP forbids inline code, so no template may rely on it."""
+def inline_code(html: str) -> list[str]:
+    page = BeautifulSoup(html, "html.parser")
+    found = [str(tag)[:80] for tag in page.find_all("script") if not tag.get("src")]
+    found += [str(tag)[:80] for tag in page.find_all("style")]
+    found += [
+        f"{tag.name}[{name}]"
+        for tag in page.find_all(True)
+        for name in tag.attrs
+        if name == "style" or name.startswith("on")
+    ]
+    return found
+
+
+def test_no_page_relies_on_inline_script_or_style(client, make_user, auth, make_pupil):
+    """The CSP forbids inline code, so no page may carry any."""
+    pupil = make_pupil()
+    paths = ["/sign-in", "/no-such-page"]
+    for path in paths:
+        assert inline_code(client.get(path).text) == [], path
     auth.login(make_user(Role.ADMIN))
-    for path in ("/programme", "/admin/users", "/admin/users/new", "/site-checks"):
-        html = client.get(path).text
-        assert "<script>" not in html
-        assert " style=" not in html
-        assert " onclick=" not in html
+    paths = [
+        "/programme",
+        "/pupils",
+        "/pupils/new",
+        f"/pupils/{pupil.id}",
+        f"/pupils/{pupil.id}/edit",
+        f"/pupils/{pupil.id}/audit",
+        "/admin/users",
+        "/admin/users/new",
+        "/site-checks",
+        "/account/password",
+    ]
+    for path in paths:
+        assert inline_code(client.get(path).text) == [], path
 
 
 @pytest.fixture
-def production_app(make_app):
-    return make_app(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+def production_app(migrated, monkeypatch):
+    """The app as production configures it: only the database and key are the tests'."""
+    monkeypatch.delenv("AP_FIELD_ENV", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": migrated, "SECRET_KEY": "production-test"})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_session_cookies_are_secure_httponly_and_lax_outside_development(production_app, make_user):
     user = make_user(Role.TEACHER)
     client = production_app.test_client()
+    form = ClientRequest(client).get("/sign-in", base_url="https://localhost")
+    token = form.select_one("input[name=csrf_token]")["value"]
     response = client.post(
         "/sign-in",
-        data={"email": user.email, "password": "correct-staple-meadow", "remember": "y"},
+        data={"email": user.email, "password": PASSWORD, "remember": "y", "csrf_token": token},
         base_url="https://localhost",
+        headers={"Referer": "https://localhost/sign-in"},
     )
+    assert response.status_code == 302
     cookies = response.headers.getlist("Set-Cookie")
     session_cookie = next(c for c in cookies if c.startswith("ap_field_session="))
     remember_cookie = next(c for c in cookies if c.startswith("ap_field_remember="))

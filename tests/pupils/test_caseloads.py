@@ -11,7 +11,7 @@ from ap_field.auth.models import Role, User
 from ap_field.extensions import db
 from ap_field.pupils.models import CaseloadAssignment, Pupil
 from ap_field.pupils.services import CaseloadFull, assign, caseload_size, current_assignment
-from tests.helpers import text_of
+from tests.helpers import AuthActions, text_of
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_a_lead_assigns_a_pupil_and_the_teacher_sees_them(
     client_request.post(f"/pupils/{pupil.id}/assign", {"teacher_id": teacher.id})
 
     phone = app.test_client()
-    phone.post("/sign-in", data={"email": teacher.email, "password": "correct-staple-meadow"})
+    AuthActions(phone).login(teacher)
     assert "Casey Jones" in phone.get("/caseload").text
     assert "Casey Jones" in phone.get("/today").text
 
