@@ -5,6 +5,11 @@ from ap_field.extensions import db
 from tests.helpers import PASSWORD, AuthActions, text_of
 
 NEW_PASSWORD = "lantern-orchard-pebble"
+CHANGE_TO_NEW_PASSWORD = {
+    "current_password": PASSWORD,
+    "new_password": NEW_PASSWORD,
+    "confirm_password": NEW_PASSWORD,
+}
 
 
 def test_signing_out_ends_the_users_sessions_on_every_device(app, client, make_user, auth):
@@ -44,11 +49,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(app, clien
 
     response = client.post(
         "/account/password",
-        data={
-            "current_password": PASSWORD,
-            "new_password": NEW_PASSWORD,
-            "confirm_password": NEW_PASSWORD,
-        },
+        data=CHANGE_TO_NEW_PASSWORD,
     )
 
     assert response.location == "/programme"
@@ -63,11 +64,7 @@ def test_a_remembered_session_survives_its_own_password_change(client, make_user
     auth.login(user, remember="y")
     client.post(
         "/account/password",
-        data={
-            "current_password": PASSWORD,
-            "new_password": NEW_PASSWORD,
-            "confirm_password": NEW_PASSWORD,
-        },
+        data=CHANGE_TO_NEW_PASSWORD,
     )
     client.delete_cookie("ap_field_session")
     assert client.get("/today").status_code == 200
@@ -129,11 +126,7 @@ def test_a_password_change_does_not_start_remembering_a_phone_that_did_not_ask(
     client.set_cookie("ap_field_remember", "left-over-from-an-old-session")
     client.post(
         "/account/password",
-        data={
-            "current_password": PASSWORD,
-            "new_password": NEW_PASSWORD,
-            "confirm_password": NEW_PASSWORD,
-        },
+        data=CHANGE_TO_NEW_PASSWORD,
     )
     assert client.get_cookie("ap_field_remember").value == "left-over-from-an-old-session"
 
