@@ -18,7 +18,8 @@ from ap_field.common.models import UTCDateTime
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
 
-# Each event's name, what a person reads, and the keys its details must carry.
+# Each event's name, what a person reads, and the keys its details must carry. Areas add
+# their own with declare_events().
 EVENTS: dict[str, tuple[str, frozenset[str]]] = {
     "pupil.created": ("Record created", frozenset({"after"})),
     "pupil.updated": ("Record updated", frozenset({"before", "after"})),
@@ -28,6 +29,13 @@ EVENTS: dict[str, tuple[str, frozenset[str]]] = {
     "parent.updated": ("Parent or carer link changed", frozenset({"parent", "before", "after"})),
     "parent.unlinked": ("Parent or carer unlinked", frozenset({"parent", "before"})),
 }
+
+
+def declare_events(events: dict[str, tuple[str, set[str]]]) -> None:
+    for name, (summary, required) in events.items():
+        if name in EVENTS:
+            raise ValueError(f"audit event {name} is declared twice")
+        EVENTS[name] = (summary, frozenset(required))
 
 
 class AuditEvent(db.Model):

@@ -1,3 +1,5 @@
+import uuid
+
 import wtforms
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
@@ -42,3 +44,27 @@ class CheckboxesField(wtforms.SelectMultipleField):
 
     widget = wtforms.widgets.ListWidget(prefix_label=False)
     option_widget = wtforms.widgets.CheckboxInput()
+
+
+class SyncedForm(BaseForm):
+    """A form for a record phones may save offline (DESIGN.md, "Writes that survive no signal").
+
+    A create form carries the `client_uuid` made when it opened, so a replayed create
+    finds the record it made; an edit form carries the `version` it started from.
+    """
+
+    client_uuid = wtforms.HiddenField()
+    version = wtforms.IntegerField(
+        widget=wtforms.widgets.HiddenInput(), validators=[wtforms.validators.Optional()]
+    )
+
+    def open_new(self) -> None:
+        """Give a create form opened on a GET its client_uuid."""
+        self.client_uuid.data = str(uuid.uuid4())
+
+    def record_uuid(self) -> uuid.UUID:
+        """The form's client_uuid, or a new one when it is missing or malformed."""
+        try:
+            return uuid.UUID(self.client_uuid.data or "")
+        except ValueError:
+            return uuid.uuid4()

@@ -8,8 +8,6 @@ from stdnum.exceptions import (
 from stdnum.gb import upn as upn_number
 from wtforms import (
     BooleanField,
-    HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -25,7 +23,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ap_field.common.forms import BaseForm, CheckboxesField, DateField, DecimalField
+from ap_field.common.forms import (
+    BaseForm,
+    CheckboxesField,
+    DateField,
+    DecimalField,
+    SyncedForm,
+)
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.premises.models import Provider
@@ -63,11 +67,9 @@ def upn_problem(value: str) -> str | None:
     return None
 
 
-class PupilForm(BaseForm):
+class PupilForm(SyncedForm):
     """The tracking record: Annex B's fields and the Ofsted data request's."""
 
-    client_uuid = HiddenField()
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
     legal_name = StringField(
         "Legal name", validators=[DataRequired("Enter the pupil's legal name"), Length(max=120)]
     )

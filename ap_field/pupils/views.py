@@ -1,4 +1,3 @@
-import uuid
 from datetime import date
 
 import sqlalchemy as sa
@@ -126,12 +125,11 @@ def nc_year():
 def new():
     form = PupilForm()
     if request.method == "GET":
-        form.client_uuid.data = str(uuid.uuid4())
-    elif replayed := find_by_client_uuid(_client_uuid(form.client_uuid.data)):
+        form.open_new()
+    elif replayed := find_by_client_uuid(form.record_uuid()):
         return redirect(url_for("pupils.show", pupil_id=replayed.id))
     if form.validate_on_submit():
-        client_uuid = _client_uuid(form.client_uuid.data)
-        pupil = create_pupil({"client_uuid": client_uuid, **form.values()})
+        pupil = create_pupil({"client_uuid": form.record_uuid(), **form.values()})
         flash(f"{pupil.display_name}'s record is saved.", "success")
         return redirect(url_for("pupils.show", pupil_id=pupil.id))
     return _form_page(form, pupil=None)
@@ -146,14 +144,6 @@ def _form_page(form: PupilForm, pupil: Pupil | None):
         year=national_curriculum_year(born, london_today()) if born else None,
         label=nc_year_label,
     )
-
-
-def _client_uuid(value: str | None) -> uuid.UUID:
-    """The form's uuid, or a new one when it is missing or malformed."""
-    try:
-        return uuid.UUID(value or "")
-    except ValueError:
-        return uuid.uuid4()
 
 
 @bp.route("/pupils/<int:pupil_id>")

@@ -35,38 +35,61 @@ ROUTES = pupil_routes(create_app(config_for_tests("sqlite://")))
 SCOPES = ["in scope", "out of scope"]
 
 
+def make_parent_link(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
+    parent = world_users[Role.PARENT] if pupil.legal_name == "Mine" else make_user(Role.PARENT)
+    link = ParentLink(parent=parent, pupil=pupil, relationship="Carer")
+    db.session.add(link)
+    db.session.commit()
+    return link.id
+
+
+# Each URL argument that names a record belonging to a pupil, and how to make one for a
+# pupil. An area with such routes adds its maker here, and the matrix covers its routes.
+CHILD_MAKERS = {
+    "link_id": make_parent_link,
+}
+
+
 @dataclass
 class World:
     users: dict[Role, User]
     mine: Pupil
     theirs: Pupil
-    mine_link: ParentLink
-    theirs_link: ParentLink
+    children: dict[str, dict[str, int]]
 
 
 @pytest.fixture
 def world(make_user, make_pupil) -> World:
-    """Teacher and parent hold `mine`; another teacher and parent hold `theirs`."""
+    """The role's teacher and parent hold `mine`; another teacher and parent hold `theirs`;
+    each pupil has one record of every kind in CHILD_MAKERS."""
     users = {role: make_user(role) for role in Role}
-    other_teacher, other_parent = make_user(Role.TEACHER), make_user(Role.PARENT)
-    mine, theirs = make_pupil(), make_pupil()
+    mine, theirs = make_pupil(legal_name="Mine"), make_pupil(legal_name="Theirs")
     assign(mine, users[Role.TEACHER], users[Role.LEAD])
-    assign(theirs, other_teacher, users[Role.LEAD])
-    mine_link = ParentLink(parent=users[Role.PARENT], pupil=mine, relationship="Mother")
-    theirs_link = ParentLink(parent=other_parent, pupil=theirs, relationship="Father")
-    db.session.add_all([mine_link, theirs_link])
-    db.session.commit()
-    return World(users, mine, theirs, mine_link, theirs_link)
+    assign(theirs, make_user(Role.TEACHER), users[Role.LEAD])
+    children = {
+        argument: {
+            "mine": maker(mine, users, make_user),
+            "theirs": maker(theirs, users, make_user),
+        }
+        for argument, maker in CHILD_MAKERS.items()
+    }
+    return World(users, mine, theirs, children)
 
 
-def target(world: World, role: Role, scope: str) -> tuple[int, int]:
-    """The (pupil id, parent link id) to ask for. Leads and admins see every pupil, so the
-    pupil outside their scope is one that does not exist."""
+def url_for_case(world: World, rule: str, role: Role, scope: str) -> str:
+    """The rule filled in for the pupil to ask about. Leads and admins see every pupil, so
+    the pupil outside their scope is one that does not exist."""
     if scope == "in scope":
-        return world.mine.id, world.mine_link.id
-    if role in (Role.LEAD, Role.ADMIN):
-        return 987654, 987654
-    return world.theirs.id, world.theirs_link.id
+        pupil_id, whose = world.mine.id, "mine"
+    elif role in (Role.LEAD, Role.ADMIN):
+        pupil_id, whose = 987654, None
+    else:
+        pupil_id, whose = world.theirs.id, "theirs"
+    path = rule.replace("<int:pupil_id>", str(pupil_id))
+    for argument, ids in world.children.items():
+        path = path.replace(f"<int:{argument}>", str(ids[whose] if whose else 987654))
+    assert "<" not in path, f"{rule} names a record with no maker in CHILD_MAKERS"
+    return path
 
 
 def test_the_matrix_covers_every_pupil_route():
@@ -87,10 +110,7 @@ def test_the_matrix_covers_every_pupil_route():
 @pytest.mark.parametrize("endpoint, method, rule", ROUTES)
 def test_scoping(app, client, auth, world, endpoint, method, rule, role, scope):
     auth.login(world.users[role])
-    pupil_id, link_id = target(world, role, scope)
-    path = rule.replace("<int:pupil_id>", str(pupil_id)).replace("<int:link_id>", str(link_id))
-
-    response = client.open(path, method=method, data={})
+    response = client.open(url_for_case(world, rule, role, scope), method=method, data={})
 
     allowed = role in access_rule(app, endpoint)
     if not allowed:
@@ -104,7 +124,8 @@ def test_scoping(app, client, auth, world, endpoint, method, rule, role, scope):
 def test_a_tampered_link_id_of_another_pupil_is_404(client, auth, world):
     """A link that exists, but belongs to another pupil, is not reachable through this one."""
     auth.login(world.users[Role.LEAD])
-    path = f"/pupils/{world.mine.id}/parents/{world.theirs_link.id}"
+    theirs_link = world.children["link_id"]["theirs"]
+    path = f"/pupils/{world.mine.id}/parents/{theirs_link}"
     assert client.get(path).status_code == 404
     assert client.post(path + "/unlink").status_code == 404
-    assert db.session.get(ParentLink, world.theirs_link.id) is not None
+    assert db.session.get(ParentLink, theirs_link) is not None
