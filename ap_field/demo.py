@@ -1,6 +1,7 @@
 """`flask demo seed`: a small, realistic programme to try ap-field with."""
 
-from datetime import date, timedelta
+import uuid
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import click
@@ -13,6 +14,14 @@ from ap_field.auth.models import Role, User
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
+from ap_field.plans.models import Focus, Mode, Party, Progress, TargetKind
+from ap_field.plans.services import (
+    add_slot,
+    current_plan,
+    hold_review,
+    record_agreement,
+    write_plan,
+)
 from ap_field.premises.models import Provider, ProviderType
 from ap_field.pupils.models import (
     Destination,
@@ -25,6 +34,7 @@ from ap_field.pupils.models import (
     SendStatus,
 )
 from ap_field.pupils.services import assign, create_pupil, current_assignment
+from ap_field.sessions.services import delivery_between, write_note
 
 DEMO_PASSWORD = "field-demo-2026"  # noqa: S105 (published in the README for the demo)
 DEMO_LA_NUMBER = 886  # a real LA number, so demo UPNs pass validation
@@ -189,6 +199,100 @@ def seed_demo() -> None:
         db.session.commit()
         if "teacher" in spec and current_assignment(pupil) is None:
             assign(pupil, staff[spec["teacher"]], staff["lead"], on=pupil.provision_start_date)
+        if "teacher" in spec and current_plan(pupil) is None:
+            _seed_teaching(
+                pupil, staff[spec["teacher"]], serial, today, review=not spec.get("review_overdue")
+            )
+
+
+def _seed_teaching(pupil: Pupil, teacher: User, serial: int, today: date, review: bool) -> None:
+    """A plan, a weekly timetable, last week's notes and, unless the review is to be left
+    overdue, the first fortnightly review."""
+    starts = today - timedelta(days=21)
+    plan = write_plan(
+        pupil,
+        {
+            "client_uuid": uuid.uuid4(),
+            "aims": "Rebuild routine and confidence, and keep up English and maths.",
+            "success_criteria": "Attends every timetabled session for four weeks running.",
+            "transition_plan": "Half-day visits to the school on roll from next term.",
+            "starts_on": starts,
+            "ends_on": starts + timedelta(weeks=26),
+        },
+        [
+            {
+                "kind": TargetKind.ACADEMIC,
+                "description": "L1 Functional Skills English",
+                "baseline": "Entry Level 3",
+                "goal": "Pass",
+                "measure": "Functional Skills exam",
+                "due_on": starts + timedelta(weeks=24),
+            },
+            {
+                "kind": TargetKind.WIDER,
+                "description": "Attendance",
+                "baseline": "62% at school",
+                "goal": "95%",
+                "measure": "Sessions attended",
+                "due_on": starts + timedelta(weeks=12),
+            },
+        ],
+        teacher,
+    )
+    for party, who in [(Party.PUPIL, pupil.display_name), (Party.SCHOOL, "Inclusion lead")]:
+        record_agreement(plan, party, who, starts, teacher)
+    hours_a_day = 5 if serial % 2 else 4
+    for weekday in range(5):
+        add_slot(
+            pupil,
+            {
+                "weekday": weekday,
+                "starts_at": time(9, 30),
+                "ends_at": time(9 + hours_a_day, 30),
+                "mode": Mode.FACE_TO_FACE if weekday % 2 else Mode.HOME_COMMUNITY,
+                "focus": [Focus.ENGLISH, Focus.MATHS, Focus.WELLBEING][weekday % 3],
+                "place": "Home" if weekday % 2 else "Central library",
+            },
+            uuid.uuid4(),
+        )
+    last_monday = today - timedelta(days=today.weekday() + 7)
+    for weekday in (0, 1, 3):
+        write_note(
+            pupil,
+            teacher,
+            {
+                "held_on": last_monday + timedelta(days=weekday),
+                "starts_at": time(9, 30),
+                "ends_at": time(9 + hours_a_day, 15),
+                "mode": Mode.FACE_TO_FACE,
+                "focus": Focus.ENGLISH,
+                "place": "Home",
+                "planned_minutes": hours_a_day * 60,
+                "engagement": 3 + weekday % 2,
+                "progress": "Worked through a reading comprehension.",
+                "wellbeing": "Settled and talkative.",
+                "next_steps": "Practice paper next session.",
+            },
+            plan.targets[:1],
+            uuid.uuid4(),
+        )
+    if not review:
+        return
+    held_on = starts + timedelta(days=14)
+    hold_review(
+        pupil,
+        plan,
+        {
+            "held_on": held_on,
+            "participants": ["pupil", "parent"],
+            "timetable_changes": "No changes",
+            "next_review_on": held_on + timedelta(days=14),
+        },
+        [{"target_id": target.id, "progress": Progress.SOME} for target in plan.targets],
+        delivery_between(pupil, starts, held_on),
+        teacher,
+        uuid.uuid4(),
+    )
 
 
 demo_cli = AppGroup("demo", help="Demo data.")

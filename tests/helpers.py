@@ -2,6 +2,7 @@
 
 import contextvars
 from collections import Counter
+from datetime import date, timedelta
 
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
@@ -97,3 +98,40 @@ def text_of(page: BeautifulSoup, selector: str) -> str:
 def valid_upn(serial: int) -> str:
     body = f"886{4001:04d}24{serial:03d}"
     return upn.calc_check_digit(body) + body
+
+
+def write_demo_plan(pupil, author, starts_on=None):
+    """A plan with one academic and one wider target, for tests that need one."""
+    from ap_field.plans.models import TargetKind
+    from ap_field.plans.services import write_plan
+
+    starts_on = starts_on or date.today() - timedelta(days=14)
+    return write_plan(
+        pupil,
+        {
+            "aims": "Return to a school building",
+            "success_criteria": "Attends a mainstream timetable",
+            "transition_plan": "Phased return from the spring term",
+            "starts_on": starts_on,
+            "ends_on": None,
+        },
+        [
+            {
+                "kind": TargetKind.ACADEMIC,
+                "description": "L1 Functional Skills English",
+                "baseline": "Entry Level 3",
+                "goal": "Pass",
+                "measure": "Exam result",
+                "due_on": starts_on + timedelta(days=180),
+            },
+            {
+                "kind": TargetKind.WIDER,
+                "description": "Attendance",
+                "baseline": "60%",
+                "goal": "95%",
+                "measure": "Register",
+                "due_on": starts_on + timedelta(days=90),
+            },
+        ],
+        author,
+    )

@@ -26,9 +26,12 @@ def card_titles(page) -> list[str]:
 
 
 def test_a_teacher_sees_their_own_block_of_five(app, demo):
-    page = sign_in_as(app, "teacher1@example.org").get("/today")
+    page = sign_in_as(app, "teacher1@example.org").get("/caseload")
     assert card_titles(page) == ["Jayden Clarke", "Kacper Nowak", "Millie", "Ollie", "Tiana Mensah"]
     assert "5 of 5 pupils" in page.get_text()
+    today = sign_in_as(app, "teacher1@example.org").get("/today")
+    block = [" ".join(li.get_text().split()) for li in today.select("h2 + p + ul.govuk-list li")]
+    assert block == ["Jayden Clarke", "Kacper Nowak", "Millie", "Ollie", "Tiana Mensah"]
     other = sign_in_as(app, "teacher2@example.org").get("/today")
     assert "Jayden Clarke" not in other.get_text()
 
@@ -86,3 +89,16 @@ def test_the_current_page_is_marked_in_the_navigation(app, demo):
     page = sign_in_as(app, "lead@example.org").get("/site-checks")
     current = page.select_one("#navigation [aria-current=page]")
     assert " ".join(current.get_text().split()) == "Site checks"
+
+
+def test_the_lead_sees_overdue_reviews_and_the_list_behind_them(app, demo):
+    page = sign_in_as(app, "lead@example.org").get("/programme")
+    link = page.select_one("a[href='/pupils?show=review-overdue']")
+    assert "2 overdue" in link.get_text()
+    listed = sign_in_as(app, "lead@example.org").get(link["href"])
+    assert [
+        card.get_text(" ", strip=True).split(" Case")[0] for card in listed.select(".app-card")
+    ] == [
+        "Tiana Mensah",
+        "Zara Ahmed",
+    ]

@@ -4,7 +4,8 @@ Events are written in the same transaction as the change they describe, so one
 never exists without the other. Nothing in the app updates or deletes them.
 """
 
-from datetime import date, datetime
+import uuid
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -59,8 +60,10 @@ def plain(value: Any) -> Any:
     """A value as JSON keeps it: dates as ISO text, enums as their value, lists item by item."""
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, date | datetime):
+    if isinstance(value, date | datetime | time):
         return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, list | tuple):

@@ -14,7 +14,8 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            if unbound_field.field_class is not PasswordField:
+            kind = unbound_field.field_class
+            if issubclass(kind, wtforms.StringField) and not issubclass(kind, PasswordField):
                 options["filters"] = [*unbound_field.kwargs.get("filters", ()), _strip]
             return unbound_field.bind(form=form, **options)
 
@@ -28,6 +29,16 @@ class DateField(wtforms.DateField):
         except ValueError as error:
             raise ValueError(
                 f"Enter the {self.label.text.lower()} as a real date, like 27/03/2012"
+            ) from error
+
+
+class TimeField(wtforms.TimeField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                f"Enter the {self.label.text.lower()} as a time, like 09:30"
             ) from error
 
 
@@ -65,6 +76,21 @@ class SyncedForm(BaseForm):
     def record_uuid(self) -> uuid.UUID:
         """The form's client_uuid, or a new one when it is missing or malformed."""
         try:
-            return uuid.UUID(self.client_uuid.data or "")
+            return uuid.UUID(str(self.client_uuid.data or ""))
         except ValueError:
             return uuid.uuid4()
+
+
+def field_errors(form) -> list[tuple[str, str]]:
+    """Every error of a form as (field id, message), in page order, rows of lists included."""
+    found = []
+    for field in form:
+        if isinstance(field, wtforms.FieldList | wtforms.FormField):
+            found += [(field.id, error) for error in field.errors if isinstance(error, str)]
+            for entry in field:
+                found += field_errors(
+                    entry.form if isinstance(entry, wtforms.FormField) else [entry]
+                )
+        else:
+            found += [(field.id, error) for error in field.errors]
+    return found

@@ -4,6 +4,7 @@ from flask import Flask
 from flask_login import current_user
 
 from ap_field.auth.models import Role
+from ap_field.common.forms import field_errors
 from ap_field.common.time import format_london_datetime, format_london_time, format_long_date
 from ap_field.pwa.views import THEME_COLOUR
 
@@ -37,3 +38,4 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_london_datetime, "london_datetime")
     app.context_processor(_navigation)
     app.jinja_env.globals["theme_colour"] = THEME_COLOUR
+    app.jinja_env.globals["field_errors"] = field_errors

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
+from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, PupilStatus
 from ap_field.pupils.queries import pupils_in_scope
@@ -32,8 +33,14 @@ def programme():
         .group_by(User.id)
         .order_by(User.name)
     ).all()
+    reviews_overdue = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(in_scope)
+        .where(in_scope.c.review_date < london_today(), in_scope.c.status != PupilStatus.CLOSED)
+    )
     return render_template(
         "reports/programme.html",
+        reviews_overdue=reviews_overdue,
         by_status=[(status, by_status.get(status, 0)) for status in PupilStatus],
         caseloads=caseloads,
         caseload_limit=CASELOAD_LIMIT,

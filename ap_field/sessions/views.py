@@ -1,20 +1,123 @@
-from flask import render_template
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.time import london_today
+from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db
+from ap_field.plans.models import TimetableSlot
+from ap_field.plans.services import current_plan
 from ap_field.pupils.models import CASELOAD_LIMIT, Pupil
-from ap_field.pupils.queries import pupils_in_scope
+from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
 from ap_field.sessions import bp
+from ap_field.sessions.forms import AddendumForm, NoteForm
+from ap_field.sessions.models import SessionNote
+from ap_field.sessions.services import (
+    add_addendum,
+    notes_not_written,
+    notes_of,
+    occurrences,
+    write_note,
+)
+
+TEACHING = (Role.TEACHER, Role.LEAD, Role.ADMIN)
+CHECK_INS = (("AM check-in", "Morning register for your whole block"),
+             ("PM check-in", "Afternoon register for your whole block"))  # fmt: skip
+REVIEWS_AHEAD = timedelta(days=7)
 
 
 @bp.route("/today")
 @allow(Role.TEACHER)
 def today():
-    """The community teacher's day: their block of pupils for the two check-ins."""
+    """The teacher's day, most urgent first: sessions and check-ins, visits under way, reviews
+    due, then notes still to write."""
+    now = london_now()
     block = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.display_name)).all()
-    return render_template(
-        "sessions/today.html", block=block, today=london_today(), caseload_limit=CASELOAD_LIMIT
+    reviews_due = sorted(
+        (p for p in block if p.review_date and p.review_date <= now.date() + REVIEWS_AHEAD),
+        key=lambda pupil: pupil.review_date,
     )
+    return render_template(
+        "sessions/today.html",
+        today=now.date(),
+        block=block,
+        caseload_limit=CASELOAD_LIMIT,
+        check_ins=CHECK_INS,
+        sessions=occurrences(block, now.date(), now.date()),
+        reviews_due=reviews_due,
+        notes_to_write=notes_not_written(block, now),
+    )
+
+
+@bp.route("/pupils/<int:pupil_id>/notes")
+@allow(*TEACHING)
+def notes(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    return render_template("sessions/notes.html", pupil=pupil, notes=notes_of(pupil))
+
+
+@bp.route("/pupils/<int:pupil_id>/notes/new", methods=["GET", "POST"])
+@allow(*TEACHING)
+def new_note(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    plan = current_plan(pupil)
+    targets = plan.targets if plan else []
+    form = NoteForm(targets=targets)
+    if request.method == "GET":
+        form.open_new()
+        _fill_from_timetable(form, pupil)
+    elif replayed := db.session.scalar(
+        sa.select(SessionNote).where(SessionNote.client_uuid == form.record_uuid())
+    ):
+        return redirect(url_for("sessions.note", pupil_id=pupil.id, note_id=replayed.id))
+    if form.validate_on_submit():
+        chosen = [target for target in targets if target.id in (form.target_ids.data or [])]
+        slot = _timetabled_slot(pupil)
+        values = form.values() | {"slot_id": slot.id if slot else None}
+        note = write_note(pupil, current_user, values, chosen, form.record_uuid())
+        flash("Session note sent. It can no longer be changed, only added to.", "success")
+        return redirect(url_for("sessions.note", pupil_id=pupil.id, note_id=note.id))
+    return render_template("sessions/note_form.html", pupil=pupil, form=form)
+
+
+def _fill_from_timetable(form: NoteForm, pupil: Pupil) -> None:
+    """A note opened from a timetabled session starts with that session's details."""
+    form.held_on.data = request.args.get("date", type=_date) or london_today()
+    slot = _timetabled_slot(pupil)
+    if slot is None:
+        return
+    form.starts_at.data, form.ends_at.data = slot.starts_at, slot.ends_at
+    form.mode.data, form.focus.data, form.place.data = slot.mode, slot.focus, slot.place
+    form.planned_minutes.data = slot.minutes
+
+
+def _timetabled_slot(pupil: Pupil) -> TimetableSlot | None:
+    """The pupil's timetabled session the note was opened from (?slot=), if any."""
+    slot_id = request.args.get("slot", type=int)
+    slot = db.session.get(TimetableSlot, slot_id) if slot_id else None
+    return slot if slot is not None and slot.pupil_id == pupil.id else None
+
+
+def _date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+@bp.route("/pupils/<int:pupil_id>/notes/<int:note_id>", methods=["GET", "POST"])
+@allow(*TEACHING)
+def note(pupil_id: int, note_id: int):
+    """A sent note, read only, with its addenda and a form to add one."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    shown = db.session.scalar(
+        sa.select(SessionNote).where(SessionNote.id == note_id, SessionNote.pupil_id == pupil.id)
+    )
+    if shown is None:
+        abort(404)
+    form = AddendumForm()
+    if form.validate_on_submit():
+        add_addendum(shown, current_user, form.text.data)
+        flash("Addendum added.", "success")
+        return redirect(url_for("sessions.note", pupil_id=pupil.id, note_id=shown.id))
+    return render_template("sessions/note.html", pupil=pupil, note=shown, form=form)

@@ -6,7 +6,9 @@ page (or the form's answer) for a pupil in scope and 404 for one outside it, so 
 learns that a child they may not see exists.
 """
 
+import uuid
 from dataclasses import dataclass
+from datetime import time, timedelta
 
 import pytest
 from flask import Flask
@@ -14,11 +16,15 @@ from flask import Flask
 from ap_field import create_app
 from ap_field.auth.models import Role, User
 from ap_field.common.access import access_rule
+from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
+from ap_field.plans.models import Focus, Mode
+from ap_field.plans.services import add_slot, current_plan, hold_review
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.services import assign
-from tests.helpers import config_for_tests
+from ap_field.sessions.services import delivery_between, write_note
+from tests.helpers import config_for_tests, write_demo_plan
 
 
 def pupil_routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -43,10 +49,57 @@ def make_parent_link(pupil: Pupil, world_users: dict[Role, User], make_user) -> 
     return link.id
 
 
+def make_plan(pupil: Pupil, users: dict[Role, User], _make_user) -> int:
+    return write_demo_plan(pupil, users[Role.LEAD]).id
+
+
+def make_slot(pupil: Pupil, _users, _make_user) -> int:
+    values = {
+        "weekday": 0,
+        "starts_at": time(10),
+        "ends_at": time(11),
+        "mode": Mode.FACE_TO_FACE,
+        "focus": Focus.ENGLISH,
+        "place": "Home",
+    }
+    return add_slot(pupil, values, uuid.uuid4()).id
+
+
+def make_review(pupil: Pupil, users: dict[Role, User], _make_user) -> int:
+    plan = current_plan(pupil)
+    today = london_today()
+    values = {
+        "held_on": today,
+        "participants": ["pupil"],
+        "timetable_changes": "No changes",
+        "next_review_on": today + timedelta(days=14),
+    }
+    delivery = delivery_between(pupil, plan.starts_on, today)
+    return hold_review(pupil, plan, values, [], delivery, users[Role.LEAD], uuid.uuid4()).id
+
+
+def make_note(pupil: Pupil, users: dict[Role, User], _make_user) -> int:
+    values = {
+        "held_on": london_today() - timedelta(days=1),
+        "starts_at": time(10),
+        "ends_at": time(11),
+        "mode": Mode.FACE_TO_FACE,
+        "focus": Focus.ENGLISH,
+        "place": "Home",
+        "planned_minutes": 60,
+        "engagement": 4,
+    }
+    return write_note(pupil, users[Role.LEAD], values, [], uuid.uuid4()).id
+
+
 # Each URL argument that names a record belonging to a pupil, and how to make one for a
 # pupil. An area with such routes adds its maker here, and the matrix covers its routes.
 CHILD_MAKERS = {
     "link_id": make_parent_link,
+    "plan_id": make_plan,
+    "slot_id": make_slot,
+    "review_id": make_review,
+    "note_id": make_note,
 }
 
 

@@ -1,0 +1,329 @@
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ap_field.auth.models import Role
+from ap_field.common.access import allow
+from ap_field.common.time import london_today
+from ap_field.extensions import db, htmx
+from ap_field.plans import bp
+from ap_field.plans.forms import AgreementForm, PlanForm, ReviewForm, SlotForm, TargetForm
+from ap_field.plans.models import (
+    FULL_TIME_MINUTES,
+    LearningPlan,
+    Party,
+    Review,
+    TimetableSlot,
+)
+from ap_field.plans.services import (
+    SlotOverlaps,
+    add_slot,
+    change_slot,
+    current_plan,
+    hold_review,
+    last_review,
+    plans_of,
+    record_agreement,
+    remove_slot,
+    review_period_start,
+    timetable,
+    weekly_minutes,
+    write_plan,
+)
+from ap_field.pupils.models import Pupil
+from ap_field.pupils.queries import pupil_in_scope_or_404
+from ap_field.sessions.services import delivery_between
+
+TEACHING = (Role.TEACHER, Role.LEAD, Role.ADMIN)
+
+
+def _child_or_404(model, child_id: int, pupil: Pupil):
+    child = db.session.scalar(
+        sa.select(model).where(model.id == child_id, model.pupil_id == pupil.id)
+    )
+    if child is None:
+        abort(404)
+    return child
+
+
+@bp.route("/pupils/<int:pupil_id>/plan")
+@allow(*TEACHING)
+def plan(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    versions = plans_of(pupil)
+    if not versions:
+        return render_template("plans/no_plan.html", pupil=pupil)
+    return redirect(url_for("plans.version", pupil_id=pupil.id, plan_id=versions[0].id))
+
+
+@bp.route("/pupils/<int:pupil_id>/plan/versions/<int:plan_id>")
+@allow(*TEACHING)
+def version(pupil_id: int, plan_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    shown = _child_or_404(LearningPlan, plan_id, pupil)
+    form = AgreementForm(formdata=None, agreed_on=london_today(), waiting=_waiting(shown))
+    return _plan_page(pupil, shown, form)
+
+
+def _waiting(plan: LearningPlan) -> list[Party]:
+    return [party for party in Party if plan.agreement(party) is None]
+
+
+def _plan_page(pupil: Pupil, shown: LearningPlan, form: AgreementForm):
+    return render_template(
+        "plans/plan.html",
+        pupil=pupil,
+        plan=shown,
+        versions=plans_of(pupil),
+        latest=current_plan(pupil),
+        parties=list(Party),
+        form=form,
+    )
+
+
+@bp.route("/pupils/<int:pupil_id>/plan/new", methods=["GET", "POST"])
+@allow(*TEACHING)
+def new_plan(pupil_id: int):
+    """A new version, starting from the current one."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    previous = current_plan(pupil)
+    form = PlanForm(data=_starting_from(previous))
+    if request.method == "GET":
+        form.open_new()
+    elif replayed := db.session.scalar(
+        sa.select(LearningPlan).where(LearningPlan.client_uuid == form.record_uuid())
+    ):
+        return redirect(url_for("plans.version", pupil_id=pupil.id, plan_id=replayed.id))
+    if form.validate_on_submit():
+        written = write_plan(
+            pupil,
+            {"client_uuid": form.record_uuid(), **form.values()},
+            form.target_values(),
+            current_user,
+        )
+        flash(
+            f"Plan version {written.version_number} saved. Record each party's agreement.",
+            "success",
+        )
+        return redirect(url_for("plans.version", pupil_id=pupil.id, plan_id=written.id))
+    return render_template("plans/plan_form.html", pupil=pupil, form=form, previous=previous)
+
+
+def _starting_from(previous: LearningPlan | None) -> dict:
+    """A new version's form, filled in from the current one."""
+    if previous is None:
+        return {"starts_on": london_today()}
+    return {
+        "aims": previous.aims,
+        "success_criteria": previous.success_criteria,
+        "transition_plan": previous.transition_plan,
+        "starts_on": london_today(),
+        "ends_on": previous.ends_on,
+        "targets": [
+            {name: getattr(target, name) for name in TargetForm.REQUIRED}
+            for target in previous.targets
+        ],
+    }
+
+
+@bp.post("/pupils/<int:pupil_id>/plan/versions/<int:plan_id>/agree")
+@allow(*TEACHING)
+def agree(pupil_id: int, plan_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    agreed = _child_or_404(LearningPlan, plan_id, pupil)
+    form = AgreementForm(waiting=_waiting(agreed))
+    if form.validate_on_submit():
+        party = Party(form.party.data)
+        record_agreement(agreed, party, form.agreed_by.data, form.agreed_on.data, current_user)
+        flash(f"The {party.label.lower()}'s agreement is recorded.", "success")
+        return redirect(url_for("plans.version", pupil_id=pupil.id, plan_id=agreed.id))
+    return _plan_page(pupil, agreed, form)
+
+
+def _timetable_context(pupil: Pupil, form: SlotForm | None = None) -> dict:
+    slots = timetable(pupil)
+    return {
+        "pupil": pupil,
+        "slots": slots,
+        "total_minutes": weekly_minutes(slots),
+        "full_time_minutes": FULL_TIME_MINUTES,
+        "form": form,
+    }
+
+
+def _timetable_page(pupil: Pupil, form: SlotForm):
+    """The whole page, or for htmx only the timetable and its form, which it swaps in place."""
+    template = "plans/_timetable.html" if htmx else "plans/timetable.html"
+    return render_template(template, **_timetable_context(pupil, form)), {"Vary": "HX-Request"}
+
+
+@bp.route("/pupils/<int:pupil_id>/timetable", methods=["GET", "POST"])
+@allow(*TEACHING)
+def timetable_page(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    form = SlotForm()
+    if request.method == "GET":
+        form.open_new()
+    elif db.session.scalar(
+        sa.select(TimetableSlot.id).where(TimetableSlot.client_uuid == form.record_uuid())
+    ):
+        return redirect(url_for("plans.timetable_page", pupil_id=pupil.id))
+    if form.validate_on_submit():
+        try:
+            add_slot(pupil, form.values(), form.record_uuid())
+        except SlotOverlaps as overlap:
+            form.starts_at.errors.append(str(overlap))
+        else:
+            if not htmx:
+                flash("Session added to the timetable.", "success")
+                return redirect(url_for("plans.timetable_page", pupil_id=pupil.id))
+            form = SlotForm(formdata=None)
+            form.open_new()
+    return _timetable_page(pupil, form)
+
+
+@bp.route("/pupils/<int:pupil_id>/timetable/total")
+@allow(*TEACHING)
+def timetable_total(pupil_id: int):
+    """The weekly total as the form would leave it, shown while the times are typed."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    form = SlotForm(request.args, meta={"csrf": False})
+    slots = timetable(pupil)
+    extra = 0
+    if form.starts_at.data and form.ends_at.data and form.ends_at.data > form.starts_at.data:
+        extra = TimetableSlot(starts_at=form.starts_at.data, ends_at=form.ends_at.data).minutes
+    return render_template(
+        "plans/_total.html",
+        total_id="draft-weekly-total",
+        total_minutes=weekly_minutes(slots) + extra,
+        extra_minutes=extra,
+        full_time_minutes=FULL_TIME_MINUTES,
+    )
+
+
+@bp.route("/pupils/<int:pupil_id>/timetable/slots/<int:slot_id>", methods=["GET", "POST"])
+@allow(*TEACHING)
+def edit_slot(pupil_id: int, slot_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    slot = _child_or_404(TimetableSlot, slot_id, pupil)
+    form = SlotForm(obj=slot)
+    if form.validate_on_submit():
+        if form.version.data != slot.version:
+            form.starts_at.errors.append(
+                "Someone else changed this session after you opened it. Check it and save again."
+            )
+        else:
+            try:
+                change_slot(slot, form.values())
+            except SlotOverlaps as overlap:
+                form.starts_at.errors.append(str(overlap))
+            else:
+                flash("Session changed.", "success")
+                return redirect(url_for("plans.timetable_page", pupil_id=pupil.id))
+    return render_template("plans/slot_form.html", pupil=pupil, slot=slot, form=form)
+
+
+@bp.post("/pupils/<int:pupil_id>/timetable/slots/<int:slot_id>/remove")
+@allow(*TEACHING)
+def delete_slot(pupil_id: int, slot_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    remove_slot(_child_or_404(TimetableSlot, slot_id, pupil))
+    if htmx:
+        return _timetable_page(pupil, _fresh_slot_form())
+    flash("Session removed from the timetable.", "success")
+    return redirect(url_for("plans.timetable_page", pupil_id=pupil.id))
+
+
+def _fresh_slot_form() -> SlotForm:
+    form = SlotForm(formdata=None)
+    form.open_new()
+    return form
+
+
+@bp.route("/pupils/<int:pupil_id>/reviews")
+@allow(*TEACHING)
+def reviews(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    held = db.session.scalars(
+        sa.select(Review).where(Review.pupil_id == pupil.id).order_by(Review.held_on.desc())
+    ).all()
+    return render_template(
+        "plans/reviews.html",
+        pupil=pupil,
+        reviews=held,
+        plan=current_plan(pupil),
+        today=london_today(),
+    )
+
+
+@bp.route("/pupils/<int:pupil_id>/reviews/new", methods=["GET", "POST"])
+@allow(*TEACHING)
+def new_review(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    reviewed = current_plan(pupil)
+    if reviewed is None:
+        flash("Write the learning plan first: a review looks at its targets.", "important")
+        return redirect(url_for("plans.plan", pupil_id=pupil.id))
+    previous = last_review(pupil)
+    form = ReviewForm(previous_review_on=previous.held_on if previous else None)
+    if request.method == "GET":
+        form.open_new()
+        for target in reviewed.targets:
+            form.progress.append_entry({"target_id": target.id})
+    elif replayed := db.session.scalar(
+        sa.select(Review).where(Review.client_uuid == form.record_uuid())
+    ):
+        return redirect(url_for("plans.review", pupil_id=pupil.id, review_id=replayed.id))
+    targets = {target.id: target for target in reviewed.targets}
+    if form.validate_on_submit() and _progress_matches(form, targets):
+        held = hold_review(
+            pupil,
+            reviewed,
+            {
+                "held_on": form.held_on.data,
+                "participants": form.participants.data,
+                "timetable_changes": form.timetable_changes.data,
+                "next_review_on": form.next_review_on.data,
+            },
+            [
+                {
+                    "target_id": entry.form.target_id.data,
+                    "progress": entry.form.progress.data,
+                    "comment": entry.form.comment.data or "",
+                }
+                for entry in form.progress
+            ],
+            delivery_between(pupil, review_period_start(pupil, reviewed), form.held_on.data),
+            current_user,
+            form.record_uuid(),
+        )
+        flash("Review saved. The next review date is set.", "success")
+        return redirect(url_for("plans.review", pupil_id=pupil.id, review_id=held.id))
+    start = review_period_start(pupil, reviewed)
+    return render_template(
+        "plans/review_form.html",
+        pupil=pupil,
+        plan=reviewed,
+        form=form,
+        targets=targets,
+        period_start=start,
+        delivery=delivery_between(pupil, start, london_today()),
+    )
+
+
+def _progress_matches(form: ReviewForm, targets: dict) -> bool:
+    """One progress entry for each of the plan's targets, and no other."""
+    given = [entry.form.target_id.data for entry in form.progress]
+    if sorted(given) != sorted(targets):
+        form.progress.errors = ["Record progress on each of the plan's targets"]
+        return False
+    return True
+
+
+@bp.route("/pupils/<int:pupil_id>/reviews/<int:review_id>")
+@allow(*TEACHING)
+def review(pupil_id: int, review_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    return render_template(
+        "plans/review.html", pupil=pupil, review=_child_or_404(Review, review_id, pupil)
+    )

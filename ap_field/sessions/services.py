@@ -1,0 +1,138 @@
+"""Session notes and what a teacher's day holds."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from ap_field.audit.models import plain, record
+from ap_field.auth.models import User
+from ap_field.extensions import db
+from ap_field.plans.models import PlanTarget, TimetableSlot
+from ap_field.pupils.models import Pupil
+from ap_field.sessions.models import NoteAddendum, SessionNote
+
+NOTE_CATCH_UP_DAYS = 7
+
+
+def write_note(pupil: Pupil, teacher: User, values: dict, targets: list[PlanTarget], client_uuid):
+    note = SessionNote(
+        pupil_id=pupil.id, teacher_id=teacher.id, client_uuid=client_uuid, targets=targets, **values
+    )
+    db.session.add(note)
+    db.session.flush()
+    record(
+        "note.written",
+        pupil_id=pupil.id,
+        held_on=plain(note.held_on),
+        minutes=note.actual_minutes,
+        safeguarding=note.safeguarding_concern,
+    )
+    db.session.commit()
+    return note
+
+
+def add_addendum(note: SessionNote, author: User, text: str) -> NoteAddendum:
+    addendum = NoteAddendum(note_id=note.id, author_id=author.id, text=text)
+    db.session.add(addendum)
+    record("note.addendum", pupil_id=note.pupil_id, note_id=note.id)
+    db.session.commit()
+    return addendum
+
+
+@dataclass
+class Delivery:
+    """What was timetabled and what was delivered over a period, from the timetable and the
+    session notes."""
+
+    sessions_timetabled: int
+    sessions_delivered: int
+    minutes_planned: int
+    minutes_delivered: int
+
+
+def delivery_between(pupil: Pupil, first: date, last: date) -> Delivery:
+    slots = db.session.scalars(
+        sa.select(TimetableSlot).where(TimetableSlot.pupil_id == pupil.id)
+    ).all()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    timetabled = [slot for day in days for slot in slots if slot.weekday == day.weekday()]
+    notes = db.session.scalars(
+        sa.select(SessionNote).where(
+            SessionNote.pupil_id == pupil.id, SessionNote.held_on.between(first, last)
+        )
+    ).all()
+    return Delivery(
+        sessions_timetabled=len(timetabled),
+        sessions_delivered=len(notes),
+        minutes_planned=sum(slot.minutes for slot in timetabled),
+        minutes_delivered=sum(note.actual_minutes for note in notes),
+    )
+
+
+def notes_of(pupil: Pupil) -> list[SessionNote]:
+    return list(
+        db.session.scalars(
+            sa.select(SessionNote)
+            .where(SessionNote.pupil_id == pupil.id)
+            .order_by(SessionNote.held_on.desc(), SessionNote.starts_at.desc())
+        )
+    )
+
+
+@dataclass
+class Occurrence:
+    """A timetabled session on a given day, and its note once written."""
+
+    day: date
+    slot: TimetableSlot
+    note: SessionNote | None
+
+    @property
+    def pupil(self) -> Pupil:
+        return self.slot.pupil
+
+
+def occurrences(pupils: list[Pupil], first: date, last: date) -> list[Occurrence]:
+    """Every timetabled session of these pupils between two days, matched to its note: one
+    linked to the slot, or one for the same pupil, day and start time."""
+    pupil_ids = [pupil.id for pupil in pupils]
+    slots = db.session.scalars(
+        sa.select(TimetableSlot)
+        .where(TimetableSlot.pupil_id.in_(pupil_ids))
+        .order_by(TimetableSlot.starts_at)
+    ).all()
+    notes = db.session.scalars(
+        sa.select(SessionNote).where(
+            SessionNote.pupil_id.in_(pupil_ids), SessionNote.held_on.between(first, last)
+        )
+    ).all()
+    found = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        for slot in slots:
+            if slot.weekday == day.weekday():
+                note = next(
+                    (
+                        note
+                        for note in notes
+                        if note.held_on == day
+                        and note.pupil_id == slot.pupil_id
+                        and (note.slot_id == slot.id or note.starts_at == slot.starts_at)
+                    ),
+                    None,
+                )
+                found.append(Occurrence(day, slot, note))
+    return found
+
+
+def notes_not_written(pupils: list[Pupil], now: datetime) -> list[Occurrence]:
+    """Sessions of the last week that have finished and have no note yet, oldest first."""
+    today = now.date()
+    recent = occurrences(pupils, today - timedelta(days=NOTE_CATCH_UP_DAYS), today)
+    return [
+        occurrence
+        for occurrence in recent
+        if occurrence.note is None
+        and (occurrence.day < today or occurrence.slot.ends_at <= now.time())
+    ]
