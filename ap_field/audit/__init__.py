@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("audit", __name__)
-
-from ap_field.audit import views  # noqa: E402, F401
+"""The audit trail: models only, so that every area can declare and record its events."""

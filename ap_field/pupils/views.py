@@ -43,6 +43,7 @@ from ap_field.pupils.services import (
 )
 
 STAFF = (Role.LEAD, Role.ADMIN)
+TRAIL_PAGE_SIZE = 50
 PUPIL_VIEWERS = (Role.LEAD, Role.ADMIN, Role.TEACHER)
 
 
@@ -218,3 +219,19 @@ def assign_teacher(pupil_id: int):
             return redirect(url_for("pupils.show", pupil_id=pupil.id))
     current = current_assignment(pupil)
     return render_template("pupils/assign.html", form=form, pupil=pupil, current=current)
+
+
+@bp.route("/pupils/<int:pupil_id>/audit")
+@allow(Role.LEAD, Role.ADMIN)
+def audit_trail(pupil_id: int):
+    """Every change to a pupil's record, caseload and parent links, newest first. Read only."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    events = db.paginate(
+        sa.select(AuditEvent)
+        .where(AuditEvent.pupil_id == pupil.id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=TRAIL_PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("pupils/audit_trail.html", pupil=pupil, events=events)

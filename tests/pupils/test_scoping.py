@@ -151,7 +151,7 @@ def test_the_matrix_covers_every_pupil_route():
         "pupils.show",
         "pupils.edit",
         "pupils.assign_teacher",
-        "audit.pupil_trail",
+        "pupils.audit_trail",
         "parents.new_link",
         "parents.edit_link",
         "parents.unlink_parent",
