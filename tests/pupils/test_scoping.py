@@ -18,6 +18,7 @@ from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.services import assign
+from tests.assessments.helpers import make_assessment
 from tests.helpers import config_for_tests
 
 
@@ -43,10 +44,15 @@ def make_parent_link(pupil: Pupil, world_users: dict[Role, User], make_user) -> 
     return link.id
 
 
+def make_pupil_assessment(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
+    return make_assessment(pupil, world_users[Role.TEACHER]).id
+
+
 # Each URL argument that names a record belonging to a pupil, and how to make one for a
 # pupil. An area with such routes adds its maker here, and the matrix covers its routes.
 CHILD_MAKERS = {
     "link_id": make_parent_link,
+    "assessment_id": make_pupil_assessment,
 }
 
 
@@ -102,6 +108,10 @@ def test_the_matrix_covers_every_pupil_route():
         "parents.new_link",
         "parents.edit_link",
         "parents.unlink_parent",
+        "assessments.index",
+        "assessments.new",
+        "assessments.show",
+        "assessments.edit",
     }
 
 
