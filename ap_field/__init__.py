@@ -17,7 +17,17 @@ from ap_field.demo import demo_cli
 from ap_field.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
 # One package per area; each area's views module holds its blueprint's routes.
-AREAS = ("auth", "parents", "plans", "premises", "pupils", "pwa", "reports", "sessions")
+AREAS = (
+    "assessments",
+    "auth",
+    "parents",
+    "plans",
+    "premises",
+    "pupils",
+    "pwa",
+    "reports",
+    "sessions",
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,6 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from stdnum.gb import upn
 
+from ap_field.assessments.models import Assessment, FocusArea, WorkingLevel
+from ap_field.assessments.services import create_assessment
 from ap_field.auth.models import Role, User
 from ap_field.common.time import london_today
 from ap_field.extensions import db
@@ -204,6 +206,8 @@ def seed_demo() -> None:
                 pupil, staff[spec["teacher"]], serial, today, review=not spec.get("review_overdue")
             )
 
+    _baseline_assessments(staff)
+
 
 def _seed_teaching(pupil: Pupil, teacher: User, serial: int, today: date, review: bool) -> None:
     """A plan, a weekly timetable, last week's notes and, unless the review is to be left
@@ -293,6 +297,44 @@ def _seed_teaching(pupil: Pupil, teacher: User, serial: int, today: date, review
         teacher,
         uuid.uuid4(),
     )
+
+
+INTERESTS = ["Football and drawing", "Animals; patient with younger children", "Music, gaming"]
+
+
+def _baseline_assessments(staff: dict[str, User]) -> None:
+    """Each taught pupil's first assessment, a week into the provision, unless they have one."""
+    for serial, spec in enumerate(PUPILS, start=1):
+        if "teacher" not in spec:
+            continue
+        pupil = db.session.scalar(sa.select(Pupil).where(Pupil.case_number == spec["case_number"]))
+        assessed = sa.select(Assessment.id).where(Assessment.pupil_id == pupil.id).limit(1)
+        if db.session.scalar(assessed) is None:
+            create_assessment(pupil, staff[spec["teacher"]], _demo_assessment(serial, pupil))
+
+
+def _demo_assessment(serial: int, pupil: Pupil) -> dict:
+    return {
+        "assessed_on": pupil.provision_start_date + timedelta(weeks=1),
+        "literacy_level": [WorkingLevel.KS1, WorkingLevel.KS2, WorkingLevel.KS3][serial % 3],
+        "literacy_score": 30 + 4 * serial,
+        "numeracy_level": [WorkingLevel.ENTRY_2, WorkingLevel.ENTRY_3][serial % 2],
+        "numeracy_score": 25 + 5 * serial if serial % 2 else None,
+        "reading_age_years": 7 + serial % 4,
+        "reading_age_months": serial % 12,
+        "wellbeing": 1 + serial % 3,
+        "resilience": 2 + serial % 2,
+        "confidence": 1 + (serial + 1) % 3,
+        "anxiety": 3 + serial % 3,
+        "barriers": list(pupil.reasons),
+        "barrier_other": pupil.reason_other,
+        "interests_and_strengths": INTERESTS[serial % len(INTERESTS)],
+        "focus_areas": [
+            FocusArea.WELLBEING.value,
+            FocusArea.ENGLISH.value,
+            FocusArea.MATHS.value,
+        ],
+    }
 
 
 demo_cli = AppGroup("demo", help="Demo data.")

@@ -21,6 +21,7 @@ DOMAIN_TABLES = {
     "timetable_slots",
     "reviews",
     "session_notes",
+    "assessments",
 }
 
 

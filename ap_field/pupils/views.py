@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ap_field.assessments.queries import assessment_summary
 from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
@@ -171,6 +172,7 @@ def show(pupil_id: int):
         history=history,
         parents=parents,
         chronology=chronology,
+        assessments=assessment_summary(pupil),
         today=london_today(),
         nc_year_label=nc_year_label,
     )

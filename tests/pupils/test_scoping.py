@@ -24,6 +24,7 @@ from ap_field.plans.services import add_slot, current_plan, hold_review
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.services import assign
 from ap_field.sessions.services import delivery_between, write_note
+from tests.assessments.helpers import make_assessment
 from tests.helpers import config_for_tests, write_demo_plan
 
 
@@ -92,6 +93,10 @@ def make_note(pupil: Pupil, users: dict[Role, User], _make_user) -> int:
     return write_note(pupil, users[Role.LEAD], values, [], uuid.uuid4()).id
 
 
+def make_pupil_assessment(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
+    return make_assessment(pupil, world_users[Role.TEACHER]).id
+
+
 # Each URL argument that names a record belonging to a pupil, and how to make one for a
 # pupil. An area with such routes adds its maker here, and the matrix covers its routes.
 CHILD_MAKERS = {
@@ -100,6 +105,7 @@ CHILD_MAKERS = {
     "slot_id": make_slot,
     "review_id": make_review,
     "note_id": make_note,
+    "assessment_id": make_pupil_assessment,
 }
 
 
@@ -155,6 +161,10 @@ def test_the_matrix_covers_every_pupil_route():
         "parents.new_link",
         "parents.edit_link",
         "parents.unlink_parent",
+        "assessments.index",
+        "assessments.new",
+        "assessments.show",
+        "assessments.edit",
     }
 
 

@@ -1,0 +1,86 @@
+"""Recording and correcting assessments, each written with its audit event in one transaction."""
+
+import uuid
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ap_field.assessments.models import Assessment
+from ap_field.audit.models import plain, record
+from ap_field.auth.models import User
+from ap_field.extensions import db
+from ap_field.pupils.models import Pupil
+from ap_field.pupils.services import StaleEdit
+
+AUDITED_FIELDS = (
+    "assessed_on",
+    "literacy_level",
+    "literacy_score",
+    "numeracy_level",
+    "numeracy_score",
+    "reading_age_years",
+    "reading_age_months",
+    "wellbeing",
+    "resilience",
+    "confidence",
+    "anxiety",
+    "barriers",
+    "barrier_other",
+    "barrier_notes",
+    "interests_and_strengths",
+    "communication_and_send_needs",
+    "focus_areas",
+    "focus_other",
+)
+
+
+def snapshot_of(values: dict) -> dict:
+    """The audited fields, as the audit trail keeps them."""
+    return {name: plain(values[name]) for name in AUDITED_FIELDS}
+
+
+def snapshot(assessment: Assessment) -> dict:
+    return snapshot_of({name: getattr(assessment, name) for name in AUDITED_FIELDS})
+
+
+def find_by_client_uuid(client_uuid: uuid.UUID) -> Assessment | None:
+    return db.session.scalar(sa.select(Assessment).where(Assessment.client_uuid == client_uuid))
+
+
+def create_assessment(pupil: Pupil, assessor: User, values: dict) -> Assessment:
+    assessment = Assessment(pupil_id=pupil.id, assessor_id=assessor.id, **values)
+    db.session.add(assessment)
+    db.session.flush()
+    record(
+        "assessment.created",
+        pupil_id=pupil.id,
+        assessment_id=assessment.id,
+        after=snapshot(assessment),
+    )
+    db.session.commit()
+    return assessment
+
+
+def update_assessment(assessment: Assessment, values: dict, seen_version: int | None) -> None:
+    """Apply an edit made on version `seen_version`; refuse it if the record moved on since."""
+    if assessment.version != seen_version:
+        raise StaleEdit()
+    before = snapshot(assessment)
+    for name, value in values.items():
+        setattr(assessment, name, value)
+    after = snapshot(assessment)
+    changed = [name for name in AUDITED_FIELDS if before[name] != after[name]]
+    if not changed:
+        return
+    record(
+        "assessment.updated",
+        pupil_id=assessment.pupil_id,
+        assessment_id=assessment.id,
+        before={name: before[name] for name in changed},
+        after={name: after[name] for name in changed},
+    )
+    try:
+        db.session.commit()
+    except so.exc.StaleDataError as error:
+        db.session.rollback()
+        raise StaleEdit() from error
