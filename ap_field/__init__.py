@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ap_field import audit, auth, parents, premises, pupils, pwa, reports, sessions
+from ap_field import audit, auth, parents, premises, pupils, pwa, reports, sessions, visits
 from ap_field.auth.cli import users_cli
 from ap_field.auth.models import load_user
 from ap_field.common.errors import register_error_handlers
@@ -16,7 +16,7 @@ from ap_field.config import config_for_environment, database_url, secret_key
 from ap_field.demo import demo_cli
 from ap_field.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
-AREAS = (audit, auth, parents, premises, pupils, pwa, reports, sessions)
+AREAS = (audit, auth, parents, premises, pupils, pwa, reports, sessions, visits)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,15 @@ from ap_field.extensions import db
 from ap_field.pupils.models import CaseloadAssignment, Pupil
 from tests.helpers import config_for_tests
 
-DOMAIN_TABLES = {"pupils", "caseload_assignments", "parent_links", "providers"}
+DOMAIN_TABLES = {
+    "pupils",
+    "caseload_assignments",
+    "parent_links",
+    "providers",
+    "home_visits",
+    "visit_actions",
+    "visit_addenda",
+}
 
 
 def test_the_migrations_build_exactly_the_models(app):

@@ -14,10 +14,13 @@ from flask import Flask
 from ap_field import create_app
 from ap_field.auth.models import Role, User
 from ap_field.common.access import access_rule
+from ap_field.common.time import utcnow
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.services import assign
+from ap_field.pupils.services import assign, current_assignment
+from ap_field.visits.models import VisitPlace, VisitPurpose
+from ap_field.visits.services import create_visit
 from tests.helpers import config_for_tests
 
 
@@ -43,10 +46,28 @@ def make_parent_link(pupil: Pupil, world_users: dict[Role, User], make_user) -> 
     return link.id
 
 
+def make_visit(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
+    """A planned visit by the pupil's teacher, with a safeguarding concern the lead has not seen."""
+    visit = create_visit(
+        pupil,
+        current_assignment(pupil).teacher,
+        {
+            "starts_at": utcnow(),
+            "place": VisitPlace.HOME,
+            "address": "1 High Street",
+            "purpose": VisitPurpose.WELFARE,
+            "safeguarding_concern": True,
+            "safeguarding_details": "Bruise on the arm",
+        },
+    )
+    return visit.id
+
+
 # Each URL argument that names a record belonging to a pupil, and how to make one for a
 # pupil. An area with such routes adds its maker here, and the matrix covers its routes.
 CHILD_MAKERS = {
     "link_id": make_parent_link,
+    "visit_id": make_visit,
 }
 
 
@@ -102,6 +123,11 @@ def test_the_matrix_covers_every_pupil_route():
         "parents.new_link",
         "parents.edit_link",
         "parents.unlink_parent",
+        "visits.show",
+        "visits.record",
+        "visits.arrived",
+        "visits.left",
+        "visits.mark_seen",
     }
 
 
