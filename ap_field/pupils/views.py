@@ -41,6 +41,7 @@ from ap_field.pupils.services import (
     snapshot_of,
     update_pupil,
 )
+from ap_field.visits.queries import pupil_visits
 
 STAFF = (Role.LEAD, Role.ADMIN)
 PUPIL_VIEWERS = (Role.LEAD, Role.ADMIN, Role.TEACHER)
@@ -170,6 +171,7 @@ def show(pupil_id: int):
         history=history,
         parents=parents,
         chronology=chronology,
+        visits=pupil_visits(pupil),
         today=london_today(),
         nc_year_label=nc_year_label,
     )
