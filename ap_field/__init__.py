@@ -27,6 +27,7 @@ AREAS = (
     "pwa",
     "reports",
     "sessions",
+    "visits",
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -37,6 +37,15 @@ from ap_field.pupils.models import (
 )
 from ap_field.pupils.services import assign, create_pupil, current_assignment
 from ap_field.sessions.services import delivery_between, write_note
+from ap_field.visits.models import (
+    HomeVisit,
+    Present,
+    VisitPlace,
+    VisitPurpose,
+    VisitStatus,
+    at_london,
+)
+from ap_field.visits.services import create_visit
 
 DEMO_PASSWORD = "field-demo-2026"  # noqa: S105 (published in the README for the demo)
 DEMO_LA_NUMBER = 886  # a real LA number, so demo UPNs pass validation
@@ -207,6 +216,7 @@ def seed_demo() -> None:
             )
 
     _baseline_assessments(staff)
+    _first_visits()
 
 
 def _seed_teaching(pupil: Pupil, teacher: User, serial: int, today: date, review: bool) -> None:
@@ -335,6 +345,41 @@ def _demo_assessment(serial: int, pupil: Pupil) -> dict:
             FocusArea.MATHS.value,
         ],
     }
+
+
+# A completed first home visit for two pupils: (case number, address, what was said).
+FIRST_VISITS = [
+    ("AP-0001", "22 Alder Road, Northside, NS1 7JD",
+     "Lost his routine since the exclusion; no quiet space to study",
+     "I want to do motor mechanics", "Wants him kept busy and away from older lads"),
+    ("AP-0006", "5 Quarry Close, Southside, NS3 2LP",
+     "Anxious about returning; sleeps late",
+     "School was too loud", "Hopes for a part-time timetable first"),
+]  # fmt: skip
+
+
+def _first_visits() -> None:
+    for case_number, address, concerns, child_voice, parent_voice in FIRST_VISITS:
+        pupil = db.session.scalar(sa.select(Pupil).where(Pupil.case_number == case_number))
+        if db.session.scalar(sa.select(HomeVisit.id).where(HomeVisit.pupil_id == pupil.id)):
+            continue
+        starts_on = pupil.provision_start_date
+        create_visit(
+            pupil,
+            current_assignment(pupil).teacher,
+            {
+                "starts_at": at_london(starts_on, time(10, 0)),
+                "status": VisitStatus.COMPLETED,
+                "place": VisitPlace.HOME,
+                "address": address,
+                "purpose": VisitPurpose.FIRST_VISIT,
+                "present": [Present.PUPIL.value, Present.PARENTS_CARERS.value],
+                "concerns": concerns,
+                "child_voice": child_voice,
+                "parent_voice": parent_voice,
+                "next_visit_on": starts_on + timedelta(weeks=2),
+            },
+        )
 
 
 demo_cli = AppGroup("demo", help="Demo data.")

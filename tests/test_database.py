@@ -22,6 +22,9 @@ DOMAIN_TABLES = {
     "reviews",
     "session_notes",
     "assessments",
+    "home_visits",
+    "visit_actions",
+    "visit_addenda",
 }
 
 

@@ -42,6 +42,7 @@ from ap_field.pupils.services import (
     snapshot_of,
     update_pupil,
 )
+from ap_field.visits.queries import pupil_visits
 
 STAFF = (Role.LEAD, Role.ADMIN)
 TRAIL_PAGE_SIZE = 50
@@ -173,6 +174,7 @@ def show(pupil_id: int):
         parents=parents,
         chronology=chronology,
         assessments=assessment_summary(pupil),
+        visits=pupil_visits(pupil),
         today=london_today(),
         nc_year_label=nc_year_label,
     )

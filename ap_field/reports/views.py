@@ -9,6 +9,7 @@ from ap_field.extensions import db
 from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, PupilStatus
 from ap_field.pupils.queries import pupils_in_scope
 from ap_field.reports import bp
+from ap_field.visits.queries import overdue_check_outs, unseen_safeguarding_flags
 
 
 @bp.route("/programme")
@@ -44,4 +45,6 @@ def programme():
         by_status=[(status, by_status.get(status, 0)) for status in PupilStatus],
         caseloads=caseloads,
         caseload_limit=CASELOAD_LIMIT,
+        overdue_check_outs=overdue_check_outs(),
+        unseen_flags=unseen_safeguarding_flags(),
     )

@@ -22,6 +22,7 @@ from ap_field.sessions.services import (
     occurrences,
     write_note,
 )
+from ap_field.visits.queries import visits_in_progress
 
 TEACHING = (Role.TEACHER, Role.LEAD, Role.ADMIN)
 CHECK_INS = (("AM check-in", "Morning register for your whole block"),
@@ -47,6 +48,7 @@ def today():
         caseload_limit=CASELOAD_LIMIT,
         check_ins=CHECK_INS,
         sessions=occurrences(block, now.date(), now.date()),
+        visits_in_progress=visits_in_progress(current_user),
         reviews_due=reviews_due,
         notes_to_write=notes_not_written(block, now),
     )

@@ -16,14 +16,16 @@ from flask import Flask
 from ap_field import create_app
 from ap_field.auth.models import Role, User
 from ap_field.common.access import access_rule
-from ap_field.common.time import london_today
+from ap_field.common.time import london_today, utcnow
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
 from ap_field.plans.models import Focus, Mode
 from ap_field.plans.services import add_slot, current_plan, hold_review
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.services import assign
+from ap_field.pupils.services import assign, current_assignment
 from ap_field.sessions.services import delivery_between, write_note
+from ap_field.visits.models import VisitPlace, VisitPurpose
+from ap_field.visits.services import create_visit
 from tests.assessments.helpers import make_assessment
 from tests.helpers import config_for_tests, write_demo_plan
 
@@ -97,6 +99,23 @@ def make_pupil_assessment(pupil: Pupil, world_users: dict[Role, User], make_user
     return make_assessment(pupil, world_users[Role.TEACHER]).id
 
 
+def make_visit(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
+    """A planned visit by the pupil's teacher, with a safeguarding concern the lead has not seen."""
+    visit = create_visit(
+        pupil,
+        current_assignment(pupil).teacher,
+        {
+            "starts_at": utcnow(),
+            "place": VisitPlace.HOME,
+            "address": "1 High Street",
+            "purpose": VisitPurpose.WELFARE,
+            "safeguarding_concern": True,
+            "safeguarding_details": "Bruise on the arm",
+        },
+    )
+    return visit.id
+
+
 # Each URL argument that names a record belonging to a pupil, and how to make one for a
 # pupil. An area with such routes adds its maker here, and the matrix covers its routes.
 CHILD_MAKERS = {
@@ -106,6 +125,7 @@ CHILD_MAKERS = {
     "review_id": make_review,
     "note_id": make_note,
     "assessment_id": make_pupil_assessment,
+    "visit_id": make_visit,
 }
 
 
@@ -165,6 +185,11 @@ def test_the_matrix_covers_every_pupil_route():
         "assessments.new",
         "assessments.show",
         "assessments.edit",
+        "visits.show",
+        "visits.record",
+        "visits.arrived",
+        "visits.left",
+        "visits.mark_seen",
     }
 
 

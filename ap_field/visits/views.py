@@ -1,0 +1,256 @@
+"""Home visits, under their pupil so that the pupil's scope is the visit's scope.
+
+Teachers (for their caseload) and leads plan, make and record visits; admins may read
+them. Only a lead marks a safeguarding concern as seen.
+"""
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ap_field.auth.models import Role
+from ap_field.common.access import allow
+from ap_field.common.time import format_london_datetime, format_london_time, utcnow
+from ap_field.extensions import db
+from ap_field.pupils.models import Pupil
+from ap_field.pupils.queries import pupil_in_scope_or_404
+from ap_field.pupils.services import StaleEdit
+from ap_field.visits import bp
+from ap_field.visits.forms import ActionForm, AddendumForm, ArrivalForm, SeenForm, VisitForm
+from ap_field.visits.models import (
+    HomeVisit,
+    Present,
+    VisitAction,
+    VisitAddendum,
+    VisitPlace,
+    VisitPurpose,
+    VisitStatus,
+)
+from ap_field.visits.queries import pupil_visits, visit_or_404
+from ap_field.visits.services import (
+    VisitNotDue,
+    add_action,
+    add_addendum,
+    arrive,
+    create_visit,
+    find_by_client_uuid,
+    leave,
+    mark_concern_seen,
+    snapshot,
+    snapshot_of,
+    update_visit,
+)
+
+VISITORS = (Role.TEACHER, Role.LEAD)
+READERS = (Role.TEACHER, Role.LEAD, Role.ADMIN)
+
+
+def _visit_url(visit: HomeVisit) -> str:
+    return url_for("visits.show", pupil_id=visit.pupil_id, visit_id=visit.id)
+
+
+def _replayed(model: type, client_uuid, **owner):
+    """What a replayed create already made; a client_uuid another record holds is refused."""
+    made = find_by_client_uuid(model, client_uuid)
+    if made is not None and any(getattr(made, name) != value for name, value in owner.items()):
+        abort(422)
+    return made
+
+
+@bp.route("/pupils/<int:pupil_id>/visits")
+@allow(*READERS)
+def index(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    return render_template("visits/index.html", pupil=pupil, visits=pupil_visits(pupil))
+
+
+@bp.route("/pupils/<int:pupil_id>/visits/new", methods=["GET", "POST"])
+@allow(*VISITORS)
+def new(pupil_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    form = VisitForm()
+    if request.method == "GET":
+        form.open_new()
+    elif replayed := _replayed(HomeVisit, form.record_uuid(), pupil_id=pupil.id):
+        return redirect(_visit_url(replayed))
+    if form.validate_on_submit():
+        visit = create_visit(
+            pupil, current_user, {"client_uuid": form.record_uuid(), **form.values()}
+        )
+        flash("The visit is saved.", "success")
+        return redirect(_visit_url(visit))
+    return render_template("visits/form.html", form=form, pupil=pupil, visit=None)
+
+
+def _show_page(pupil: Pupil, visit: HomeVisit, arrival: ArrivalForm | None = None, status=200):
+    arrival = arrival or ArrivalForm(arriving_at=utcnow())
+    page = render_template(
+        "visits/show.html",
+        pupil=pupil,
+        visit=visit,
+        arrival=arrival,
+        may_visit=current_user.role in VISITORS,
+        is_lead=current_user.role == Role.LEAD,
+    )
+    return page, status
+
+
+@bp.route("/pupils/<int:pupil_id>/visits/<int:visit_id>")
+@allow(*READERS)
+def show(pupil_id: int, visit_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    return _show_page(pupil, visit_or_404(pupil, visit_id))
+
+
+@bp.route("/pupils/<int:pupil_id>/visits/<int:visit_id>/record", methods=["GET", "POST"])
+@allow(*VISITORS)
+def record(pupil_id: int, visit_id: int):
+    """Record what happened, or change the plan; safeguarding observations, once saved, stay."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    visit = visit_or_404(pupil, visit_id)
+    form = VisitForm(visit=visit)
+    if form.validate_on_submit():
+        theirs = snapshot(visit)
+        try:
+            update_visit(visit, form.values(), seen_version=form.version.data)
+        except StaleEdit:
+            db.session.refresh(visit)
+            return _conflict(pupil, visit, form, theirs)
+        flash("The visit is saved.", "success")
+        return redirect(_visit_url(visit))
+    return render_template("visits/form.html", form=form, pupil=pupil, visit=visit)
+
+
+LABELS = {"starts_at": "Date and time", "status": "Status"}
+CHOICES = {
+    "status": VisitStatus,
+    "place": VisitPlace,
+    "purpose": VisitPurpose,
+    "present": Present,
+}
+
+
+def _readable(name: str, value) -> str:
+    """A value of the audit snapshot as a person reads it."""
+    if value in (None, "", []):
+        return "–"
+    if name == "starts_at":
+        return format_london_datetime(datetime.fromisoformat(value))
+    if name in CHOICES:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(CHOICES[name](item).label for item in values)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _conflict(pupil: Pupil, visit: HomeVisit, form: VisitForm, theirs: dict):
+    """409: someone saved first. Show both versions; the user keeps theirs or sends again."""
+    mine = snapshot_of(form.values())
+    differences = [
+        (
+            LABELS.get(name) or form[name].label.text,
+            _readable(name, theirs[name]),
+            _readable(name, mine[name]),
+        )
+        for name in mine
+        if theirs[name] != mine[name]
+    ]
+    page = render_template(
+        "visits/conflict.html", pupil=pupil, visit=visit, differences=differences
+    )
+    return page, 409
+
+
+@bp.post("/pupils/<int:pupil_id>/visits/<int:visit_id>/arrived")
+@allow(*VISITORS)
+def arrived(pupil_id: int, visit_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    visit = visit_or_404(pupil, visit_id)
+    form = ArrivalForm(arriving_at=utcnow())
+    if not form.validate_on_submit():
+        return _show_page(pupil, visit, arrival=form)
+    try:
+        arrive(visit, current_user, form.arriving_at, form.expected_finish_at())
+    except VisitNotDue as not_due:
+        flash(str(not_due), "important")
+    else:
+        finish = format_london_time(visit.expected_finish_at)
+        flash(f"You have arrived. Say you have left safely by {finish}.", "success")
+    return redirect(_visit_url(visit))
+
+
+@bp.post("/pupils/<int:pupil_id>/visits/<int:visit_id>/left")
+@allow(*VISITORS)
+def left(pupil_id: int, visit_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    visit = visit_or_404(pupil, visit_id)
+    try:
+        leave(visit, utcnow())
+    except VisitNotDue as not_due:
+        flash(str(not_due), "important")
+        return redirect(_visit_url(visit))
+    left_at = format_london_time(visit.left_at)
+    if visit.present:
+        flash(f"You left safely at {left_at}.", "success")
+        return redirect(_visit_url(visit))
+    flash(f"You left safely at {left_at}. Now record what happened.", "success")
+    return redirect(url_for("visits.record", pupil_id=pupil.id, visit_id=visit.id))
+
+
+@bp.route("/pupils/<int:pupil_id>/visits/<int:visit_id>/actions/new", methods=["GET", "POST"])
+@allow(*VISITORS)
+def new_action(pupil_id: int, visit_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    visit = visit_or_404(pupil, visit_id)
+    form = ActionForm(visit=visit)
+    if request.method == "GET":
+        form.open_new()
+    elif _replayed(VisitAction, form.record_uuid(), visit_id=visit.id):
+        return redirect(_visit_url(visit))
+    if form.validate_on_submit():
+        values = {"description": form.description.data, "owner": form.owner.data}
+        add_action(visit, form.record_uuid(), values | {"due_on": form.due_on.data})
+        flash("The action is saved.", "success")
+        return redirect(_visit_url(visit))
+    return render_template("visits/action_form.html", form=form, pupil=pupil, visit=visit)
+
+
+@bp.route("/pupils/<int:pupil_id>/visits/<int:visit_id>/addenda/new", methods=["GET", "POST"])
+@allow(*VISITORS)
+def new_addendum(pupil_id: int, visit_id: int):
+    """Add to saved safeguarding observations; before they are saved, the visit's form has them."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    visit = visit_or_404(pupil, visit_id)
+    if not visit.safeguarding_concern:
+        flash("Write safeguarding observations in the visit's record first.", "important")
+        return redirect(url_for("visits.record", pupil_id=pupil.id, visit_id=visit.id))
+    form = AddendumForm()
+    if request.method == "GET":
+        form.open_new()
+    elif _replayed(VisitAddendum, form.record_uuid(), visit_id=visit.id):
+        return redirect(_visit_url(visit))
+    if form.validate_on_submit():
+        add_addendum(visit, current_user, form.record_uuid(), form.text.data)
+        flash("Your addition is saved and your lead will see it.", "success")
+        return redirect(_visit_url(visit))
+    return render_template("visits/addendum_form.html", form=form, pupil=pupil, visit=visit)
+
+
+@bp.post("/pupils/<int:pupil_id>/visits/<int:visit_id>/seen")
+@allow(Role.LEAD)
+def mark_seen(pupil_id: int, visit_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    visit = visit_or_404(pupil, visit_id)
+    form = SeenForm()
+    try:
+        mark_concern_seen(visit, current_user, seen_version=form.version.data)
+    except StaleEdit:
+        flash(
+            "Something was added to this visit after you opened it. Read it, then mark it seen.",
+            "important",
+        )
+        return redirect(_visit_url(visit))
+    flash("The safeguarding concern is marked as seen.", "success")
+    return redirect(url_for("reports.programme"))
