@@ -1,4 +1,5 @@
-"""A community teacher's cycle for one pupil, on a phone: plan, timetable, notes, review."""
+"""A community teacher's cycle for one pupil, on a phone: first home visit, initial
+assessment, plan agreed by three parties, a 25-hour timetable, three notes and a review."""
 
 import re
 from datetime import timedelta
@@ -14,6 +15,35 @@ from tests.browser.conftest import sign_in
 def tap_and_wait(page: Page, name: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=name).tap()
+
+
+def first_home_visit(phone: Page, pupil_url: str) -> None:
+    phone.goto(pupil_url)
+    phone.get_by_role("link", name="Record a visit").tap()
+    phone.get_by_label("Yes, I am recording what happened").check()
+    phone.get_by_label("The family home").check()
+    phone.get_by_label("Address", exact=True).fill("14 Mill Lane, Northside")
+    phone.get_by_label("First visit").check()
+    phone.get_by_label("The pupil", exact=True).check()
+    phone.get_by_label("Parents or carers").check()
+    phone.get_by_label("The child's voice").fill("I want to get back to football")
+    tap_and_wait(phone, "Save visit")
+    expect(phone.get_by_role("alert")).to_contain_text("The visit is saved")
+
+
+def initial_assessment(phone: Page, pupil_url: str) -> None:
+    phone.goto(pupil_url)
+    phone.get_by_role("link", name="Add an assessment").tap()
+    phone.get_by_label("Literacy working level").select_option(label="Key Stage 2")
+    phone.get_by_label("Numeracy working level").select_option(label="Entry Level 3")
+    for measure, rating in (("wellbeing", "2"), ("resilience", "3"), ("confidence", "2")):
+        phone.locator(f"#{measure}").get_by_label(rating, exact=True).check()
+    phone.locator("#anxiety").get_by_label("4", exact=True).check()
+    phone.get_by_label("Emotionally based school avoidance").check()
+    phone.get_by_label("Interests and strengths").fill("Football")
+    phone.get_by_label("English", exact=True).check()
+    tap_and_wait(phone, "Save assessment")
+    expect(phone.locator("main")).to_contain_text("Baseline")
 
 
 def write_plan(phone: Page, pupil_url: str) -> None:
@@ -78,7 +108,7 @@ def write_notes(phone: Page, pupil_url: str, count: int) -> None:
         expect(phone.get_by_role("alert")).to_contain_text("Session note sent")
 
 
-def test_plan_timetable_notes_and_a_review_with_computed_attendance_and_hours(
+def test_the_full_cycle_for_one_pupil_ends_in_a_review_with_computed_attendance_and_hours(
     phone, live_server, make_user, make_pupil
 ):
     teacher = make_user(Role.TEACHER)
@@ -87,6 +117,8 @@ def test_plan_timetable_notes_and_a_review_with_computed_attendance_and_hours(
     pupil_url = f"/pupils/{pupil.id}"
     sign_in(phone, teacher.email)
 
+    first_home_visit(phone, pupil_url)
+    initial_assessment(phone, pupil_url)
     write_plan(phone, pupil_url)
     build_timetable(phone, pupil_url)
     write_notes(phone, pupil_url, 3)
@@ -96,6 +128,7 @@ def test_plan_timetable_notes_and_a_review_with_computed_attendance_and_hours(
     phone.get_by_role("link", name="Hold a review").tap()
     expect(phone.locator("#sessions-attended")).to_have_text(re.compile(r"^3 of 10 timetabled"))
     expect(phone.locator("#hours-delivered")).to_have_text("9.0 of 50.0 planned")
+
     phone.get_by_label("Pupil", exact=True).check()
     phone.get_by_label("Parent or carer").check()
     phone.get_by_label("On track").check()
@@ -105,3 +138,16 @@ def test_plan_timetable_notes_and_a_review_with_computed_attendance_and_hours(
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Review of")
     expect(phone.locator("#sessions-attended")).to_have_text("3 of 10 timetabled (30%)")
     expect(phone.locator("#hours-delivered")).to_have_text("9.0 of 50.0 planned")
+
+    phone.goto(pupil_url)
+    chronology = phone.locator("h2:has-text('Chronology') + ol")
+    for entry in (
+        "Fortnightly review held",
+        "Session note written",
+        "Timetable session added",
+        "Learning plan agreed",
+        "Learning plan written",
+        "Assessment recorded",
+        "Home visit recorded",
+    ):
+        expect(chronology).to_contain_text(entry)

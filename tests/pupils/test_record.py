@@ -199,3 +199,13 @@ def test_upn_spaces_and_case_are_tidied(client_request, lead, pupil_form):
     upn = valid_upn(7)
     client_request.post("/pupils/new", pupil_form(upn=f" {upn[:5].lower()} {upn[5:]} "))
     assert db.session.scalar(sa.select(Pupil.upn)) == upn
+
+
+def test_empty_fields_read_not_recorded(client_request, lead, make_pupil):
+    pupil = make_pupil(review_date=None, preferred_name=None)
+    page = client_request.get(f"/pupils/{pupil.id}")
+    record = {
+        text_of(row, "dt"): text_of(row, "dd") for row in page.select(".govuk-summary-list__row")
+    }
+    assert record["Review date"] == "Not recorded"
+    assert record["Preferred name"] == "Not recorded"
