@@ -96,7 +96,9 @@ def text_of(page: BeautifulSoup, selector: str) -> str:
 
 
 def valid_upn(serial: int) -> str:
-    body = f"886{4001:04d}24{serial:03d}"
+    """A different valid UPN for each serial: LA 886, then the establishment and serial."""
+    establishment, number = divmod(serial, 1000)
+    body = f"886{4001 + establishment:04d}24{number:03d}"
     return upn.calc_check_digit(body) + body
 
 
