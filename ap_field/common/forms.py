@@ -33,12 +33,14 @@ class DateField(wtforms.DateField):
 
 
 class TimeField(wtforms.TimeField):
+    """A phone's native time picker, with an error message that says what to do."""
+
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(
-                f"Enter the {self.label.text.lower()} as a time, like 09:30"
+                f"Enter the {self.label.text.lower()} as hours and minutes, like 14:30"
             ) from error
 
 

@@ -201,9 +201,18 @@ def _conflict(pupil: Pupil, form: PupilForm, theirs: dict):
     """409: someone saved first. Show both versions; the user keeps theirs or sends again."""
     mine = snapshot_of(form.values())
     differences = [
-        (name, theirs[name], mine[name]) for name in theirs if theirs[name] != mine[name]
+        (name.replace("_", " ").capitalize(), _shown(theirs[name]), _shown(mine[name]))
+        for name in theirs
+        if theirs[name] != mine[name]
     ]
     return render_template("pupils/conflict.html", pupil=pupil, differences=differences), 409
+
+
+def _shown(value) -> str:
+    """An audited value as the conflict page shows it."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)
 
 
 @bp.route("/pupils/<int:pupil_id>/assign", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ import wtforms
 from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ap_field.common.forms import BaseForm, CheckboxesField, DateField, SyncedForm
+from ap_field.common.forms import BaseForm, CheckboxesField, DateField, SyncedForm, TimeField
 from ap_field.common.time import LONDON, london_now, london_today, utcnow
 from ap_field.pupils.forms import choices
 from ap_field.visits.models import (
@@ -25,18 +25,6 @@ LONG_TEXT = 5000
 
 def _to_the_minute(moment: datetime) -> time:
     return moment.time().replace(second=0, microsecond=0)
-
-
-class TimeField(wtforms.TimeField):
-    """A phone's native time picker, with an error message that says what to do."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(
-                f"Enter the {self.label.text.lower()} as hours and minutes, like 14:30"
-            ) from error
 
 
 class VisitForm(SyncedForm):

@@ -80,7 +80,7 @@ def test_25_hours_is_full_time(client_request, pupil):
     [
         ({"starts_at": "11:00", "ends_at": "10:00"}, "ends_at", "end time must be after"),
         ({"starts_at": "12:00", "ends_at": "13:00"}, "starts_at", "This overlaps the Monday"),
-        ({"starts_at": "ten"}, "starts_at", "as a time, like 09:30"),
+        ({"starts_at": "ten"}, "starts_at", "as hours and minutes, like 14:30"),
         ({"place": ""}, "place", "Enter where the session happens"),
         ({"mode": ""}, "mode", "Choose the mode"),
     ],
