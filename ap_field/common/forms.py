@@ -1,6 +1,7 @@
 import uuid
 
 import wtforms
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 
@@ -70,6 +71,13 @@ class SyncedForm(BaseForm):
     version = wtforms.IntegerField(
         widget=wtforms.widgets.HiddenInput(), validators=[wtforms.validators.Optional()]
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_submitted() and "version" not in request.form:
+            # An edit that does not say which version it started from cannot be
+            # checked against the record; treat it as stale rather than overwrite.
+            self.version.data = None
 
     def open_new(self) -> None:
         """Give a create form opened on a GET its client_uuid."""

@@ -55,7 +55,8 @@ class TargetForm(wtforms.Form):
     }
 
     def is_blank(self) -> bool:
-        return not any(self[name].data for name in self.REQUIRED)
+        """A row whose words and date are empty; a kind ticked by itself is not a target."""
+        return not any(self[name].data for name in self.REQUIRED if name != "kind")
 
 
 class PlanForm(SyncedForm):

@@ -9,6 +9,7 @@ from ap_field.extensions import db
 from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, PupilStatus
 from ap_field.pupils.queries import pupils_in_scope
 from ap_field.reports import bp
+from ap_field.sessions.services import recent_note_concerns
 from ap_field.visits.queries import overdue_check_outs, unseen_safeguarding_flags
 
 
@@ -47,4 +48,5 @@ def programme():
         caseload_limit=CASELOAD_LIMIT,
         overdue_check_outs=overdue_check_outs(),
         unseen_flags=unseen_safeguarding_flags(),
+        note_concerns=recent_note_concerns(london_today()),
     )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
@@ -13,6 +14,7 @@ from ap_field.pupils.models import Pupil
 from ap_field.sessions.models import NoteAddendum, SessionNote
 
 NOTE_CATCH_UP_DAYS = 7
+NOTE_CONCERN_DAYS = 14
 
 
 def write_note(pupil: Pupil, teacher: User, values: dict, targets: list[PlanTarget], client_uuid):
@@ -52,11 +54,10 @@ class Delivery:
 
 
 def delivery_between(pupil: Pupil, first: date, last: date) -> Delivery:
-    slots = db.session.scalars(
-        sa.select(TimetableSlot).where(TimetableSlot.pupil_id == pupil.id)
-    ).all()
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    timetabled = [slot for day in days for slot in slots if slot.weekday == day.weekday()]
+    """Timetabled sessions in the period and how many of them have a note, with the hours
+    planned and the hours every note of the period delivered. The current timetable is
+    taken to have held for the whole period."""
+    timetabled = occurrences([pupil], first, last)
     notes = db.session.scalars(
         sa.select(SessionNote).where(
             SessionNote.pupil_id == pupil.id, SessionNote.held_on.between(first, last)
@@ -64,8 +65,8 @@ def delivery_between(pupil: Pupil, first: date, last: date) -> Delivery:
     ).all()
     return Delivery(
         sessions_timetabled=len(timetabled),
-        sessions_delivered=len(notes),
-        minutes_planned=sum(slot.minutes for slot in timetabled),
+        sessions_delivered=sum(1 for occurrence in timetabled if occurrence.note is not None),
+        minutes_planned=sum(occurrence.slot.minutes for occurrence in timetabled),
         minutes_delivered=sum(note.actual_minutes for note in notes),
     )
 
@@ -136,3 +137,18 @@ def notes_not_written(pupils: list[Pupil], now: datetime) -> list[Occurrence]:
         if occurrence.note is None
         and (occurrence.day < today or occurrence.slot.ends_at <= now.time())
     ]
+
+
+def recent_note_concerns(today: date, days: int = NOTE_CONCERN_DAYS) -> list[SessionNote]:
+    """Session notes with a safeguarding concern from the last fortnight, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(SessionNote)
+            .where(
+                SessionNote.safeguarding_concern,
+                SessionNote.held_on >= today - timedelta(days=days),
+            )
+            .options(so.joinedload(SessionNote.pupil), so.joinedload(SessionNote.teacher))
+            .order_by(SessionNote.held_on.desc(), SessionNote.id.desc())
+        )
+    )

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
+from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db
 from ap_field.plans.models import TimetableSlot
@@ -98,7 +99,7 @@ def _fill_from_timetable(form: NoteForm, pupil: Pupil) -> None:
 
 def _timetabled_slot(pupil: Pupil) -> TimetableSlot | None:
     """The pupil's timetabled session the note was opened from (?slot=), if any."""
-    slot_id = request.args.get("slot", type=int)
+    slot_id = id_from_query("slot")
     slot = db.session.get(TimetableSlot, slot_id) if slot_id else None
     return slot if slot is not None and slot.pupil_id == pupil.id else None
 

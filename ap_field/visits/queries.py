@@ -12,6 +12,19 @@ from ap_field.pupils.models import Pupil
 from ap_field.visits.models import HomeVisit, VisitAddendum
 
 
+def own_visit_under_way(user: User, pupil_id: int, visit_id: int) -> HomeVisit | None:
+    """The user's own visit, arrived and not yet left, whoever holds the pupil now."""
+    return db.session.scalar(
+        sa.select(HomeVisit).where(
+            HomeVisit.id == visit_id,
+            HomeVisit.pupil_id == pupil_id,
+            HomeVisit.teacher_id == user.id,
+            HomeVisit.arrived_at.is_not(None),
+            HomeVisit.left_at.is_(None),
+        )
+    )
+
+
 def visit_or_404(pupil: Pupil, visit_id: int) -> HomeVisit:
     """The pupil's visit, with what its page shows; a visit of another pupil is 404."""
     visit = db.session.scalar(

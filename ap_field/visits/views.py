@@ -14,7 +14,7 @@ from ap_field.common.access import allow
 from ap_field.common.time import format_london_datetime, format_london_time, utcnow
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.queries import pupil_in_scope_or_404
+from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
 from ap_field.pupils.services import StaleEdit
 from ap_field.visits import bp
 from ap_field.visits.forms import ActionForm, AddendumForm, ArrivalForm, SeenForm, VisitForm
@@ -27,7 +27,7 @@ from ap_field.visits.models import (
     VisitPurpose,
     VisitStatus,
 )
-from ap_field.visits.queries import pupil_visits, visit_or_404
+from ap_field.visits.queries import own_visit_under_way, pupil_visits, visit_or_404
 from ap_field.visits.services import (
     VisitNotDue,
     add_action,
@@ -184,14 +184,21 @@ def arrived(pupil_id: int, visit_id: int):
 @bp.post("/pupils/<int:pupil_id>/visits/<int:visit_id>/left")
 @allow(*VISITORS)
 def left(pupil_id: int, visit_id: int):
-    pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    visit = visit_or_404(pupil, visit_id)
+    """The visitor can always say they left safely, even if the pupil has since moved to
+    another teacher's caseload; anyone else needs the pupil in scope."""
+    visit = own_visit_under_way(current_user, pupil_id, visit_id)
+    if visit is None:
+        visit = visit_or_404(pupil_in_scope_or_404(current_user, pupil_id), visit_id)
+    pupil = visit.pupil
     try:
         leave(visit, utcnow())
     except VisitNotDue as not_due:
         flash(str(not_due), "important")
         return redirect(_visit_url(visit))
     left_at = format_london_time(visit.left_at)
+    if db.session.scalar(pupils_in_scope(current_user).where(Pupil.id == pupil.id)) is None:
+        flash(f"You left safely at {left_at}.", "success")
+        return redirect(url_for("auth.home"))
     if visit.present:
         flash(f"You left safely at {left_at}.", "success")
         return redirect(_visit_url(visit))

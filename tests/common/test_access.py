@@ -118,3 +118,9 @@ def test_admin_pages_with_ids_refuse_other_roles(client, make_user, auth):
     assert client.get(f"/admin/users/{someone.id}").status_code == 403
     assert client.post(f"/admin/users/{someone.id}/deactivate").status_code == 403
     assert client.post(f"/admin/users/{someone.id}/reactivate").status_code == 403
+
+
+def test_an_id_too_large_for_the_database_is_a_404(client, make_user, auth):
+    auth.login(make_user(Role.LEAD))
+    assert client.get("/pupils/99999999999999999999999").status_code == 404
+    assert client.get("/admin/users/2147483648").status_code == 404

@@ -138,3 +138,13 @@ def test_an_agreement_needs_a_name_and_a_date_not_in_the_future(client_request, 
     assert "cannot be in the future" in text_of(page, "#agreed_on-error")
     db.session.refresh(plan)
     assert plan.agreements == []
+
+
+def test_a_target_can_be_dropped_from_a_new_version(client_request, pupil, teacher):
+    write_demo_plan(pupil, teacher)
+    cleared = {f"targets-1-{name}": "" for name in ("description", "baseline", "goal", "measure")}
+    cleared["targets-1-due_on"] = ""
+    client_request.post(f"/pupils/{pupil.id}/plan/new", plan_form(**cleared))
+    assert [target.description for target in plans()[-1].targets] == [
+        "L1 Functional Skills English"
+    ]

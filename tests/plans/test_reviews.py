@@ -177,3 +177,15 @@ def test_progress_for_a_target_of_another_plan_is_refused(client_request, pupil,
 def test_without_a_plan_the_review_asks_for_one(client, pupil):
     response = client.get(f"/pupils/{pupil.id}/reviews/new")
     assert response.location == f"/pupils/{pupil.id}/plan"
+
+
+def test_extra_notes_do_not_push_attendance_past_the_timetable(pupil, teacher):
+    """One timetabled session and three notes on that day: 1 of 1 attended, and the hours
+    of all three notes delivered."""
+    timetable_slot(pupil, 0, 10, 11)
+    monday = date(2026, 11, 2)
+    for start in (10, 12, 14):
+        note(pupil, teacher, monday, start, start + 1)
+    delivery = delivery_between(pupil, monday, monday)
+    assert (delivery.sessions_delivered, delivery.sessions_timetabled) == (1, 1)
+    assert delivery.minutes_delivered == 180

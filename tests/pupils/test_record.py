@@ -209,3 +209,14 @@ def test_empty_fields_read_not_recorded(client_request, lead, make_pupil):
     }
     assert record["Review date"] == "Not recorded"
     assert record["Preferred name"] == "Not recorded"
+
+
+def test_an_edit_that_does_not_say_its_version_is_treated_as_stale(
+    client_request, lead, make_pupil, pupil_form
+):
+    pupil = make_pupil(legal_name="Original Name")
+    form = pupil_form(case_number=pupil.case_number, upn=pupil.upn, legal_name="Unchecked")
+    form.pop("version", None)
+    client_request.post(f"/pupils/{pupil.id}/edit", form, expected_status=409)
+    db.session.expire_all()
+    assert db.session.get(Pupil, pupil.id).legal_name == "Original Name"

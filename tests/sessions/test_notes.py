@@ -13,7 +13,7 @@ from ap_field.plans.models import Focus, Mode
 from ap_field.plans.services import add_slot
 from ap_field.pupils.services import assign
 from ap_field.sessions.models import NoteAddendum, SessionNote
-from tests.helpers import text_of, write_demo_plan
+from tests.helpers import AuthActions, ClientRequest, text_of, write_demo_plan
 
 
 @pytest.fixture
@@ -149,3 +149,22 @@ def test_a_note_for_a_pupil_outside_the_caseload_is_404(client, teacher, make_pu
     response = client.post(f"/pupils/{stranger.id}/notes/new", data=note_form())
     assert response.status_code == 404
     assert notes() == []
+
+
+def test_a_concern_in_a_note_shows_on_the_leads_programme_page(
+    app, client_request, pupil, make_user
+):
+    client_request.post(
+        f"/pupils/{pupil.id}/notes/new",
+        note_form(safeguarding_concern="y", safeguarding_details="Said an older boy threatens him"),
+    )
+    lead = make_user(Role.LEAD)
+    phone = app.test_client()
+    AuthActions(phone).login(lead)
+    page = ClientRequest(phone).get("/programme")
+    assert "Said an older boy threatens him" in page.get_text()
+
+
+def test_a_huge_slot_id_in_the_address_is_ignored(client_request, pupil):
+    page = client_request.get(f"/pupils/{pupil.id}/notes/new?slot=99999999999999999999999")
+    assert page.select_one("#starts_at").get("value") in (None, "")

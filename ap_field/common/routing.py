@@ -1,0 +1,20 @@
+"""Record ids in URLs and query strings, kept within what the database can hold."""
+
+from flask import request
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1  # PostgreSQL's integer; a larger id cannot name a record
+
+
+class RecordId(IntegerConverter):
+    """`<int:...>` in every route: an id too large for the database is a 404, not an error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def id_from_query(name: str) -> int | None:
+    """An id from the query string, or None when it is missing, malformed or out of range."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
