@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort
 
 from ap_field.assessments.models import MEASURES, Assessment
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
+from ap_field.pupils.queries import record_of_pupil_or_404
 
 
 def assessments_of(pupil: Pupil) -> sa.Select[tuple[Assessment]]:
@@ -22,12 +22,7 @@ def assessments_of(pupil: Pupil) -> sa.Select[tuple[Assessment]]:
 
 def assessment_of_pupil_or_404(pupil: Pupil, assessment_id: int) -> Assessment:
     """The assessment, if it belongs to this pupil (already checked to be in scope)."""
-    assessment = db.session.scalar(
-        sa.select(Assessment).where(Assessment.id == assessment_id, Assessment.pupil_id == pupil.id)
-    )
-    if assessment is None:
-        abort(404)
-    return assessment
+    return record_of_pupil_or_404(Assessment, assessment_id, pupil)
 
 
 def baseline(pupil: Pupil) -> Assessment | None:

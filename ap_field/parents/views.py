@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -11,7 +11,11 @@ from ap_field.parents.forms import ParentLinkForm
 from ap_field.parents.models import ParentLink
 from ap_field.parents.services import link_parent, unlink, update_link
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
+from ap_field.pupils.queries import (
+    pupil_in_scope_or_404,
+    pupils_in_scope,
+    record_of_pupil_or_404,
+)
 
 
 @bp.route("/my-child")
@@ -19,15 +23,6 @@ from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
 def my_child():
     children = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.display_name)).all()
     return render_template("parents/my_child.html", children=children)
-
-
-def _link_or_404(pupil: Pupil, link_id: int) -> ParentLink:
-    link = db.session.scalar(
-        sa.select(ParentLink).where(ParentLink.id == link_id, ParentLink.pupil_id == pupil.id)
-    )
-    if link is None:
-        abort(404)
-    return link
 
 
 @bp.route("/pupils/<int:pupil_id>/parents/new", methods=["GET", "POST"])
@@ -53,7 +48,7 @@ def new_link(pupil_id: int):
 @allow(Role.LEAD, Role.ADMIN)
 def edit_link(pupil_id: int, link_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    link = _link_or_404(pupil, link_id)
+    link = record_of_pupil_or_404(ParentLink, link_id, pupil)
     form = ParentLinkForm(obj=link)
     form.parent_id.choices = [SelectChoice(link.parent_id, link.parent.name)]
     if form.validate_on_submit():
@@ -67,7 +62,7 @@ def edit_link(pupil_id: int, link_id: int):
 @allow(Role.LEAD, Role.ADMIN)
 def unlink_parent(pupil_id: int, link_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    link = _link_or_404(pupil, link_id)
+    link = record_of_pupil_or_404(ParentLink, link_id, pupil)
     name = link.parent.name
     unlink(link)
     flash(f"{name} is no longer linked to {pupil.display_name}.", "success")

@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.auth.models import Role
@@ -31,19 +31,10 @@ from ap_field.plans.services import (
     write_plan,
 )
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.queries import pupil_in_scope_or_404
+from ap_field.pupils.queries import pupil_in_scope_or_404, record_of_pupil_or_404
 from ap_field.sessions.services import delivery_between
 
 TEACHING = (Role.TEACHER, Role.LEAD, Role.ADMIN)
-
-
-def _child_or_404(model, child_id: int, pupil: Pupil):
-    child = db.session.scalar(
-        sa.select(model).where(model.id == child_id, model.pupil_id == pupil.id)
-    )
-    if child is None:
-        abort(404)
-    return child
 
 
 @bp.route("/pupils/<int:pupil_id>/plan")
@@ -60,7 +51,7 @@ def plan(pupil_id: int):
 @allow(*TEACHING)
 def version(pupil_id: int, plan_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    shown = _child_or_404(LearningPlan, plan_id, pupil)
+    shown = record_of_pupil_or_404(LearningPlan, plan_id, pupil)
     form = AgreementForm(formdata=None, agreed_on=london_today(), waiting=_waiting(shown))
     return _plan_page(pupil, shown, form)
 
@@ -130,7 +121,7 @@ def _starting_from(previous: LearningPlan | None) -> dict:
 @allow(*TEACHING)
 def agree(pupil_id: int, plan_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    agreed = _child_or_404(LearningPlan, plan_id, pupil)
+    agreed = record_of_pupil_or_404(LearningPlan, plan_id, pupil)
     form = AgreementForm(waiting=_waiting(agreed))
     if form.validate_on_submit():
         party = Party(form.party.data)
@@ -205,7 +196,7 @@ def timetable_total(pupil_id: int):
 @allow(*TEACHING)
 def edit_slot(pupil_id: int, slot_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    slot = _child_or_404(TimetableSlot, slot_id, pupil)
+    slot = record_of_pupil_or_404(TimetableSlot, slot_id, pupil)
     form = SlotForm(obj=slot)
     if form.validate_on_submit():
         if form.version.data != slot.version:
@@ -227,7 +218,7 @@ def edit_slot(pupil_id: int, slot_id: int):
 @allow(*TEACHING)
 def delete_slot(pupil_id: int, slot_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    remove_slot(_child_or_404(TimetableSlot, slot_id, pupil))
+    remove_slot(record_of_pupil_or_404(TimetableSlot, slot_id, pupil))
     if htmx:
         return _timetable_page(pupil, _fresh_slot_form())
     flash("Session removed from the timetable.", "success")
@@ -325,5 +316,5 @@ def _progress_matches(form: ReviewForm, targets: dict) -> bool:
 def review(pupil_id: int, review_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     return render_template(
-        "plans/review.html", pupil=pupil, review=_child_or_404(Review, review_id, pupil)
+        "plans/review.html", pupil=pupil, review=record_of_pupil_or_404(Review, review_id, pupil)
     )

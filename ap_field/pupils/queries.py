@@ -45,6 +45,17 @@ def pupil_in_scope_or_404(user: User, pupil_id: int) -> Pupil:
     return pupil
 
 
+def record_of_pupil_or_404(model, record_id: int, pupil: Pupil):
+    """A record that belongs to `pupil` (already loaded through their scope); a record of
+    another pupil, reached by changing an id, is 404 like a pupil outside scope."""
+    record = db.session.scalar(
+        sa.select(model).where(model.id == record_id, model.pupil_id == pupil.id)
+    )
+    if record is None:
+        abort(404)
+    return record
+
+
 def current_teachers(pupil_ids: list[int]) -> dict[int, User]:
     """Each pupil's current community teacher, in one query."""
     rows = db.session.execute(

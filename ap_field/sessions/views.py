@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.auth.models import Role
@@ -12,7 +12,11 @@ from ap_field.extensions import db
 from ap_field.plans.models import TimetableSlot
 from ap_field.plans.services import current_plan
 from ap_field.pupils.models import CASELOAD_LIMIT, Pupil
-from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
+from ap_field.pupils.queries import (
+    pupil_in_scope_or_404,
+    pupils_in_scope,
+    record_of_pupil_or_404,
+)
 from ap_field.sessions import bp
 from ap_field.sessions.forms import AddendumForm, NoteForm
 from ap_field.sessions.models import SessionNote
@@ -113,11 +117,7 @@ def _date(value: str) -> date:
 def note(pupil_id: int, note_id: int):
     """A sent note, read only, with its addenda and a form to add one."""
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    shown = db.session.scalar(
-        sa.select(SessionNote).where(SessionNote.id == note_id, SessionNote.pupil_id == pupil.id)
-    )
-    if shown is None:
-        abort(404)
+    shown = record_of_pupil_or_404(SessionNote, note_id, pupil)
     form = AddendumForm()
     if form.validate_on_submit():
         add_addendum(shown, current_user, form.text.data)
