@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ap_field.auth.cli import users_cli
 from ap_field.auth.models import load_user
 from ap_field.common.errors import register_error_handlers
-from ap_field.common.routing import RecordId
+from ap_field.common.routing import LinkToken, RecordId
 from ap_field.common.security import register_security_headers
 from ap_field.common.templating import register_template_helpers
 from ap_field.config import config_for_environment, database_url, secret_key
@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.url_map.converters["int"] = RecordId
+    app.url_map.converters["token"] = LinkToken
     app.config.from_object(config_for_environment())
     app.config.update(config or {})
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance_path))

@@ -21,6 +21,7 @@ DOMAIN_TABLES = {
     "timetable_slots",
     "reviews",
     "session_notes",
+    "session_confirmations",
     "assessments",
     "home_visits",
     "visit_actions",

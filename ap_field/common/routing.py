@@ -1,7 +1,7 @@
 """Record ids in URLs and query strings, kept within what the database can hold."""
 
 from flask import request
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; a larger id cannot name a record
 
@@ -18,3 +18,10 @@ def id_from_query(name: str) -> int | None:
     """An id from the query string, or None when it is missing, malformed or out of range."""
     value = request.args.get(name, type=int)
     return value if value is not None and 0 < value <= MAX_ID else None
+
+
+class LinkToken(BaseConverter):
+    """`<token:...>`: the secret of an emailed or scanned link, in URL-safe base64. A link
+    with anything else in it is not one of ours."""
+
+    regex = r"[A-Za-z0-9_-]{1,100}"

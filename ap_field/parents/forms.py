@@ -1,10 +1,26 @@
 import sqlalchemy as sa
-from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
+from ap_field.auth.forms import (
+    check_new_password,
+    confirm_password_field,
+    email_address_problem,
+    email_in_use,
+    new_password_field,
+)
 from ap_field.auth.models import Role, User
-from ap_field.common.forms import BaseForm
+from ap_field.common.forms import BaseForm, SyncedForm
+from ap_field.config import REMEMBER_DAYS
 from ap_field.extensions import db
+from ap_field.parents.models import Answer
 
 
 class ParentLinkForm(BaseForm):
@@ -30,3 +46,80 @@ class ParentLinkForm(BaseForm):
         self.parent_id.choices = [SelectChoice(0, "Choose an account")] + [
             SelectChoice(user_id, f"{name} ({email})") for user_id, name, email in parents
         ]
+
+
+class InvitationForm(BaseForm):
+    parent_name = StringField(
+        "Parent or carer's name (optional)",
+        description="They can change it when they open the link",
+        validators=[Length(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    relationship = StringField(
+        "Relationship to the pupil",
+        description="For example mother, grandfather, foster carer",
+        validators=[DataRequired("Enter how they are related to the pupil"), Length(max=40)],
+    )
+    may_confirm_attendance = BooleanField("May confirm that sessions happened", default=True)
+
+    def values(self) -> dict:
+        return {
+            "parent_name": self.parent_name.data or "",
+            "relationship": self.relationship.data,
+            "may_confirm_attendance": self.may_confirm_attendance.data,
+        }
+
+
+class JoinForm(BaseForm):
+    """A parent or carer makes their account from an invitation."""
+
+    name = StringField(
+        "Your full name",
+        validators=[DataRequired("Enter your full name"), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        "Your email address",
+        description="You will sign in with it",
+        validators=[DataRequired("Enter your email address"), Length(max=254)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    new_password = new_password_field("Choose a password")
+    confirm_password = confirm_password_field("Type the password again")
+    remember = BooleanField(
+        f"Keep me signed in on this phone for {REMEMBER_DAYS} days", default=True
+    )
+    validate_new_password = check_new_password
+
+    def personal_words(self) -> list[str]:
+        return [self.name.data, self.email.data]
+
+    def validate_email(self, field) -> None:
+        if problem := email_address_problem(field.data):
+            raise ValidationError(problem)
+        if email_in_use(field.data):
+            raise ValidationError(
+                "There is already an account with this email address. "
+                "Sign in with it first, then open the link again."
+            )
+
+
+class SessionAnswerForm(SyncedForm):
+    """Yes or no about one delivered session; a no says what happened."""
+
+    answer = StringField(
+        validators=[
+            DataRequired("Choose yes or no"),
+            AnyOf([answer.value for answer in Answer], message="Choose yes or no"),
+        ]
+    )
+    comment = TextAreaField(
+        "What happened?",
+        description="For example: the session did not take place, it was shorter, or your "
+        "child was not there. Your child's teacher and the programme lead will read this.",
+        validators=[Length(max=2000)],
+    )
+
+    def validate_comment(self, field) -> None:
+        if self.answer.data == Answer.DISPUTED and not field.data:
+            raise ValidationError("Tell us what happened")

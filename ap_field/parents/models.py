@@ -1,10 +1,38 @@
+"""Parents and carers: their links to children, the invitations that make those links, and
+their answers to "did this session happen?" (community learning programme: the parent
+"confirms (or disputes) that a session took place and their child attended")."""
+
+import hashlib
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from ap_field.audit.models import declare_events
 from ap_field.auth.models import User
-from ap_field.common.models import SyncedRecord
+from ap_field.common.models import LabelledEnum, SyncedRecord, UTCDateTime, string_enum
+from ap_field.common.time import utcnow
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
+from ap_field.sessions.models import SessionNote
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+declare_events(
+    {
+        "invitation.created": ("Parent or carer invited", {"parent", "relationship", "expires_at"}),
+        "invitation.accepted": (
+            "Invitation accepted: parent or carer linked",
+            {"parent", "relationship", "after"},
+        ),
+        "invitation.withdrawn": ("Invitation withdrawn", {"parent", "relationship"}),
+        "session.confirmed": ("Parent or carer confirmed a session", {"parent", "held_on"}),
+        "session.disputed": (
+            "Parent or carer said a session did not happen",
+            {"parent", "held_on", "comment"},
+        ),
+    }
+)
 
 
 class ParentLink(SyncedRecord, db.Model):
@@ -21,3 +49,91 @@ class ParentLink(SyncedRecord, db.Model):
 
     parent: so.Mapped[User] = so.relationship()
     pupil: so.Mapped[Pupil] = so.relationship()
+
+
+def token_hash(token: str) -> str:
+    """What is stored of an invitation's token: someone who reads the database cannot use it."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationState(LabelledEnum):
+    PENDING = "pending", "Waiting"
+    ACCEPTED = "accepted"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class ParentInvitation(db.Model):
+    """A single-use link that lets a parent or carer make an account linked to one child.
+
+    Not a synced record: its link exists only in the answer to the request that made it,
+    so it cannot be made on a phone without signal.
+    """
+
+    __tablename__ = "parent_invitations"
+    __table_args__ = (
+        sa.CheckConstraint("expires_at > created_at", name="expires_after_created"),
+        sa.CheckConstraint(
+            "accepted_at IS NULL OR withdrawn_at IS NULL", name="accepted_or_withdrawn"
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    pupil_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("pupils.id"), index=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    parent_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    relationship: so.Mapped[str] = so.mapped_column(sa.String(40))
+    may_confirm_attendance: so.Mapped[bool] = so.mapped_column(default=True)
+    invited_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    accepted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    accepted_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    pupil: so.Mapped[Pupil] = so.relationship()
+    invited_by: so.Mapped[User] = so.relationship(foreign_keys=[invited_by_id])
+    accepted_by: so.Mapped[User | None] = so.relationship(foreign_keys=[accepted_by_id])
+
+    def state(self, now: datetime) -> InvitationState:
+        if self.accepted_at is not None:
+            return InvitationState.ACCEPTED
+        if self.withdrawn_at is not None:
+            return InvitationState.WITHDRAWN
+        if self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING
+
+    @property
+    def invitee(self) -> str:
+        """How the pupil page and the audit trail name the person invited."""
+        return self.parent_name or f"{self.relationship} (not named)"
+
+
+class Answer(LabelledEnum):
+    CONFIRMED = "confirmed", "Yes, this happened and my child attended"
+    DISPUTED = "disputed", "No"
+
+
+class SessionConfirmation(SyncedRecord, db.Model):
+    """A parent or carer's answer about one delivered session; one answer per session."""
+
+    __tablename__ = "session_confirmations"
+    __table_args__ = (
+        sa.CheckConstraint("answer = 'confirmed' OR comment <> ''", name="comment_when_disputed"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    note_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("session_notes.id"), unique=True)
+    pupil_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("pupils.id"), index=True)
+    parent_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    answer: so.Mapped[Answer] = so.mapped_column(string_enum(Answer, "confirmation_answer"))
+    comment: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    note: so.Mapped[SessionNote] = so.relationship()
+    pupil: so.Mapped[Pupil] = so.relationship()
+    parent: so.Mapped[User] = so.relationship()
+
+    @property
+    def disputed(self) -> bool:
+        return self.answer == Answer.DISPUTED

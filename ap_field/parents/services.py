@@ -1,10 +1,27 @@
-"""Linking parents and carers to pupils, with the audit trail."""
+"""Linking parents and carers to pupils, invitations, and parents' answers about sessions,
+each change with its audit event in the same transaction."""
 
-from ap_field.audit.models import record
-from ap_field.auth.models import User
+import secrets
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from ap_field.audit.models import plain, record
+from ap_field.auth.models import Role, User
+from ap_field.common.time import utcnow
 from ap_field.extensions import db
-from ap_field.parents.models import ParentLink
+from ap_field.parents.models import (
+    INVITATION_LIFETIME,
+    Answer,
+    InvitationState,
+    ParentInvitation,
+    ParentLink,
+    SessionConfirmation,
+    token_hash,
+)
 from ap_field.pupils.models import Pupil
+from ap_field.sessions.models import SessionNote
 
 
 def _values(link: ParentLink) -> dict:
@@ -51,3 +68,193 @@ def unlink(link: ParentLink) -> None:
     record("parent.unlinked", pupil_id=link.pupil_id, parent=link.parent.name, before=_values(link))
     db.session.delete(link)
     db.session.commit()
+
+
+# Invitations
+
+
+class InvitationNotUsable(Exception):
+    """The link is expired, used, withdrawn or unknown; `state` says which (None: unknown)."""
+
+    def __init__(self, state: InvitationState | None):
+        super().__init__(state.value if state else "unknown")
+        self.state = state
+
+
+def invite(
+    pupil: Pupil, invited_by: User, values: dict, now: datetime | None = None
+) -> tuple[ParentInvitation, str]:
+    """A new invitation and its token. Only the token's hash is kept: the token itself is
+    shown once, to the person who made the invitation."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    invitation = ParentInvitation(
+        pupil_id=pupil.id,
+        token_hash=token_hash(token),
+        invited_by_id=invited_by.id,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+        **values,
+    )
+    db.session.add(invitation)
+    record(
+        "invitation.created",
+        pupil_id=pupil.id,
+        parent=invitation.invitee,
+        relationship=invitation.relationship,
+        expires_at=invitation.expires_at,
+    )
+    db.session.commit()
+    return invitation, token
+
+
+def withdraw(invitation: ParentInvitation, now: datetime | None = None) -> None:
+    if invitation.state(now or utcnow()) != InvitationState.PENDING:
+        raise InvitationNotUsable(invitation.state(now or utcnow()))
+    invitation.withdrawn_at = now or utcnow()
+    record(
+        "invitation.withdrawn",
+        pupil_id=invitation.pupil_id,
+        parent=invitation.invitee,
+        relationship=invitation.relationship,
+    )
+    db.session.commit()
+
+
+def usable_invitation(token: str, now: datetime | None = None) -> ParentInvitation:
+    """The pending invitation this token opens; otherwise InvitationNotUsable."""
+    invitation = db.session.scalar(
+        sa.select(ParentInvitation).where(ParentInvitation.token_hash == token_hash(token))
+    )
+    if invitation is None:
+        raise InvitationNotUsable(None)
+    state = invitation.state(now or utcnow())
+    if state != InvitationState.PENDING:
+        raise InvitationNotUsable(state)
+    return invitation
+
+
+def _claim(invitation: ParentInvitation, now: datetime) -> None:
+    """Mark the invitation used, in one conditional UPDATE: of two requests with the same
+    link at the same moment, the database lets exactly one through."""
+    claimed = db.session.execute(
+        sa.update(ParentInvitation)
+        .where(
+            ParentInvitation.id == invitation.id,
+            ParentInvitation.accepted_at.is_(None),
+            ParentInvitation.withdrawn_at.is_(None),
+            ParentInvitation.expires_at > now,
+        )
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(invitation)
+        raise InvitationNotUsable(invitation.state(now))
+    invitation.accepted_at = now
+    db.session.flush()
+
+
+class EmailInUse(Exception):
+    pass
+
+
+def accept_as_new_parent(
+    invitation: ParentInvitation, name: str, email: str, password: str, now: datetime | None = None
+) -> User:
+    """Use the invitation to make a parent's account linked to the child; one transaction."""
+    now = now or utcnow()
+    _claim(invitation, now)
+    parent = User(name=name, email=email, role=Role.PARENT)
+    parent.set_password(password)
+    db.session.add(parent)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as error:
+        db.session.rollback()
+        raise EmailInUse from error
+    _link_from(invitation, parent)
+    db.session.commit()
+    return parent
+
+
+def accept_for_existing_parent(
+    invitation: ParentInvitation, parent: User, now: datetime | None = None
+) -> bool:
+    """Use the invitation to link the child to a signed-in parent's account. False when they
+    were already linked (the invitation is used up all the same)."""
+    _claim(invitation, now or utcnow())
+    already = db.session.scalar(
+        sa.select(ParentLink.id).filter_by(pupil_id=invitation.pupil_id, parent_id=parent.id)
+    )
+    if not already:
+        _link_from(invitation, parent)
+    invitation.accepted_by_id = parent.id
+    db.session.commit()
+    return not already
+
+
+def _link_from(invitation: ParentInvitation, parent: User) -> None:
+    link = ParentLink(
+        pupil_id=invitation.pupil_id,
+        parent=parent,
+        relationship=invitation.relationship,
+        may_confirm_attendance=invitation.may_confirm_attendance,
+    )
+    db.session.add(link)
+    invitation.accepted_by_id = parent.id
+    event = record(
+        "invitation.accepted",
+        pupil_id=invitation.pupil_id,
+        parent=parent.name,
+        relationship=invitation.relationship,
+        after=_values(link),
+    )
+    event.actor_id = parent.id
+
+
+# Answers about sessions
+
+
+class AlreadyAnswered(Exception):
+    def __init__(self, confirmation: SessionConfirmation):
+        super().__init__(confirmation.answer.value)
+        self.confirmation = confirmation
+
+
+def answer_for(note: SessionNote) -> SessionConfirmation | None:
+    return db.session.scalar(
+        sa.select(SessionConfirmation).where(SessionConfirmation.note_id == note.id)
+    )
+
+
+def confirm_session(
+    note: SessionNote, parent: User, answer: Answer, comment: str, client_uuid: uuid.UUID
+) -> SessionConfirmation:
+    """The parent's one answer about a session. A second answer, even one racing the first,
+    is refused by the unique note_id and raises AlreadyAnswered with the answer that won."""
+    if existing := answer_for(note):
+        raise AlreadyAnswered(existing)
+    confirmation = SessionConfirmation(
+        note_id=note.id,
+        pupil_id=note.pupil_id,
+        parent_id=parent.id,
+        answer=answer,
+        comment=comment if answer == Answer.DISPUTED else "",
+        client_uuid=client_uuid,
+    )
+    db.session.add(confirmation)
+    details = {"parent": parent.name, "held_on": plain(note.held_on)}
+    if answer == Answer.DISPUTED:
+        record("session.disputed", pupil_id=note.pupil_id, comment=comment, **details)
+    else:
+        record("session.confirmed", pupil_id=note.pupil_id, **details)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        if existing := answer_for(note):
+            raise AlreadyAnswered(existing) from None
+        raise
+    return confirmation

@@ -1,28 +1,270 @@
+from datetime import date, timedelta
+
+import segno
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from ap_field.auth.models import Role, User
-from ap_field.common.access import allow
-from ap_field.extensions import db
+from ap_field.common.access import allow, public
+from ap_field.common.forms import BaseForm
+from ap_field.common.time import format_long_date, london_today, utcnow
+from ap_field.extensions import db, limiter
 from ap_field.parents import bp
-from ap_field.parents.forms import ParentLinkForm
-from ap_field.parents.models import ParentLink
-from ap_field.parents.services import link_parent, unlink, update_link
+from ap_field.parents.forms import InvitationForm, JoinForm, ParentLinkForm, SessionAnswerForm
+from ap_field.parents.models import Answer, ParentInvitation, ParentLink, SessionConfirmation
+from ap_field.parents.queries import child_overview, disputes_in_scope, link_of
+from ap_field.parents.services import (
+    AlreadyAnswered,
+    EmailInUse,
+    InvitationNotUsable,
+    accept_as_new_parent,
+    accept_for_existing_parent,
+    answer_for,
+    confirm_session,
+    invite,
+    link_parent,
+    unlink,
+    update_link,
+    usable_invitation,
+    withdraw,
+)
+from ap_field.plans.models import SCHOOL_DAYS
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import (
     pupil_in_scope_or_404,
     pupils_in_scope,
     record_of_pupil_or_404,
 )
+from ap_field.sessions.models import SessionNote
+
+INVITERS = (Role.TEACHER, Role.LEAD, Role.ADMIN)
+DISPUTES_PAGE_SIZE = 25
 
 
 @bp.route("/my-child")
 @allow(Role.PARENT)
 def my_child():
-    children = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.display_name)).all()
-    return render_template("parents/my_child.html", children=children)
+    """Each linked child: sessions to answer about first, then today, the week and the
+    next review."""
+    today = london_today()
+    children = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.display_name))
+    return render_template(
+        "parents/my_child.html",
+        children=[child_overview(current_user, child, today) for child in children],
+        today=today,
+        week_days=_school_week(today),
+    )
+
+
+def _school_week(today: date) -> list[tuple[str, date]]:
+    """The days of this school week, or of next week at the weekend."""
+    monday = today - timedelta(days=today.weekday())
+    if today.weekday() >= len(SCHOOL_DAYS):
+        monday += timedelta(days=7)
+    return [(name, monday + timedelta(days=n)) for n, name in enumerate(SCHOOL_DAYS)]
+
+
+@bp.route("/my-child/<int:pupil_id>/sessions/<int:note_id>", methods=["GET", "POST"])
+@allow(Role.PARENT)
+def session_answer(pupil_id: int, note_id: int):
+    """A parent says whether a delivered session happened; they see when and what it was,
+    never what the teacher wrote."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    note = record_of_pupil_or_404(SessionNote, note_id, pupil)
+    if not link_of(current_user, pupil).may_confirm_attendance:
+        abort(403)
+    form = SessionAnswerForm()
+    if request.method == "GET":
+        form.open_new()
+    elif existing := answer_for(note):
+        return _already_answered(existing)
+    if form.validate_on_submit():
+        answer = Answer(form.answer.data)
+        try:
+            confirm_session(note, current_user, answer, form.comment.data, form.record_uuid())
+        except AlreadyAnswered as already:
+            return _already_answered(already.confirmation)
+        if answer == Answer.CONFIRMED:
+            when = format_long_date(note.held_on)
+            flash(f"Thank you. You confirmed the session on {when}.", "success")
+        else:
+            flash(
+                "Thank you. Your child's teacher and the programme lead will see this.", "success"
+            )
+        return redirect(url_for("parents.my_child"))
+    return render_template(
+        "parents/session.html", pupil=pupil, note=note, answer=answer_for(note), form=form
+    )
+
+
+def _already_answered(existing: SessionConfirmation):
+    who = "you" if existing.parent_id == current_user.id else existing.parent.name
+    if existing.answer == Answer.CONFIRMED:
+        flash(f"This session is already confirmed: {who} said it happened.", "important")
+    else:
+        flash(f"This session already has an answer: {who} said it did not happen.", "important")
+    return redirect(
+        url_for("parents.session_answer", pupil_id=existing.pupil_id, note_id=existing.note_id)
+    )
+
+
+# Invitations
+
+
+@bp.route("/pupils/<int:pupil_id>/invitations/new", methods=["GET", "POST"])
+@allow(*INVITERS)
+def new_invitation(pupil_id: int):
+    """The link and its QR code are shown once, in the answer to the POST that made them:
+    only a hash is kept, and the page is never stored (Cache-Control: no-store)."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    form = InvitationForm()
+    if form.validate_on_submit():
+        invitation, token = invite(pupil, current_user, form.values())
+        link = url_for("parents.join", token=token, _external=True)
+        return render_template(
+            "parents/invitation.html",
+            pupil=pupil,
+            invitation=invitation,
+            link=link,
+            qr_code=_qr_code(link),
+        )
+    return render_template("parents/invitation_form.html", form=form, pupil=pupil)
+
+
+def _qr_code(link: str) -> Markup:
+    """An inline SVG: paths with presentation attributes only, so the CSP needs no exception."""
+    code = segno.make(link, error="m")
+    svg = code.svg_inline(
+        scale=6, dark="#0b0c0c", light="#ffffff", title="QR code of the invitation link"
+    )
+    return Markup(svg)  # noqa: S704 (segno's output from a URL we built)
+
+
+@bp.post("/pupils/<int:pupil_id>/invitations/<int:invitation_id>/withdraw")
+@allow(*INVITERS)
+def withdraw_invitation(pupil_id: int, invitation_id: int):
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    invitation = record_of_pupil_or_404(ParentInvitation, invitation_id, pupil)
+    try:
+        withdraw(invitation)
+    except InvitationNotUsable:
+        flash("That invitation had already been used or had expired.", "important")
+    else:
+        flash(
+            f"The invitation for {invitation.invitee} is withdrawn: its link no longer works.",
+            "success",
+        )
+    return redirect(url_for("pupils.show", pupil_id=pupil.id))
+
+
+def _join_limit() -> str:
+    return f"{current_app.config['LOGIN_ATTEMPTS_PER_MINUTE']} per minute"
+
+
+def _join_refused(_response) -> bool:
+    return g.get("invitation_refused", False)
+
+
+@bp.route("/join/<token:token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_join_limit, deduct_when=_join_refused)
+def join(token: str):
+    """The parent's own phone opens the invitation: a new account, or, when they are signed
+    in already, the child added to theirs. Links that do not work count towards the same
+    per-address limit as failed sign-ins."""
+    try:
+        invitation = usable_invitation(token)
+    except InvitationNotUsable as refused:
+        return _refused(refused)
+    if current_user.is_authenticated:
+        return _join_signed_in(invitation)
+    form = JoinForm(data={"name": invitation.parent_name})
+    if form.validate_on_submit():
+        try:
+            parent = accept_as_new_parent(
+                invitation, form.name.data, form.email.data, form.new_password.data
+            )
+        except InvitationNotUsable as refused:
+            return _refused(refused)
+        except EmailInUse:
+            form.email.errors.append("There is already an account with this email address")
+        else:
+            _sign_in(parent, remember=form.remember.data)
+            child = invitation.pupil.display_name
+            flash(f"Your account is ready and linked to {child}.", "success")
+            return redirect(url_for("parents.my_child"))
+    return _private(render_template("parents/join.html", form=form, invitation=invitation))
+
+
+def _join_signed_in(invitation: ParentInvitation):
+    if current_user.role != Role.PARENT:
+        return _private(render_template("parents/join_staff.html", invitation=invitation))
+    form = BaseForm()
+    if link_of(current_user, invitation.pupil) is None and form.validate_on_submit():
+        try:
+            accept_for_existing_parent(invitation, current_user)
+        except InvitationNotUsable as refused:
+            return _refused(refused)
+        flash(f"{invitation.pupil.display_name} is added to your account.", "success")
+        return redirect(url_for("parents.my_child"))
+    return _private(
+        render_template(
+            "parents/join_existing.html",
+            form=form,
+            invitation=invitation,
+            linked=link_of(current_user, invitation.pupil) is not None,
+        )
+    )
+
+
+def _sign_in(parent: User, remember: bool) -> None:
+    session.clear()
+    session["remember_phone"] = remember
+    login_user(parent, remember=remember)
+    parent.last_signed_in_at = utcnow()
+    db.session.commit()
+
+
+def _refused(refused: InvitationNotUsable):
+    g.invitation_refused = True
+    status = 404 if refused.state is None else 410
+    return _private(render_template("parents/join_refused.html", state=refused.state), status)
+
+
+def _private(page: str, status: int = 200):
+    """A page reached through a secret link is never kept by the browser or a proxy."""
+    return page, status, {"Cache-Control": "no-store"}
+
+
+# Disputed sessions
+
+
+@bp.route("/disputed-sessions")
+@allow(Role.LEAD, Role.ADMIN)
+def disputed_sessions():
+    page = db.paginate(
+        disputes_in_scope(current_user),
+        page=request.args.get("page", 1, type=int),
+        per_page=DISPUTES_PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("parents/disputed_sessions.html", page=page)
+
+
+# Links to existing accounts
 
 
 @bp.route("/pupils/<int:pupil_id>/parents/new", methods=["GET", "POST"])

@@ -8,9 +8,10 @@ from ap_field.assessments.queries import assessment_summary
 from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
-from ap_field.common.time import london_today
+from ap_field.common.time import london_today, utcnow
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
+from ap_field.parents.queries import disputes_of, pending_invitations
 from ap_field.pupils import bp
 from ap_field.pupils.forms import AssignForm, PupilForm
 from ap_field.pupils.models import (
@@ -175,6 +176,8 @@ def show(pupil_id: int):
         chronology=chronology,
         assessments=assessment_summary(pupil),
         visits=pupil_visits(pupil),
+        invitations=pending_invitations(pupil, utcnow()),
+        disputes=disputes_of(pupil),
         today=london_today(),
         nc_year_label=nc_year_label,
     )

@@ -6,6 +6,7 @@ from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
 from ap_field.common.time import london_today
 from ap_field.extensions import db
+from ap_field.parents.queries import recent_dispute_count
 from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, PupilStatus
 from ap_field.pupils.queries import pupils_in_scope
 from ap_field.reports import bp
@@ -49,4 +50,5 @@ def programme():
         overdue_check_outs=overdue_check_outs(),
         unseen_flags=unseen_safeguarding_flags(),
         note_concerns=recent_note_concerns(london_today()),
+        disputed_sessions=recent_dispute_count(current_user, london_today()),
     )

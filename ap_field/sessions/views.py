@@ -9,6 +9,8 @@ from ap_field.common.access import allow
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db
+from ap_field.parents.queries import answers_by_note, recent_disputes
+from ap_field.parents.services import answer_for
 from ap_field.plans.models import TimetableSlot
 from ap_field.plans.services import current_plan
 from ap_field.pupils.models import CASELOAD_LIMIT, Pupil
@@ -56,6 +58,7 @@ def today():
         visits_in_progress=visits_in_progress(current_user),
         reviews_due=reviews_due,
         notes_to_write=notes_not_written(block, now),
+        disputes=recent_disputes(block, now.date()),
     )
 
 
@@ -63,7 +66,9 @@ def today():
 @allow(*TEACHING)
 def notes(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    return render_template("sessions/notes.html", pupil=pupil, notes=notes_of(pupil))
+    shown = notes_of(pupil)
+    answers = answers_by_note([note.id for note in shown])
+    return render_template("sessions/notes.html", pupil=pupil, notes=shown, answers=answers)
 
 
 @bp.route("/pupils/<int:pupil_id>/notes/new", methods=["GET", "POST"])
@@ -123,4 +128,6 @@ def note(pupil_id: int, note_id: int):
         add_addendum(shown, current_user, form.text.data)
         flash("Addendum added.", "success")
         return redirect(url_for("sessions.note", pupil_id=pupil.id, note_id=shown.id))
-    return render_template("sessions/note.html", pupil=pupil, note=shown, form=form)
+    return render_template(
+        "sessions/note.html", pupil=pupil, note=shown, form=form, answer=answer_for(shown)
+    )

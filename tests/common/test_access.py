@@ -8,7 +8,7 @@ from flask import Flask
 from ap_field.auth.models import Role
 from ap_field.common.access import PUBLIC, access_rule, allow, public
 
-PUBLIC_ENDPOINTS = {"auth.sign_in", "pwa.manifest", "pwa.health"}
+PUBLIC_ENDPOINTS = {"auth.sign_in", "parents.join", "pwa.manifest", "pwa.health"}
 UNDECLARED_ALLOWED = {"static"}
 
 # Every page a signed-in role may reach, with sample URL values; the matrix below
@@ -17,6 +17,7 @@ PAGES = {
     "/": set(Role),
     "/today": {Role.TEACHER},
     "/my-child": {Role.PARENT},
+    "/disputed-sessions": {Role.LEAD, Role.ADMIN},
     "/site-checks": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
     "/programme": {Role.LEAD, Role.ADMIN},
     "/account/password": set(Role),

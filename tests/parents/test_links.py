@@ -27,7 +27,7 @@ def test_a_linked_parent_sees_their_child(app, client_request, lead, make_user, 
     phone = app.test_client()
     AuthActions(phone).login(parent, PASSWORD)
     page = ClientRequest(phone).get("/my-child")
-    assert text_of(page, ".app-card__title") == "Jayden Clarke"
+    assert text_of(page, "main h2") == "Jayden Clarke"
 
 
 def test_linking_twice_or_to_a_non_parent_is_refused(client_request, lead, make_user, make_pupil):

@@ -19,6 +19,7 @@ from ap_field.common.access import access_rule
 from ap_field.common.time import london_today, utcnow
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
+from ap_field.parents.services import invite
 from ap_field.plans.models import Focus, Mode
 from ap_field.plans.services import add_slot, current_plan, hold_review
 from ap_field.pupils.models import Pupil
@@ -116,6 +117,11 @@ def make_visit(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
     return visit.id
 
 
+def make_invitation(pupil: Pupil, users: dict[Role, User], _make_user) -> int:
+    invitation, _token = invite(pupil, users[Role.LEAD], {"relationship": "Mother"})
+    return invitation.id
+
+
 # Each URL argument that names a record belonging to a pupil, and how to make one for a
 # pupil. An area with such routes adds its maker here, and the matrix covers its routes.
 CHILD_MAKERS = {
@@ -126,6 +132,7 @@ CHILD_MAKERS = {
     "note_id": make_note,
     "assessment_id": make_pupil_assessment,
     "visit_id": make_visit,
+    "invitation_id": make_invitation,
 }
 
 

@@ -1,0 +1,157 @@
+"""What parents see of their children, and what staff see of parents' answers."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ap_field.auth.models import User
+from ap_field.extensions import db
+from ap_field.parents.models import (
+    Answer,
+    ParentInvitation,
+    ParentLink,
+    SessionConfirmation,
+)
+from ap_field.plans.models import TimetableSlot
+from ap_field.pupils.models import Pupil
+from ap_field.pupils.queries import pupils_in_scope
+from ap_field.sessions.models import SessionNote
+from ap_field.sessions.services import Occurrence, occurrences
+
+# How far back a parent is asked about delivered sessions, and staff see disputes first.
+RECENT_DAYS = 14
+
+
+def pending_invitations(pupil: Pupil, now: datetime) -> list[ParentInvitation]:
+    return list(
+        db.session.scalars(
+            sa.select(ParentInvitation)
+            .where(
+                ParentInvitation.pupil_id == pupil.id,
+                ParentInvitation.accepted_at.is_(None),
+                ParentInvitation.withdrawn_at.is_(None),
+                ParentInvitation.expires_at > now,
+            )
+            .options(so.joinedload(ParentInvitation.invited_by))
+            .order_by(ParentInvitation.expires_at)
+        )
+    )
+
+
+def link_of(parent: User, pupil: Pupil) -> ParentLink | None:
+    return db.session.scalar(
+        sa.select(ParentLink).filter_by(parent_id=parent.id, pupil_id=pupil.id)
+    )
+
+
+@dataclass
+class DeliveredSession:
+    """A session with a note, as a parent may see it: when, what and how, never the note."""
+
+    note: SessionNote
+    answer: SessionConfirmation | None
+
+
+@dataclass
+class ChildOverview:
+    """What a parent sees of one child."""
+
+    pupil: Pupil
+    may_confirm: bool
+    today: list[Occurrence]
+    week: list[TimetableSlot]
+    to_answer: list[DeliveredSession]
+    answered: list[DeliveredSession]
+
+
+def child_overview(parent: User, pupil: Pupil, today: date) -> ChildOverview:
+    link = link_of(parent, pupil)
+    week = db.session.scalars(
+        sa.select(TimetableSlot)
+        .where(TimetableSlot.pupil_id == pupil.id)
+        .order_by(TimetableSlot.weekday, TimetableSlot.starts_at)
+    ).all()
+    delivered = delivered_sessions(pupil, today - timedelta(days=RECENT_DAYS), today)
+    return ChildOverview(
+        pupil=pupil,
+        may_confirm=bool(link and link.may_confirm_attendance),
+        today=occurrences([pupil], today, today),
+        week=list(week),
+        to_answer=[session for session in delivered if session.answer is None],
+        answered=[session for session in delivered if session.answer is not None],
+    )
+
+
+def delivered_sessions(pupil: Pupil, first: date, last: date) -> list[DeliveredSession]:
+    """The pupil's sessions with a note between two days, newest first, with any answer."""
+    rows = db.session.execute(
+        sa.select(SessionNote, SessionConfirmation)
+        .outerjoin(SessionConfirmation, SessionConfirmation.note_id == SessionNote.id)
+        .where(SessionNote.pupil_id == pupil.id, SessionNote.held_on.between(first, last))
+        .order_by(SessionNote.held_on.desc(), SessionNote.starts_at.desc())
+    ).all()
+    return [DeliveredSession(note, answer) for note, answer in rows]
+
+
+def answers_by_note(note_ids: list[int]) -> dict[int, SessionConfirmation]:
+    """Parents' answers for these session notes, in one query."""
+    answers = db.session.scalars(
+        sa.select(SessionConfirmation)
+        .where(SessionConfirmation.note_id.in_(note_ids))
+        .options(so.joinedload(SessionConfirmation.parent))
+    )
+    return {answer.note_id: answer for answer in answers}
+
+
+def _disputes() -> sa.Select[tuple[SessionConfirmation]]:
+    return (
+        sa.select(SessionConfirmation)
+        .join(SessionNote, SessionNote.id == SessionConfirmation.note_id)
+        .where(SessionConfirmation.answer == Answer.DISPUTED)
+        .options(
+            so.contains_eager(SessionConfirmation.note),
+            so.joinedload(SessionConfirmation.pupil),
+            so.joinedload(SessionConfirmation.parent),
+        )
+        .order_by(SessionNote.held_on.desc(), SessionNote.starts_at.desc())
+    )
+
+
+def recent_disputes(pupils: list[Pupil], today: date) -> list[SessionConfirmation]:
+    """Sessions of these pupils from the last fortnight that a parent says did not happen."""
+    return list(
+        db.session.scalars(
+            _disputes().where(
+                SessionConfirmation.pupil_id.in_([pupil.id for pupil in pupils]),
+                SessionNote.held_on >= today - timedelta(days=RECENT_DAYS),
+            )
+        )
+    )
+
+
+def disputes_of(pupil: Pupil) -> list[SessionConfirmation]:
+    return list(db.session.scalars(_disputes().where(SessionConfirmation.pupil_id == pupil.id)))
+
+
+def disputes_in_scope(user: User) -> sa.Select[tuple[SessionConfirmation]]:
+    """Every disputed session of the pupils `user` may see, newest first."""
+    return _disputes().where(SessionConfirmation.pupil_id.in_(_pupil_ids(user)))
+
+
+def recent_dispute_count(user: User, today: date) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(SessionConfirmation)
+        .join(SessionNote, SessionNote.id == SessionConfirmation.note_id)
+        .where(
+            SessionConfirmation.answer == Answer.DISPUTED,
+            SessionConfirmation.pupil_id.in_(_pupil_ids(user)),
+            SessionNote.held_on >= today - timedelta(days=RECENT_DAYS),
+        )
+    )
+
+
+def _pupil_ids(user: User) -> sa.Select:
+    return pupils_in_scope(user).with_only_columns(Pupil.id)
