@@ -15,7 +15,8 @@ from ap_field.assessments.services import create_assessment
 from ap_field.auth.models import Role, User
 from ap_field.common.time import london_today
 from ap_field.extensions import db
-from ap_field.parents.models import ParentLink
+from ap_field.parents.models import Answer, ParentLink
+from ap_field.parents.services import answer_for, confirm_session
 from ap_field.plans.models import Focus, Mode, Party, Progress, TargetKind
 from ap_field.plans.services import (
     add_slot,
@@ -36,7 +37,7 @@ from ap_field.pupils.models import (
     SendStatus,
 )
 from ap_field.pupils.services import assign, create_pupil, current_assignment
-from ap_field.sessions.services import delivery_between, write_note
+from ap_field.sessions.services import delivery_between, notes_of, write_note
 from ap_field.visits.models import (
     HomeVisit,
     Present,
@@ -217,6 +218,7 @@ def seed_demo() -> None:
 
     _baseline_assessments(staff)
     _first_visits()
+    _parent_answers()
 
 
 def _seed_teaching(pupil: Pupil, teacher: User, serial: int, today: date, review: bool) -> None:
@@ -380,6 +382,35 @@ def _first_visits() -> None:
                 "next_visit_on": starts_on + timedelta(weeks=2),
             },
         )
+
+
+# Parents' answers about last week's sessions (Monday, Tuesday, Thursday), by case number;
+# a session left out is still waiting for an answer.
+PARENT_ANSWERS = {
+    "AP-0001": [(0, Answer.CONFIRMED, ""), (1, Answer.CONFIRMED, "")],
+    "AP-0003": [
+        (0, Answer.CONFIRMED, ""),
+        (3, Answer.DISPUTED, "Kacper had the dentist that morning. The session was only an hour."),
+    ],
+    "AP-0006": [(0, Answer.CONFIRMED, ""), (1, Answer.CONFIRMED, ""), (3, Answer.CONFIRMED, "")],
+}
+
+
+def _parent_answers() -> None:
+    for case_number, answers in PARENT_ANSWERS.items():
+        pupil = db.session.scalar(sa.select(Pupil).where(Pupil.case_number == case_number))
+        parent = db.session.scalar(
+            sa.select(User)
+            .join(ParentLink, ParentLink.parent_id == User.id)
+            .where(ParentLink.pupil_id == pupil.id)
+            .order_by(ParentLink.id)
+            .limit(1)
+        )
+        notes = {note.held_on.weekday(): note for note in reversed(notes_of(pupil))}
+        for weekday, answer, comment in answers:
+            note = notes.get(weekday)
+            if note is not None and answer_for(note) is None:
+                confirm_session(note, parent, answer, comment, uuid.uuid4())
 
 
 demo_cli = AppGroup("demo", help="Demo data.")
