@@ -4,7 +4,7 @@ from stdnum.gb import upn
 from ap_field.auth.models import Role, User
 from ap_field.demo import DEMO_PASSWORD
 from ap_field.extensions import db
-from ap_field.parents.models import ParentLink
+from ap_field.parents.models import Answer, ParentLink, SessionConfirmation
 from ap_field.premises.models import Provider
 from ap_field.pupils.models import CaseloadAssignment, Pupil
 from tests.helpers import AuthActions
@@ -34,6 +34,8 @@ def test_seed_builds_the_demo_programme_and_is_idempotent(runner):
     assert count(CaseloadAssignment) == 10
     assert count(ParentLink) == 13
     assert count(Provider) == 3
+    answers = db.session.scalars(sa.select(SessionConfirmation.answer)).all()
+    assert sorted(answers) == [Answer.CONFIRMED] * 6 + [Answer.DISPUTED]
     caseloads = db.session.execute(
         sa.select(CaseloadAssignment.teacher_id, sa.func.count()).group_by(
             CaseloadAssignment.teacher_id
