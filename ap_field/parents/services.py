@@ -76,9 +76,10 @@ def unlink(link: ParentLink) -> None:
 class InvitationNotUsable(Exception):
     """The link is expired, used, withdrawn or unknown; `state` says which (None: unknown)."""
 
-    def __init__(self, state: InvitationState | None):
-        super().__init__(state.value if state else "unknown")
-        self.state = state
+    def __init__(self, invitation: ParentInvitation | None, now: datetime):
+        self.invitation = invitation
+        self.state = invitation.state(now) if invitation else None
+        super().__init__(self.state.value if self.state else "unknown")
 
 
 def invite(
@@ -109,9 +110,10 @@ def invite(
 
 
 def withdraw(invitation: ParentInvitation, now: datetime | None = None) -> None:
-    if invitation.state(now or utcnow()) != InvitationState.PENDING:
-        raise InvitationNotUsable(invitation.state(now or utcnow()))
-    invitation.withdrawn_at = now or utcnow()
+    now = now or utcnow()
+    if invitation.state(now) != InvitationState.PENDING:
+        raise InvitationNotUsable(invitation, now)
+    invitation.withdrawn_at = now
     record(
         "invitation.withdrawn",
         pupil_id=invitation.pupil_id,
@@ -126,11 +128,9 @@ def usable_invitation(token: str, now: datetime | None = None) -> ParentInvitati
     invitation = db.session.scalar(
         sa.select(ParentInvitation).where(ParentInvitation.token_hash == token_hash(token))
     )
-    if invitation is None:
-        raise InvitationNotUsable(None)
-    state = invitation.state(now or utcnow())
-    if state != InvitationState.PENDING:
-        raise InvitationNotUsable(state)
+    now = now or utcnow()
+    if invitation is None or invitation.state(now) != InvitationState.PENDING:
+        raise InvitationNotUsable(invitation, now)
     return invitation
 
 
@@ -151,7 +151,7 @@ def _claim(invitation: ParentInvitation, now: datetime) -> None:
     if claimed.rowcount != 1:
         db.session.rollback()
         db.session.refresh(invitation)
-        raise InvitationNotUsable(invitation.state(now))
+        raise InvitationNotUsable(invitation, now)
     invitation.accepted_at = now
     db.session.flush()
 

@@ -24,7 +24,13 @@ from ap_field.common.time import format_long_date, london_today, utcnow
 from ap_field.extensions import db, limiter
 from ap_field.parents import bp
 from ap_field.parents.forms import InvitationForm, JoinForm, ParentLinkForm, SessionAnswerForm
-from ap_field.parents.models import Answer, ParentInvitation, ParentLink, SessionConfirmation
+from ap_field.parents.models import (
+    Answer,
+    InvitationState,
+    ParentInvitation,
+    ParentLink,
+    SessionConfirmation,
+)
 from ap_field.parents.queries import child_overview, disputes_in_scope, link_of
 from ap_field.parents.services import (
     AlreadyAnswered,
@@ -188,6 +194,8 @@ def join(token: str):
     try:
         invitation = usable_invitation(token)
     except InvitationNotUsable as refused:
+        if refused.state == InvitationState.ACCEPTED and _accepted_by_me(refused.invitation):
+            return redirect(url_for("parents.my_child"))
         return _refused(refused)
     if current_user.is_authenticated:
         return _join_signed_in(invitation)
@@ -207,6 +215,11 @@ def join(token: str):
             flash(f"Your account is ready and linked to {child}.", "success")
             return redirect(url_for("parents.my_child"))
     return _private(render_template("parents/join.html", form=form, invitation=invitation))
+
+
+def _accepted_by_me(invitation: ParentInvitation) -> bool:
+    """A parent who scans the code again, after using it, is simply taken to their child."""
+    return current_user.is_authenticated and invitation.accepted_by_id == current_user.id
 
 
 def _join_signed_in(invitation: ParentInvitation):

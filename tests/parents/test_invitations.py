@@ -302,3 +302,15 @@ def test_another_teachers_pupil_cannot_be_invited_for(make_user, pupil, phone_of
     phone.get(f"/pupils/{pupil.id}/invitations/new", expected_status=404)
     phone.post(f"/pupils/{pupil.id}/invitations/new", {"relationship": "Father"}, 404)
     assert count(ParentInvitation) == 0
+
+
+def test_the_parent_who_used_the_link_is_taken_to_their_child_when_they_open_it_again(
+    stranger, teacher, pupil, make_parent, phone_of
+):
+    path = make_invitation(pupil, teacher)
+    stranger.post(path, NEW_PARENT)
+    assert stranger.client.get(path).location == "/my-child"
+    someone_else = phone_of(make_parent(pupil))
+    assert text_of(someone_else.get(path, expected_status=410), "h1") == (
+        "This link has already been used"
+    )
