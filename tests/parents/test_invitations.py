@@ -90,6 +90,7 @@ def test_a_teacher_invites_a_parent_who_makes_an_account_and_sees_the_child(
     assert "Lee Clarke" in text_of(pupil_page, ".app-card-list:has(form[action$='/withdraw'])")
     assert token not in str(pupil_page)
 
+    assert stranger.client.get(urlsplit(link).path).headers["Cache-Control"] == "no-store"
     join_page = stranger.get(urlsplit(link).path)
     assert join_page.select_one("#name")["value"] == "Lee Clarke"
     assert "Tom Okafor has invited you, as Jayden Clarke's father" in join_page.get_text()
