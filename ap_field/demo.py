@@ -24,7 +24,7 @@ from ap_field.plans.services import (
     record_agreement,
     write_plan,
 )
-from ap_field.premises.models import Provider, ProviderType
+from ap_field.premises.models import Provider, ProviderSite, ProviderType
 from ap_field.pupils.models import (
     Destination,
     Ethnicity,
@@ -193,9 +193,9 @@ def seed_demo() -> None:
     staff = {email.split("@")[0]: _user(email, name, role) for email, name, role in STAFF}
     for name, provider_type, urn, address in PROVIDERS:
         if not db.session.scalar(sa.select(Provider.id).where(Provider.name == name)):
-            db.session.add(
-                Provider(name=name, provider_type=provider_type, urn=urn, address=address)
-            )
+            provider = Provider(name=name, provider_type=provider_type, urn=urn)
+            provider.sites.append(ProviderSite(name="Main site", address=address))
+            db.session.add(provider)
     db.session.commit()
     today = london_today()
     for serial, spec in enumerate(PUPILS, start=1):

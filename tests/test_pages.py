@@ -78,6 +78,7 @@ def test_navigation_matches_the_role(app, demo):
     assert links("admin@example.org") == [
         "Programme",
         "Pupils",
+        "Providers",
         "Site checks",
         "Users",
         "Password",
