@@ -1,5 +1,6 @@
 import uuid
 from decimal import Decimal
+from typing import ClassVar
 
 import sqlalchemy as sa
 import wtforms
@@ -290,25 +291,30 @@ class AnswerForm(BaseForm):
     )
     action_due_on = DateField("Due by", validators=[Optional()])
 
-    def validate_comment(self, field) -> None:
-        if self.answer.data == Answer.NO and not field.data:
-            raise ValidationError("Enter a comment saying what is wrong")
+    NEEDED_FOR_NO: ClassVar[dict[str, str]] = {
+        "comment": "Enter a comment saying what is wrong",
+        "action_description": "Enter the action that needs doing",
+        "action_owner": "Enter who will do the action",
+        "action_due_on": "Enter the date the action is due by",
+    }
 
-    def validate_action_description(self, field) -> None:
-        if self.answer.data == Answer.NO and not field.data:
-            raise ValidationError("Enter the action that needs doing")
-
-    def validate_action_owner(self, field) -> None:
-        if self.answer.data == Answer.NO and not field.data:
-            raise ValidationError("Enter who will do the action")
-
-    def validate_action_due_on(self, field) -> None:
+    def validate(self, extra_validators=None) -> bool:
+        """A "No" needs a comment and its action; the fields are optional otherwise."""
+        valid = super().validate(extra_validators)
         if self.answer.data != Answer.NO:
-            return
-        if field.data is None:
-            raise ValidationError("Enter the date the action is due by")
-        if field.data < london_today():
-            raise ValidationError("The action's due date must be today or later")
+            return valid
+        for name, message in self.NEEDED_FOR_NO.items():
+            if not self[name].data and not self[name].errors:
+                self[name].errors = [*self[name].errors, message]
+                valid = False
+        due = self.action_due_on.data
+        if due is not None and due < london_today():
+            self.action_due_on.errors = [
+                *self.action_due_on.errors,
+                "The action's due date must be today or later",
+            ]
+            valid = False
+        return valid
 
     def values(self) -> dict:
         return {

@@ -233,7 +233,7 @@ def check_or_404(check_id: int) -> SiteCheck:
         _check_query()
         .where(SiteCheck.id == check_id)
         .options(
-            so.selectinload(SiteCheck.template)
+            so.joinedload(SiteCheck.template)
             .selectinload(CheckTemplate.sections)
             .selectinload(CheckSection.items),
             so.selectinload(SiteCheck.answers).selectinload(CheckAnswer.photos),

@@ -264,8 +264,12 @@ def add_photo(
     client_uuid: uuid.UUID,
     caption: str | None,
 ) -> Photo:
+    """Add a photo to an item's answer; the same picture sent again is the photo it already is."""
     _refuse_if_signed_off(check)
     answer = _answer_row(check, item)
+    for photo in answer.photos:
+        if photo.upload_sha256 == clean.upload_sha256:
+            return photo
     photo = keep_photo(clean, uploader, client_uuid, caption)
     answer.photos.append(photo)
     record("site_check.photo_added", pupil_id=None, check_id=check.id, photo_id=photo.id)

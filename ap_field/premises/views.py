@@ -4,7 +4,16 @@ and site checks (competent persons make them; leads and admins read them).
 Assessors never see a provider's pupil figures: those pages are for leads and admins.
 """
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -358,7 +367,11 @@ def _too_large_photo():
     if check is None or not _may_edit(check):
         return None
     check = check_or_404(check.id)
-    message = "The photo is bigger than 10 MB. Choose a smaller photo, or take it from this page."
+    limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+    message = (
+        f"The photo is bigger than {limit:g} MB. Choose a smaller photo, or take it from this "
+        "page, which makes it smaller. Your answers are saved."
+    )
     try:
         return _item_page(check, request.view_args["item_id"], photo_error=message, status=413)
     except NotFound:
