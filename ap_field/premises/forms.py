@@ -54,7 +54,7 @@ class ProviderForm(SyncedForm):
     urn = StringField(
         "DfE URN",
         description="The unique reference number of a registered school, 6 digits",
-        validators=[Optional(), Length(min=6, max=8, message="A URN is 6 to 8 digits")],
+        validators=[Optional()],
     )
     on_framework = BooleanField("On the local Alternative Learning Provision framework")
     ofsted_report_on = DateField("Date of the latest Ofsted report", validators=[Optional()])
@@ -116,7 +116,7 @@ class ProviderForm(SyncedForm):
             raise ValidationError("A provider with this name already exists")
 
     def validate_urn(self, field) -> None:
-        if field.data and not field.data.isdigit():
+        if not (field.data.isdigit() and 6 <= len(field.data) <= 8):
             raise ValidationError("A URN is 6 to 8 digits")
 
     def validate_other_looked_after(self, field) -> None:
@@ -127,9 +127,14 @@ class ProviderForm(SyncedForm):
         if (field.data or 0) > (self.other_pupils.data or 0):
             raise ValidationError("Pupils with an EHC plan cannot be more than the pupils placed")
 
-    def validate_other_hours_per_week(self, field) -> None:
-        if self.other_pupils.data and field.data is None:
-            raise ValidationError("Enter their hours a week there")
+    def validate(self, extra_validators=None) -> bool:
+        """Hours are optional, unless there are pupils placed by others to have them."""
+        valid = super().validate(extra_validators)
+        hours = self.other_hours_per_week
+        if self.other_pupils.data and hours.data is None and not hours.errors:
+            hours.errors = [*hours.errors, "Enter their hours a week there"]
+            valid = False
+        return valid
 
     def validate_deputy_dsl_name(self, field) -> None:
         if field.data and field.data == self.dsl_name.data:
