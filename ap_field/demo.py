@@ -24,6 +24,7 @@ from ap_field.plans.services import (
     record_agreement,
     write_plan,
 )
+from ap_field.premises.demo import seed_premises
 from ap_field.premises.models import Provider, ProviderSite, ProviderType
 from ap_field.pupils.models import (
     Destination,
@@ -217,6 +218,7 @@ def seed_demo() -> None:
 
     _baseline_assessments(staff)
     _first_visits()
+    seed_premises(staff["assessor"])
 
 
 def _seed_teaching(pupil: Pupil, teacher: User, serial: int, today: date, review: bool) -> None:

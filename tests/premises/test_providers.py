@@ -90,16 +90,26 @@ def test_the_lead_list_flags_a_provider_that_should_be_registered_as_do_not_comm
     )
     assert not any("DfE registration" in flag for flag in flags["Hillcrest"])
     page = client_request.get("/providers")
-    stops = [text_of(card, ".app-card__title") for card in page.select(".app-card") if card.select(".app-do-not-commission")]
+    stops = [
+        text_of(card, ".app-card__title")
+        for card in page.select(".app-card")
+        if card.select(".app-do-not-commission")
+    ]
     assert stops == ["Riverside Motor Skills"]
 
 
-def test_pupils_ap_field_does_not_hold_count_towards_registration(client_request, make_user, auth, make_pupil):
+def test_pupils_ap_field_does_not_hold_count_towards_registration(
+    client_request, make_user, auth, make_pupil
+):
     auth.login(make_user(Role.LEAD))
     provider = make_provider(other_pupils=3, other_hours_per_week=Decimal("19"))
     make_pupil(providers=[provider], planned_hours_per_week=Decimal("25"))
     assert not any("DfE" in flag for flag in flags_on_list(client_request)[provider.name])
-    make_pupil(providers=[provider], planned_hours_per_week=Decimal("22"), send_status=SendStatus.SEN_SUPPORT)
+    make_pupil(
+        providers=[provider],
+        planned_hours_per_week=Decimal("22"),
+        send_status=SendStatus.SEN_SUPPORT,
+    )
     [flag] = [flag for flag in flags_on_list(client_request)[provider.name] if "DfE" in flag]
     assert "(5 pupils of compulsory school age in full-time education" in flag
 
@@ -111,18 +121,36 @@ def test_a_lead_adds_insurance_and_the_flags_follow(client_request, make_user, a
     for kind, cover in (("public_liability", "4999999"), ("employers_liability", "10000000")):
         client_request.post(
             f"/providers/{provider.id}/policies/new",
-            {"client_uuid": str(uuid.uuid4()), "kind": kind, "cover_amount": cover, "expires_on": next_year},
+            {
+                "client_uuid": str(uuid.uuid4()),
+                "kind": kind,
+                "cover_amount": cover,
+                "expires_on": next_year,
+            },
         )
-    insurance = [flag for flag in flags_on_list(client_request)[provider.name] if flag.startswith("Insurance")]
+    insurance = [
+        flag
+        for flag in flags_on_list(client_request)[provider.name]
+        if flag.startswith("Insurance")
+    ]
     assert insurance == [
         "Insurance Public liability cover is below the recommended minimum (£4,999,999, below £5,000,000)"
     ]
-    policy = db.session.scalar(sa.select(InsurancePolicy).where(InsurancePolicy.kind == PolicyKind.PUBLIC_LIABILITY))
+    policy = db.session.scalar(
+        sa.select(InsurancePolicy).where(InsurancePolicy.kind == PolicyKind.PUBLIC_LIABILITY)
+    )
     client_request.post(
         f"/providers/{provider.id}/policies/{policy.id}/edit",
-        {"version": policy.version, "kind": "public_liability", "cover_amount": "5000000", "expires_on": next_year},
+        {
+            "version": policy.version,
+            "kind": "public_liability",
+            "cover_amount": "5000000",
+            "expires_on": next_year,
+        },
     )
-    assert not any(flag.startswith("Insurance") for flag in flags_on_list(client_request)[provider.name])
+    assert not any(
+        flag.startswith("Insurance") for flag in flags_on_list(client_request)[provider.name]
+    )
 
 
 def test_a_stale_edit_of_a_provider_is_refused(client_request, make_user, auth):
@@ -133,7 +161,10 @@ def test_a_stale_edit_of_a_provider_is_refused(client_request, make_user, auth):
     assert response.location == f"/providers/{provider.id}/edit"
     db.session.expire_all()
     assert db.session.get(Provider, provider.id).name == "Riverside Motor Skills"
-    client_request.post(f"/providers/{provider.id}/edit", provider_form(name="Renamed", version=str(provider.version)))
+    client_request.post(
+        f"/providers/{provider.id}/edit",
+        provider_form(name="Renamed", version=str(provider.version)),
+    )
     db.session.expire_all()
     assert db.session.get(Provider, provider.id).name == "Renamed"
 
@@ -145,15 +176,24 @@ def test_a_signed_off_check_clears_the_site_check_flag(client_request, make_user
     provider = make_provider()
     check = make_check(make_user(Role.ASSESSOR), provider)
     auth.login(make_user(Role.LEAD))
-    assert "Site check No site check in the last 12 months (never checked)" in flags_on_list(client_request)[provider.name]
+    assert (
+        "Site check No site check in the last 12 months (never checked)"
+        in flags_on_list(client_request)[provider.name]
+    )
     answer_everything(check)
-    sign_off(check, {"outcome": CheckOutcome.SATISFACTORY, "competence_statement": "IOSH"}, check.version)
-    assert not any(flag.startswith("Site check") for flag in flags_on_list(client_request)[provider.name])
+    sign_off(
+        check, {"outcome": CheckOutcome.SATISFACTORY, "competence_statement": "IOSH"}, check.version
+    )
+    assert not any(
+        flag.startswith("Site check") for flag in flags_on_list(client_request)[provider.name]
+    )
     page = client_request.get(f"/providers/{provider.id}")
     assert "Next site check due" in page.text
 
 
-def test_an_assessor_sees_no_pupil_figures_or_pupils(client, client_request, make_user, auth, make_pupil):
+def test_an_assessor_sees_no_pupil_figures_or_pupils(
+    client, client_request, make_user, auth, make_pupil
+):
     provider = make_provider()
     make_pupil(legal_name="Jayden Clarke", providers=[provider], looked_after=True)
     auth.login(make_user(Role.ASSESSOR))
