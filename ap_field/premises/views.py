@@ -4,6 +4,7 @@ and site checks (competent persons make them; leads and admins read them).
 Assessors never see a provider's pupil figures: those pages are for leads and admins.
 """
 
+import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
@@ -86,7 +87,7 @@ PROVIDER_EDITORS = (Role.LEAD, Role.ADMIN)
 
 
 def _replayed(model, client_uuid):
-    return db.session.scalar(db.select(model).where(model.client_uuid == client_uuid))
+    return db.session.scalar(sa.select(model).where(model.client_uuid == client_uuid))
 
 
 def _stale(what: str, back: str):

@@ -134,7 +134,8 @@ def test_a_lead_adds_insurance_and_the_flags_follow(client_request, make_user, a
         if flag.startswith("Insurance")
     ]
     assert insurance == [
-        "Insurance Public liability cover is below the recommended minimum (£4,999,999, below £5,000,000)"
+        "Insurance Public liability cover is below the recommended minimum"
+        " (£4,999,999, below £5,000,000)"
     ]
     policy = db.session.scalar(
         sa.select(InsurancePolicy).where(InsurancePolicy.kind == PolicyKind.PUBLIC_LIABILITY)
