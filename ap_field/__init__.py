@@ -22,6 +22,7 @@ AREAS = (
     "assessments",
     "auth",
     "parents",
+    "photos",
     "plans",
     "premises",
     "pupils",

@@ -60,6 +60,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Where photos are kept: shared storage when several app servers run; else instance/photos.
+    PHOTO_DIR = os.environ.get("AP_FIELD_PHOTO_DIR")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True

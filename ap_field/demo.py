@@ -25,7 +25,8 @@ from ap_field.plans.services import (
     record_agreement,
     write_plan,
 )
-from ap_field.premises.models import Provider, ProviderType
+from ap_field.premises.demo import seed_premises
+from ap_field.premises.models import Provider, ProviderSite, ProviderType
 from ap_field.pupils.models import (
     Destination,
     Ethnicity,
@@ -194,9 +195,9 @@ def seed_demo() -> None:
     staff = {email.split("@")[0]: _user(email, name, role) for email, name, role in STAFF}
     for name, provider_type, urn, address in PROVIDERS:
         if not db.session.scalar(sa.select(Provider.id).where(Provider.name == name)):
-            db.session.add(
-                Provider(name=name, provider_type=provider_type, urn=urn, address=address)
-            )
+            provider = Provider(name=name, provider_type=provider_type, urn=urn)
+            provider.sites.append(ProviderSite(name="Main site", address=address))
+            db.session.add(provider)
     db.session.commit()
     today = london_today()
     for serial, spec in enumerate(PUPILS, start=1):
@@ -219,6 +220,7 @@ def seed_demo() -> None:
     _baseline_assessments(staff)
     _first_visits()
     _parent_answers()
+    seed_premises(staff["assessor"])
 
 
 def _seed_teaching(pupil: Pupil, teacher: User, serial: int, today: date, review: bool) -> None:

@@ -26,6 +26,12 @@ DOMAIN_TABLES = {
     "home_visits",
     "visit_actions",
     "visit_addenda",
+    "provider_sites",
+    "insurance_policies",
+    "check_templates",
+    "site_checks",
+    "check_answers",
+    "photos",
 }
 
 

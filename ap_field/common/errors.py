@@ -5,7 +5,7 @@ import time
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -98,9 +98,19 @@ def handle_too_many_requests(error: HTTPException):
 def handle_http_error(error: HTTPException):
     if error.code is None or error.code >= 500:
         return handle_server_error(error)
+    too_large = _view_attribute("too_large") if error.code == 413 else None
+    if too_large and (page := too_large()):
+        return page
     page, status = _error_page(error.code)
     headers = [(name, value) for name, value in error.get_headers() if name == "Allow"]
     return page, status, headers
+
+
+def _view_attribute(name: str):
+    """An attribute of the view the request was routed to: a view's own 413 page, which
+    answers None when it does not apply (the body is refused before the view runs)."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, name, None)
 
 
 def handle_server_error(_error: Exception):

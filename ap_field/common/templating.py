@@ -15,11 +15,13 @@ NAVIGATION = {
     Role.LEAD: [
         ("Programme", "reports.programme"),
         ("Pupils", "pupils.index"),
+        ("Providers", "premises.providers"),
         ("Site checks", "premises.site_checks"),
     ],
     Role.ADMIN: [
         ("Programme", "reports.programme"),
         ("Pupils", "pupils.index"),
+        ("Providers", "premises.providers"),
         ("Site checks", "premises.site_checks"),
         ("Users", "auth.users"),
     ],

@@ -1,15 +1,458 @@
+"""Providers and their compliance (leads and admins), check templates (admins add versions)
+and site checks (competent persons make them; leads and admins read them).
+
+Assessors never see a provider's pupil figures: those pages are for leads and admins.
+"""
+
 import sqlalchemy as sa
-from flask import render_template
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.extensions import db
+from ap_field.common.routing import id_from_query
+from ap_field.common.time import london_today
+from ap_field.extensions import db, htmx
+from ap_field.photos.images import PhotoRefused, clean_photo
+from ap_field.photos.models import Photo
+from ap_field.photos.services import replayed_photo
 from ap_field.premises import bp
-from ap_field.premises.models import Provider
+from ap_field.premises.forms import (
+    AnswerForm,
+    NewProviderForm,
+    PhotoForm,
+    PolicyForm,
+    ProviderForm,
+    SignOffForm,
+    SiteForm,
+    StartCheckForm,
+    TemplateForm,
+)
+from ap_field.premises.models import (
+    Answer,
+    CheckTemplate,
+    InsurancePolicy,
+    Provider,
+    ProviderSite,
+    SiteCheck,
+)
+from ap_field.premises.queries import (
+    CHECK_READERS,
+    all_sites,
+    all_template_versions,
+    check_or_404,
+    checks_of_provider,
+    compliance_of,
+    compliance_of_all,
+    draft_checks,
+    latest_templates,
+    provider_or_404,
+    providers_with_sites,
+    pupils_placed_at,
+    recent_signed_off_checks,
+    record_of_provider_or_404,
+    template_or_404,
+)
+from ap_field.premises.services import (
+    CheckIncomplete,
+    CheckSignedOff,
+    add_photo,
+    add_provider,
+    add_template_version,
+    answer_item,
+    answer_of,
+    remove_photo,
+    save_policy,
+    save_site,
+    sign_off,
+    standard_templates,
+    start_check,
+    unanswered_items,
+    update_provider,
+)
+from ap_field.premises.template_text import template_as_text
+from ap_field.pupils.services import StaleEdit
+
+PROVIDER_EDITORS = (Role.LEAD, Role.ADMIN)
+
+
+def _replayed(model, client_uuid):
+    return db.session.scalar(sa.select(model).where(model.client_uuid == client_uuid))
+
+
+def _stale(what: str, back: str):
+    flash(
+        f"Someone else saved {what} after you opened the form. Their version is shown: "
+        "make your change again.",
+        "important",
+    )
+    return redirect(back)
+
+
+# Providers
+
+
+@bp.route("/providers")
+@allow(*PROVIDER_EDITORS)
+def providers():
+    return render_template("premises/providers.html", compliance=compliance_of_all())
+
+
+@bp.route("/providers/new", methods=["GET", "POST"])
+@allow(*PROVIDER_EDITORS)
+def new_provider():
+    form = NewProviderForm()
+    if request.method == "GET":
+        form.open_new()
+    elif replayed := _replayed(Provider, form.record_uuid()):
+        return redirect(url_for("premises.provider", provider_id=replayed.id))
+    if form.validate_on_submit():
+        site = {"name": form.site_name.data, "address": form.address.data}
+        provider = add_provider(form.values(), site, form.record_uuid())
+        flash(f"{provider.name} is added.", "success")
+        return redirect(url_for("premises.provider", provider_id=provider.id))
+    return render_template("premises/provider_form.html", form=form, provider=None)
+
+
+@bp.route("/providers/<int:provider_id>")
+@allow(*PROVIDER_EDITORS)
+def provider(provider_id: int):
+    provider = provider_or_404(provider_id)
+    return render_template(
+        "premises/provider.html",
+        provider=provider,
+        compliance=compliance_of(provider),
+        pupils=pupils_placed_at(provider),
+        checks=checks_of_provider(provider),
+        today=london_today(),
+    )
+
+
+@bp.route("/providers/<int:provider_id>/edit", methods=["GET", "POST"])
+@allow(*PROVIDER_EDITORS)
+def edit_provider(provider_id: int):
+    provider = provider_or_404(provider_id)
+    form = ProviderForm(provider=provider)
+    back = url_for("premises.provider", provider_id=provider.id)
+    if form.validate_on_submit():
+        try:
+            update_provider(provider, form.values(), seen_version=form.version.data)
+        except StaleEdit:
+            db.session.rollback()
+            return _stale("this provider", request.path)
+        flash("The provider is saved.", "success")
+        return redirect(back)
+    return render_template("premises/provider_form.html", form=form, provider=provider)
+
+
+def _site_or_policy_form(provider_id: int, model, form_class, record_id: int | None, what: str):
+    provider = provider_or_404(provider_id)
+    existing = record_of_provider_or_404(model, record_id, provider) if record_id else None
+    # A site's name is the form's site_name, beside the provider's own name on a new provider.
+    form = form_class(obj=existing, site_name=getattr(existing, "name", None))
+    back = url_for("premises.provider", provider_id=provider.id)
+    if existing is None and request.method == "GET":
+        form.open_new()
+    elif existing is None and _replayed(model, form.record_uuid()):
+        return redirect(back)
+    if form.validate_on_submit():
+        save = save_site if model is ProviderSite else save_policy
+        try:
+            save(
+                provider,
+                existing,
+                form.values(),
+                client_uuid=form.record_uuid(),
+                seen_version=form.version.data,
+            )
+        except StaleEdit:
+            db.session.rollback()
+            return _stale(what, request.path)
+        flash(f"The {what} is saved.", "success")
+        return redirect(back)
+    template = "premises/site_form.html" if model is ProviderSite else "premises/policy_form.html"
+    return render_template(template, form=form, provider=provider, existing=existing)
+
+
+@bp.route("/providers/<int:provider_id>/sites/new", methods=["GET", "POST"])
+@allow(*PROVIDER_EDITORS)
+def new_site(provider_id: int):
+    return _site_or_policy_form(provider_id, ProviderSite, SiteForm, None, "site")
+
+
+@bp.route("/providers/<int:provider_id>/sites/<int:site_id>/edit", methods=["GET", "POST"])
+@allow(*PROVIDER_EDITORS)
+def edit_site(provider_id: int, site_id: int):
+    return _site_or_policy_form(provider_id, ProviderSite, SiteForm, site_id, "site")
+
+
+@bp.route("/providers/<int:provider_id>/policies/new", methods=["GET", "POST"])
+@allow(*PROVIDER_EDITORS)
+def new_policy(provider_id: int):
+    return _site_or_policy_form(provider_id, InsurancePolicy, PolicyForm, None, "policy")
+
+
+@bp.route("/providers/<int:provider_id>/policies/<int:policy_id>/edit", methods=["GET", "POST"])
+@allow(*PROVIDER_EDITORS)
+def edit_policy(provider_id: int, policy_id: int):
+    return _site_or_policy_form(provider_id, InsurancePolicy, PolicyForm, policy_id, "policy")
+
+
+# Check templates
+
+
+@bp.route("/check-templates")
+@allow(*CHECK_READERS)
+def templates():
+    standard_templates()
+    return render_template("premises/templates.html", templates=all_template_versions())
+
+
+@bp.route("/check-templates/<int:template_id>")
+@allow(*CHECK_READERS)
+def template(template_id: int):
+    return render_template("premises/template.html", template=template_or_404(template_id))
+
+
+@bp.route("/check-templates/new", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def new_template():
+    form = TemplateForm()
+    if request.method == "GET":
+        form.open_new()
+        if (start_from := id_from_query("from")) is not None:
+            base = template_or_404(start_from)
+            form.name.data, form.source.data = base.name, base.source
+            form.text.data = template_as_text(base)
+    elif replayed := _replayed(CheckTemplate, form.record_uuid()):
+        return redirect(url_for("premises.template", template_id=replayed.id))
+    if form.validate_on_submit():
+        template = add_template_version(
+            form.name.data, form.source.data, form.text.data, current_user, form.record_uuid()
+        )
+        flash(f"{template.label} is added.", "success")
+        return redirect(url_for("premises.template", template_id=template.id))
+    return render_template("premises/template_form.html", form=form)
+
+
+# Site checks
 
 
 @bp.route("/site-checks")
-@allow(Role.ASSESSOR, Role.LEAD, Role.ADMIN)
+@allow(*CHECK_READERS)
 def site_checks():
-    providers = db.session.scalars(sa.select(Provider).order_by(Provider.name)).all()
-    return render_template("premises/site_checks.html", providers=providers)
+    return render_template(
+        "premises/site_checks.html",
+        drafts=draft_checks(),
+        providers=providers_with_sites(),
+        signed_off=recent_signed_off_checks(),
+        may_check=current_user.role == Role.ASSESSOR,
+    )
+
+
+@bp.route("/site-checks/new", methods=["GET", "POST"])
+@allow(Role.ASSESSOR)
+def new_check():
+    standard_templates()
+    form = StartCheckForm(sites=all_sites(), templates=latest_templates())
+    if request.method == "GET":
+        form.open_new()
+        form.site_id.data = id_from_query("site")
+    elif replayed := _replayed(SiteCheck, form.record_uuid()):
+        return redirect(url_for("premises.check", check_id=replayed.id))
+    if form.validate_on_submit():
+        check = start_check(
+            form.sites[form.site_id.data],
+            form.templates[form.template_id.data],
+            current_user,
+            form.chosen_higher_risk(),
+            form.record_uuid(),
+        )
+        return redirect(url_for("premises.check", check_id=check.id))
+    return render_template("premises/check_new.html", form=form)
+
+
+def _may_edit(check: SiteCheck) -> bool:
+    return not check.is_signed_off and check.assessor_id == current_user.id
+
+
+def _draft_of_mine_or_refuse(check_id: int) -> SiteCheck:
+    """The check, if the signed-in assessor may still change it; a signed-off check is 409."""
+    check = check_or_404(check_id)
+    if check.is_signed_off:
+        abort(make_response(render_template("premises/signed_off.html", check=check), 409))
+    if check.assessor_id != current_user.id:
+        abort(403)
+    return check
+
+
+@bp.route("/site-checks/<int:check_id>")
+@allow(*CHECK_READERS)
+def check(check_id: int):
+    check = check_or_404(check_id)
+    if check.is_signed_off:
+        return redirect(url_for("premises.report", check_id=check.id))
+    unanswered = unanswered_items(check)
+    return render_template(
+        "premises/check.html",
+        check=check,
+        answers={answer.item_id: answer for answer in check.answers},
+        next_item=unanswered[0] if unanswered else None,
+        unanswered=len(unanswered),
+        may_edit=_may_edit(check),
+    )
+
+
+def _item_or_404(check: SiteCheck, item_id: int):
+    items = check.items()
+    for number, item in enumerate(items):
+        if item.id == item_id:
+            following = items[number + 1] if number + 1 < len(items) else None
+            return item, number + 1, len(items), following
+    abort(404)
+
+
+def _item_page(check, item_id, form=None, photo_form=None, photo_error=None, status=200):
+    item, number, total, _ = _item_or_404(check, item_id)
+    answer = answer_of(check, item)
+    if form is None:
+        form = AnswerForm(obj=answer, formdata=None)
+    photo_form = photo_form or PhotoForm(formdata=None)
+    context = {
+        "check": check,
+        "item": item,
+        "number": number,
+        "total": total,
+        "answer": answer,
+        "form": form,
+        "photo_form": photo_form,
+        "photo_error": photo_error,
+    }
+    if htmx and htmx.target == "item-photos":
+        return render_template("premises/_item_photos.html", **context), status
+    return render_template("premises/item.html", **context), status
+
+
+@bp.route("/site-checks/<int:check_id>/items/<int:item_id>", methods=["GET", "POST"])
+@allow(Role.ASSESSOR)
+def item(check_id: int, item_id: int):
+    check = _draft_of_mine_or_refuse(check_id)
+    item, _, _, following = _item_or_404(check, item_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        answer_item(check, item, form.values())
+        if form.answer.data == Answer.NO:
+            flash("The answer and its action are saved.", "success")
+        if following is not None:
+            return redirect(url_for("premises.item", check_id=check.id, item_id=following.id))
+        return redirect(url_for("premises.check", check_id=check.id))
+    return _item_page(check, item_id, form=form if form.is_submitted() else None)
+
+
+def _too_large_photo():
+    """413 for a photo: the item page again, its answer and other photos as they were saved.
+    Called before the view's access rule has run, so it checks the same things itself."""
+    if not current_user.is_authenticated or current_user.role != Role.ASSESSOR:
+        return None
+    check = db.session.get(SiteCheck, request.view_args["check_id"])
+    if check is None or not _may_edit(check):
+        return None
+    check = check_or_404(check.id)
+    limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+    message = (
+        f"The photo is bigger than {limit:g} MB. Choose a smaller photo, or take it from this "
+        "page, which makes it smaller. Your answers are saved."
+    )
+    try:
+        return _item_page(check, request.view_args["item_id"], photo_error=message, status=413)
+    except NotFound:
+        return None
+
+
+@bp.post("/site-checks/<int:check_id>/items/<int:item_id>/photos")
+@allow(Role.ASSESSOR)
+def add_item_photo(check_id: int, item_id: int):
+    """One photo per request, apart from the answer, so a refused photo loses nothing else.
+    Replays are recognised by the photo's uuid and the upload's sha256."""
+    check = _draft_of_mine_or_refuse(check_id)
+    item, *_ = _item_or_404(check, item_id)
+    form = PhotoForm()
+    upload = form.photo.data
+    back = url_for("premises.item", check_id=check.id, item_id=item.id)
+    if not upload or not upload.filename:
+        return _item_page(check, item_id, photo_form=form, photo_error="Choose a photo", status=422)
+    data = upload.read()
+    client_uuid = form.photo_client_uuid()
+    try:
+        clean = clean_photo(data)
+    except PhotoRefused as refused:
+        return _item_page(check, item_id, photo_form=form, photo_error=str(refused), status=422)
+    if replayed_photo(client_uuid, clean.upload_sha256) is None:
+        add_photo(check, item, clean, current_user, client_uuid, form.caption.data)
+    db.session.expire_all()
+    if htmx:
+        return _item_page(check_or_404(check.id), item_id)
+    flash("The photo is added.", "success")
+    return redirect(back)
+
+
+add_item_photo.too_large = _too_large_photo
+
+
+@bp.post("/site-checks/<int:check_id>/items/<int:item_id>/photos/<int:photo_id>/remove")
+@allow(Role.ASSESSOR)
+def remove_item_photo(check_id: int, item_id: int, photo_id: int):
+    check = _draft_of_mine_or_refuse(check_id)
+    item, *_ = _item_or_404(check, item_id)
+    answer = answer_of(check, item)
+    photo = db.session.get(Photo, photo_id)
+    if answer is None or photo not in answer.photos:
+        abort(404)
+    remove_photo(check, answer, photo)
+    flash("The photo is removed.", "success")
+    return redirect(url_for("premises.item", check_id=check.id, item_id=item.id))
+
+
+@bp.route("/site-checks/<int:check_id>/sign-off", methods=["GET", "POST"])
+@allow(Role.ASSESSOR)
+def sign_off_check(check_id: int):
+    check = _draft_of_mine_or_refuse(check_id)
+    actions = [answer for answer in check.answers if answer.answer == Answer.NO]
+    form = SignOffForm(obj=check, actions=len(actions))
+    unanswered = unanswered_items(check)
+    if not unanswered and form.validate_on_submit():
+        try:
+            sign_off(check, form.values(), seen_version=form.version.data)
+        except StaleEdit:
+            db.session.rollback()
+            return _stale("this check", request.path)
+        except (CheckIncomplete, CheckSignedOff):
+            db.session.rollback()
+            return redirect(url_for("premises.check", check_id=check.id))
+        flash("The check is signed off. The next check is due in 12 months.", "success")
+        return redirect(url_for("premises.report", check_id=check.id))
+    return render_template(
+        "premises/sign_off.html", check=check, form=form, unanswered=unanswered, actions=actions
+    )
+
+
+@bp.route("/site-checks/<int:check_id>/report")
+@allow(*CHECK_READERS)
+def report(check_id: int):
+    check = check_or_404(check_id)
+    return render_template(
+        "premises/report.html",
+        check=check,
+        answers={answer.item_id: answer for answer in check.answers},
+        actions=[answer for answer in check.answers if answer.answer == Answer.NO],
+    )

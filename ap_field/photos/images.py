@@ -1,0 +1,112 @@
+"""Turning an uploaded file into a photo that is safe to keep and show.
+
+Only JPEG, PNG and WebP are opened; the pixel count is checked from the header, before
+anything is decoded, so a small file that would unpack into gigabytes is refused; the
+orientation the camera recorded is applied; and the picture is re-encoded as a new JPEG,
+which leaves every EXIF field (GPS included), XMP and comment behind.
+"""
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
+# A 48-megapixel phone camera sent without the in-browser downscale still fits.
+MAX_PIXELS = 50_000_000
+LONGEST_SIDE = 1600  # DESIGN.md: photos are kept at most 1600 px on the longest side
+THUMBNAIL_SIDE = 320
+JPEG_QUALITY = 85
+# ISO base media "ftyp" brands of HEIF/HEIC files, as iPhones save them.
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif")
+
+
+class PhotoRefused(ValueError):
+    """The file cannot be kept as a photo; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    image: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    sha256: str
+    upload_sha256: str
+
+
+def _is_heif(head: bytes) -> bool:
+    return head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS
+
+
+def _open(data: bytes) -> Image.Image:
+    if _is_heif(data[:16]):
+        raise PhotoRefused(
+            "HEIC photos cannot be used. Take the photo from this page, which sends a JPEG, "
+            "or on an iPhone choose Settings, Camera, Formats, Most Compatible"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        raise PhotoRefused(_too_many_pixels()) from error
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise PhotoRefused("The file is not a photo: choose a JPEG, PNG or WebP image") from error
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise PhotoRefused(_too_many_pixels())
+    return image
+
+
+def _too_many_pixels() -> str:
+    return (
+        f"The photo has too many pixels: choose one of at most {MAX_PIXELS // 1_000_000} "
+        "megapixels, or take it from this page, which makes it smaller"
+    )
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB on white, as JPEG keeps it; transparent parts of a PNG or WebP become white."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image.convert("RGB")
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def clean_photo(data: bytes) -> CleanPhoto:
+    """The photo re-encoded without metadata, and its thumbnail; PhotoRefused if it cannot be."""
+    image = _open(data)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
+        raise PhotoRefused(
+            "The photo is damaged or incomplete: take it again or choose another file"
+        ) from error
+    picture = _flatten(upright)
+    picture.info.clear()
+    picture.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
+    thumbnail = picture.copy()
+    thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    stored = _jpeg(picture)
+    return CleanPhoto(
+        image=stored,
+        thumbnail=_jpeg(thumbnail),
+        width=picture.width,
+        height=picture.height,
+        sha256=hashlib.sha256(stored).hexdigest(),
+        upload_sha256=hashlib.sha256(data).hexdigest(),
+    )

@@ -1,0 +1,71 @@
+"""Keeping a photo: cleaned (ap_field.photos.images), written under a generated name in the
+photo folder, recorded. The area that owns the photo links it and commits, with its audit."""
+
+import os
+import secrets
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import abort, current_app
+
+from ap_field.auth.models import User
+from ap_field.extensions import db
+from ap_field.photos.images import CleanPhoto
+from ap_field.photos.models import Photo
+
+
+def photo_folder() -> Path:
+    """PHOTO_DIR when configured (shared storage for several app servers), else instance/photos."""
+    folder = Path(current_app.config.get("PHOTO_DIR") or Path(current_app.instance_path, "photos"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def photo_path(name: str) -> Path:
+    return photo_folder() / name
+
+
+def _write(data: bytes, name: str) -> None:
+    """The file appears whole or not at all."""
+    final = photo_path(name)
+    draft = final.with_name(f".{name}.part")
+    draft.write_bytes(data)
+    os.replace(draft, final)
+
+
+def replayed_photo(client_uuid: uuid.UUID, upload_sha256: str) -> Photo | None:
+    """The photo a replayed upload already made. The same id with other bytes is a different
+    photo claiming a used id: 422, as for any replay whose body differs."""
+    photo = db.session.scalar(sa.select(Photo).where(Photo.client_uuid == client_uuid))
+    if photo is not None and photo.upload_sha256 != upload_sha256:
+        abort(422)
+    return photo
+
+
+def keep_photo(clean: CleanPhoto, uploader: User, client_uuid: uuid.UUID, caption: str | None):
+    """Write the files and add the Photo to the session; the caller links it and commits."""
+    stem = secrets.token_hex(16)
+    stored_name, thumbnail_name = f"{stem}.jpg", f"{stem}.thumb.jpg"
+    _write(clean.image, stored_name)
+    _write(clean.thumbnail, thumbnail_name)
+    photo = Photo(
+        client_uuid=client_uuid,
+        stored_name=stored_name,
+        thumbnail_name=thumbnail_name,
+        sha256=clean.sha256,
+        upload_sha256=clean.upload_sha256,
+        width=clean.width,
+        height=clean.height,
+        byte_size=len(clean.image),
+        caption=caption or None,
+        uploaded_by_id=uploader.id,
+    )
+    db.session.add(photo)
+    db.session.flush()
+    return photo
+
+
+def delete_files(photo: Photo) -> None:
+    for name in (photo.stored_name, photo.thumbnail_name):
+        photo_path(name).unlink(missing_ok=True)

@@ -1,0 +1,38 @@
+"""Serving photos, only to those the owning record's area allows, and never to a cache."""
+
+from flask import Response, abort
+from flask_login import current_user
+
+from ap_field.common.access import EVERYONE_SIGNED_IN, allow
+from ap_field.extensions import db
+from ap_field.photos import bp
+from ap_field.photos.access import may_see
+from ap_field.photos.models import Photo
+from ap_field.photos.services import photo_path
+
+
+def _serve(photo_id: int, thumbnail: bool):
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or not may_see(current_user, photo):
+        abort(404)
+    path = photo_path(photo.thumbnail_name if thumbnail else photo.stored_name)
+    if not path.is_file():
+        abort(404)
+    # Photos are at most 1600 px JPEGs: read whole, no file is left open.
+    response = Response(path.read_bytes(), mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}.jpg"'
+    return response
+
+
+@bp.route("/photos/<int:photo_id>")
+@allow(*EVERYONE_SIGNED_IN)
+def show(photo_id: int):
+    return _serve(photo_id, thumbnail=False)
+
+
+@bp.route("/photos/<int:photo_id>/thumbnail")
+@allow(*EVERYONE_SIGNED_IN)
+def thumbnail(photo_id: int):
+    return _serve(photo_id, thumbnail=True)

@@ -1,0 +1,319 @@
+"""Providers, their compliance and their site checks, as the screens ask for them.
+
+The registration figures come from the pupils linked to a provider, but leave here only as
+anonymous placements (hours, looked-after, EHC plan): the pages assessors see never show
+them, and nothing here names a pupil.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import abort
+
+from ap_field.auth.models import Role, User
+from ap_field.common.time import LONDON, london_today
+from ap_field.extensions import db
+from ap_field.photos.access import photo_rule
+from ap_field.photos.models import Photo
+from ap_field.premises.compliance import (
+    Flag,
+    Placement,
+    Policy,
+    ProviderFacts,
+    add_months,
+    compliance_flags,
+)
+from ap_field.premises.models import (
+    CheckAnswer,
+    CheckSection,
+    CheckStatus,
+    CheckTemplate,
+    Provider,
+    ProviderSite,
+    SiteCheck,
+    check_answer_photos,
+)
+from ap_field.pupils.models import (
+    FIRST_COMPULSORY_YEAR,
+    LAST_COMPULSORY_YEAR,
+    Pupil,
+    PupilStatus,
+    SendStatus,
+    national_curriculum_year,
+    pupil_providers,
+)
+
+CHECK_READERS = (Role.ASSESSOR, Role.LEAD, Role.ADMIN)
+
+
+@photo_rule
+def _site_check_photos(user: User, photo: Photo) -> bool | None:
+    """A site check's photos are for those who read site checks; a teacher never sees them."""
+    linked = db.session.scalar(
+        sa.select(check_answer_photos.c.answer_id).where(check_answer_photos.c.photo_id == photo.id)
+    )
+    if linked is None:
+        return None
+    return user.role in CHECK_READERS
+
+
+@dataclass
+class ProviderCompliance:
+    provider: Provider
+    flags: list[Flag]
+    placements: list[Placement]
+    last_check_on: date | None
+
+    @property
+    def do_not_commission(self) -> bool:
+        return any(flag.do_not_commission for flag in self.flags)
+
+    @property
+    def next_check_due_on(self) -> date | None:
+        return add_months(self.last_check_on, 12) if self.last_check_on else None
+
+
+def placements_by_provider(today: date) -> dict[int, list[Placement]]:
+    """Every open placement, anonymous, grouped by provider, in one query."""
+    rows = db.session.execute(
+        sa.select(
+            pupil_providers.c.provider_id,
+            Pupil.planned_hours_per_week,
+            Pupil.date_of_birth,
+            Pupil.looked_after,
+            Pupil.send_status,
+        )
+        .join(Pupil, Pupil.id == pupil_providers.c.pupil_id)
+        .where(Pupil.status != PupilStatus.CLOSED)
+    ).all()
+    placements: dict[int, list[Placement]] = {}
+    for provider_id, hours, date_of_birth, looked_after, send_status in rows:
+        year = national_curriculum_year(date_of_birth, today)
+        placements.setdefault(provider_id, []).append(
+            Placement(
+                hours_per_week=hours,
+                compulsory_school_age=FIRST_COMPULSORY_YEAR <= year <= LAST_COMPULSORY_YEAR,
+                looked_after=looked_after,
+                ehc_plan=send_status == SendStatus.EHC_PLAN,
+            )
+        )
+    return placements
+
+
+def other_placements(provider: Provider) -> list[Placement]:
+    """The pupils placed there that ap-field does not hold, as the lead entered them."""
+    return [
+        Placement(
+            hours_per_week=provider.other_hours_per_week,
+            looked_after=number < provider.other_looked_after,
+            ehc_plan=number < provider.other_ehc_plans,
+        )
+        for number in range(provider.other_pupils)
+    ]
+
+
+def last_checks_by_provider() -> dict[int, date]:
+    """The day each provider's latest signed-off site check was signed off, in London."""
+    rows = db.session.execute(
+        sa.select(ProviderSite.provider_id, sa.func.max(SiteCheck.signed_off_at))
+        .join(SiteCheck, SiteCheck.site_id == ProviderSite.id)
+        .where(SiteCheck.status == CheckStatus.SIGNED_OFF)
+        .group_by(ProviderSite.provider_id)
+    ).all()
+    return {provider_id: moment.astimezone(LONDON).date() for provider_id, moment in rows}
+
+
+def _facts(provider: Provider, placements: list[Placement], last_check_on) -> ProviderFacts:
+    return ProviderFacts(
+        needs_no_registration=provider.provider_type.needs_no_registration,
+        placements=placements,
+        policies=[
+            Policy(policy.kind, policy.cover_amount, policy.expires_on)
+            for policy in provider.policies
+        ],
+        provides_professional_services=provider.provides_professional_services,
+        dsl_name=provider.dsl_name,
+        dsl_trained_on=provider.dsl_trained_on,
+        deputy_dsl_name=provider.deputy_dsl_name,
+        deputy_dsl_trained_on=provider.deputy_dsl_trained_on,
+        single_central_record_checked_on=provider.single_central_record_checked_on,
+        last_site_check_on=last_check_on,
+    )
+
+
+def _with_sites_and_policies() -> sa.Select:
+    return sa.select(Provider).options(
+        so.selectinload(Provider.sites), so.selectinload(Provider.policies)
+    )
+
+
+def compliance_of_all() -> list[ProviderCompliance]:
+    """Every provider with its flags, in a fixed number of queries: the lead's list."""
+    today = london_today()
+    known = placements_by_provider(today)
+    last_checks = last_checks_by_provider()
+    result = []
+    for provider in db.session.scalars(_with_sites_and_policies().order_by(Provider.name)):
+        placements = known.get(provider.id, []) + other_placements(provider)
+        last = last_checks.get(provider.id)
+        flags = compliance_flags(_facts(provider, placements, last), today)
+        result.append(ProviderCompliance(provider, flags, placements, last))
+    return result
+
+
+def compliance_of(provider: Provider) -> ProviderCompliance:
+    today = london_today()
+    placements = placements_by_provider(today).get(provider.id, []) + other_placements(provider)
+    last = last_checks_by_provider().get(provider.id)
+    return ProviderCompliance(
+        provider, compliance_flags(_facts(provider, placements, last), today), placements, last
+    )
+
+
+def provider_or_404(provider_id: int) -> Provider:
+    provider = db.session.scalar(_with_sites_and_policies().where(Provider.id == provider_id))
+    if provider is None:
+        abort(404)
+    return provider
+
+
+def record_of_provider_or_404(model, record_id: int, provider: Provider):
+    record = db.session.scalar(
+        sa.select(model).where(model.id == record_id, model.provider_id == provider.id)
+    )
+    if record is None:
+        abort(404)
+    return record
+
+
+def pupils_placed_at(provider: Provider) -> list[Pupil]:
+    """The pupils linked to the provider, for the lead's page only (leads see every pupil)."""
+    return list(
+        db.session.scalars(
+            sa.select(Pupil)
+            .join(pupil_providers, pupil_providers.c.pupil_id == Pupil.id)
+            .where(pupil_providers.c.provider_id == provider.id, Pupil.status != PupilStatus.CLOSED)
+            .order_by(Pupil.legal_name)
+        )
+    )
+
+
+def all_sites() -> list[ProviderSite]:
+    return list(
+        db.session.scalars(
+            sa.select(ProviderSite)
+            .join(Provider)
+            .options(so.contains_eager(ProviderSite.provider))
+            .order_by(Provider.name, ProviderSite.name)
+        )
+    )
+
+
+def providers_with_sites() -> list[Provider]:
+    return list(
+        db.session.scalars(
+            sa.select(Provider).options(so.selectinload(Provider.sites)).order_by(Provider.name)
+        )
+    )
+
+
+def _check_query() -> sa.Select:
+    return sa.select(SiteCheck).options(
+        so.joinedload(SiteCheck.site).joinedload(ProviderSite.provider),
+        so.joinedload(SiteCheck.assessor),
+        so.joinedload(SiteCheck.template),
+    )
+
+
+def check_or_404(check_id: int) -> SiteCheck:
+    """A check with its template's sections and items, and its answers and their photos."""
+    check = db.session.scalar(
+        _check_query()
+        .where(SiteCheck.id == check_id)
+        .options(
+            so.joinedload(SiteCheck.template)
+            .selectinload(CheckTemplate.sections)
+            .selectinload(CheckSection.items),
+            so.selectinload(SiteCheck.answers).selectinload(CheckAnswer.photos),
+        )
+    )
+    if check is None:
+        abort(404)
+    return check
+
+
+def draft_checks() -> list[SiteCheck]:
+    return list(
+        db.session.scalars(
+            _check_query()
+            .where(SiteCheck.status == CheckStatus.DRAFT)
+            .order_by(SiteCheck.created_at.desc())
+        )
+    )
+
+
+def recent_signed_off_checks(limit: int = 20) -> list[SiteCheck]:
+    return list(
+        db.session.scalars(
+            _check_query()
+            .where(SiteCheck.status == CheckStatus.SIGNED_OFF)
+            .order_by(SiteCheck.signed_off_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def checks_of_provider(provider: Provider) -> list[SiteCheck]:
+    return list(
+        db.session.scalars(
+            _check_query()
+            .join(ProviderSite, ProviderSite.id == SiteCheck.site_id)
+            .where(ProviderSite.provider_id == provider.id)
+            .order_by(SiteCheck.created_at.desc())
+        )
+    )
+
+
+def latest_templates() -> list[CheckTemplate]:
+    """The newest version of each template, by name."""
+    newest = (
+        sa.select(CheckTemplate.name, sa.func.max(CheckTemplate.version_number).label("newest"))
+        .group_by(CheckTemplate.name)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            sa.select(CheckTemplate)
+            .join(
+                newest,
+                sa.and_(
+                    CheckTemplate.name == newest.c.name,
+                    CheckTemplate.version_number == newest.c.newest,
+                ),
+            )
+            .order_by(CheckTemplate.name)
+        )
+    )
+
+
+def all_template_versions() -> list[CheckTemplate]:
+    return list(
+        db.session.scalars(
+            sa.select(CheckTemplate).order_by(
+                CheckTemplate.name, CheckTemplate.version_number.desc()
+            )
+        )
+    )
+
+
+def template_or_404(template_id: int) -> CheckTemplate:
+    template = db.session.scalar(
+        sa.select(CheckTemplate)
+        .where(CheckTemplate.id == template_id)
+        .options(so.selectinload(CheckTemplate.sections).selectinload(CheckSection.items))
+    )
+    if template is None:
+        abort(404)
+    return template

@@ -1,0 +1,307 @@
+"""Changes to providers, check templates and site checks, each with its audit event in one
+transaction. A signed-off check refuses every change (the models' flush guard backs this)."""
+
+import uuid
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ap_field.audit.models import plain, record
+from ap_field.auth.models import User
+from ap_field.common.time import london_today, utcnow
+from ap_field.extensions import db
+from ap_field.photos.images import CleanPhoto
+from ap_field.photos.models import Photo
+from ap_field.photos.services import delete_files, keep_photo
+from ap_field.premises.compliance import SITE_CHECK_MONTHS, add_months
+from ap_field.premises.models import (
+    Answer,
+    CheckAnswer,
+    CheckItem,
+    CheckSection,
+    CheckStatus,
+    CheckTemplate,
+    InsurancePolicy,
+    Provider,
+    ProviderSite,
+    SiteCheck,
+)
+from ap_field.premises.standard_templates import STANDARD_TEMPLATES
+from ap_field.premises.template_text import SectionText, parse_template_text
+from ap_field.pupils.services import StaleEdit
+
+PROVIDER_FIELDS = (
+    "name",
+    "provider_type",
+    "urn",
+    "on_framework",
+    "ofsted_report_on",
+    "provides_professional_services",
+    "dsl_name",
+    "dsl_trained_on",
+    "deputy_dsl_name",
+    "deputy_dsl_trained_on",
+    "single_central_record_checked_on",
+    "other_pupils",
+    "other_looked_after",
+    "other_ehc_plans",
+    "other_hours_per_week",
+)
+
+
+class CheckSignedOff(Exception):
+    """The check is signed off, so it is read-only."""
+
+
+class CheckIncomplete(Exception):
+    """Sign-off asked of a check with items still unanswered."""
+
+
+def _snapshot(provider: Provider) -> dict:
+    return {name: plain(getattr(provider, name)) for name in PROVIDER_FIELDS}
+
+
+def _commit_or_stale() -> None:
+    try:
+        db.session.commit()
+    except so.exc.StaleDataError as error:
+        db.session.rollback()
+        raise StaleEdit() from error
+
+
+def add_provider(values: dict, site: dict, client_uuid: uuid.UUID) -> Provider:
+    provider = Provider(client_uuid=client_uuid, **values)
+    db.session.add(provider)
+    provider.sites.append(ProviderSite(**site))
+    db.session.flush()
+    record("provider.added", pupil_id=None, provider_id=provider.id, after=_snapshot(provider))
+    db.session.commit()
+    return provider
+
+
+def update_provider(provider: Provider, values: dict, seen_version: int | None) -> None:
+    if provider.version != seen_version:
+        raise StaleEdit()
+    before = _snapshot(provider)
+    for name, value in values.items():
+        setattr(provider, name, value)
+    after = _snapshot(provider)
+    changed = [name for name in after if before[name] != after[name]]
+    if not changed:
+        return
+    record(
+        "provider.updated",
+        pupil_id=None,
+        provider_id=provider.id,
+        before={name: before[name] for name in changed},
+        after={name: after[name] for name in changed},
+    )
+    _commit_or_stale()
+
+
+def save_site(provider: Provider, site: ProviderSite | None, values: dict, **synced) -> None:
+    """Add a site (site None, with its client_uuid) or change one (with the version seen)."""
+    if site is None:
+        site = ProviderSite(provider=provider, client_uuid=synced["client_uuid"])
+        db.session.add(site)
+    elif site.version != synced["seen_version"]:
+        raise StaleEdit()
+    for name, value in values.items():
+        setattr(site, name, value)
+    db.session.flush()
+    record("provider.site_saved", pupil_id=None, provider_id=provider.id, site_id=site.id)
+    _commit_or_stale()
+
+
+def save_policy(provider: Provider, policy: InsurancePolicy | None, values: dict, **synced):
+    if policy is None:
+        policy = InsurancePolicy(provider=provider, client_uuid=synced["client_uuid"])
+        db.session.add(policy)
+    elif policy.version != synced["seen_version"]:
+        raise StaleEdit()
+    for name, value in values.items():
+        setattr(policy, name, value)
+    db.session.flush()
+    record(
+        "provider.policy_saved",
+        pupil_id=None,
+        provider_id=provider.id,
+        policy_id=policy.id,
+        kind=policy.kind,
+        cover_amount=policy.cover_amount,
+        expires_on=policy.expires_on,
+    )
+    _commit_or_stale()
+
+
+def _build_template(
+    name: str, source: str, sections: list[SectionText], version_number: int, **extra
+) -> CheckTemplate:
+    template = CheckTemplate(name=name, source=source, version_number=version_number, **extra)
+    for position, text in enumerate(sections, start=1):
+        section = CheckSection(
+            position=position, title=text.title, higher_risk_only=text.higher_risk_only
+        )
+        section.items = [
+            CheckItem(position=number, text=item) for number, item in enumerate(text.items, 1)
+        ]
+        template.sections.append(section)
+    db.session.add(template)
+    return template
+
+
+def standard_templates() -> None:
+    """Seed version 1 of each standard template whose name has no version yet.
+
+    Runs when templates are first needed; if two requests seed at the same moment, the
+    unique (name, version) refuses the second, which then finds the first's.
+    """
+    existing = set(db.session.scalars(sa.select(CheckTemplate.name).distinct()))
+    missing = [spec for spec in STANDARD_TEMPLATES if spec[0] not in existing]
+    if not missing:
+        return
+    for name, source, text in missing:
+        _build_template(name, source, parse_template_text(text), 1)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+
+
+def add_template_version(
+    name: str, source: str, text: str, author: User, client_uuid: uuid.UUID
+) -> CheckTemplate:
+    """The next version of the template called `name` (or version 1 of a new template)."""
+    latest = db.session.scalar(
+        sa.select(sa.func.max(CheckTemplate.version_number)).where(CheckTemplate.name == name)
+    )
+    template = _build_template(
+        name,
+        source,
+        parse_template_text(text),
+        (latest or 0) + 1,
+        added_by_id=author.id,
+        client_uuid=client_uuid,
+    )
+    db.session.flush()
+    record(
+        "check_template.added",
+        pupil_id=None,
+        template_id=template.id,
+        version=template.version_number,
+    )
+    db.session.commit()
+    return template
+
+
+def start_check(
+    site: ProviderSite, template: CheckTemplate, assessor: User, higher_risk, client_uuid
+) -> SiteCheck:
+    check = SiteCheck(
+        site=site,
+        template=template,
+        assessor_id=assessor.id,
+        higher_risk=higher_risk,
+        client_uuid=client_uuid,
+    )
+    db.session.add(check)
+    db.session.flush()
+    record(
+        "site_check.started",
+        pupil_id=None,
+        check_id=check.id,
+        site_id=site.id,
+        template_id=template.id,
+    )
+    db.session.commit()
+    return check
+
+
+def _refuse_if_signed_off(check: SiteCheck) -> None:
+    if check.is_signed_off:
+        raise CheckSignedOff()
+
+
+def answer_of(check: SiteCheck, item: CheckItem) -> CheckAnswer | None:
+    return next((answer for answer in check.answers if answer.item_id == item.id), None)
+
+
+def _answer_row(check: SiteCheck, item: CheckItem) -> CheckAnswer:
+    answer = answer_of(check, item)
+    if answer is None:
+        answer = CheckAnswer(check=check, item_id=item.id)
+        db.session.add(answer)
+    return answer
+
+
+def answer_item(check: SiteCheck, item: CheckItem, values: dict) -> CheckAnswer:
+    """Save the answer to one item; a "No" brings its action, anything else clears it."""
+    _refuse_if_signed_off(check)
+    answer = _answer_row(check, item)
+    if values["answer"] != Answer.NO:
+        values = values | {"action_description": None, "action_owner": None, "action_due_on": None}
+    for name, value in values.items():
+        setattr(answer, name, value)
+    check.updated_at = utcnow()
+    record(
+        "site_check.answered",
+        pupil_id=None,
+        check_id=check.id,
+        item_id=item.id,
+        answer=answer.answer,
+        comment=answer.comment,
+        action=answer.action_description,
+    )
+    db.session.commit()
+    return answer
+
+
+def add_photo(
+    check: SiteCheck,
+    item: CheckItem,
+    clean: CleanPhoto,
+    uploader: User,
+    client_uuid: uuid.UUID,
+    caption: str | None,
+) -> Photo:
+    """Add a photo to an item's answer; the same picture sent again is the photo it already is."""
+    _refuse_if_signed_off(check)
+    answer = _answer_row(check, item)
+    for photo in answer.photos:
+        if photo.upload_sha256 == clean.upload_sha256:
+            return photo
+    photo = keep_photo(clean, uploader, client_uuid, caption)
+    answer.photos.append(photo)
+    record("site_check.photo_added", pupil_id=None, check_id=check.id, photo_id=photo.id)
+    db.session.commit()
+    return photo
+
+
+def remove_photo(check: SiteCheck, answer: CheckAnswer, photo: Photo) -> None:
+    """Take a photo off a draft check: its record goes, then its files."""
+    _refuse_if_signed_off(check)
+    answer.photos.remove(photo)
+    db.session.delete(photo)
+    record("site_check.photo_removed", pupil_id=None, check_id=check.id, photo_id=photo.id)
+    db.session.commit()
+    delete_files(photo)
+
+
+def unanswered_items(check: SiteCheck) -> list[CheckItem]:
+    answered = {answer.item_id for answer in check.answers if answer.answer is not None}
+    return [item for item in check.items() if item.id not in answered]
+
+
+def sign_off(check: SiteCheck, values: dict, seen_version: int | None) -> None:
+    _refuse_if_signed_off(check)
+    if check.version != seen_version:
+        raise StaleEdit()
+    if unanswered_items(check):
+        raise CheckIncomplete()
+    for name, value in values.items():
+        setattr(check, name, value)
+    check.status = CheckStatus.SIGNED_OFF
+    check.signed_off_at = utcnow()
+    check.next_due_on = add_months(london_today(), SITE_CHECK_MONTHS)
+    record("site_check.signed_off", pupil_id=None, check_id=check.id, outcome=check.outcome)
+    _commit_or_stale()

@@ -1,0 +1,114 @@
+"""A competent person on a phone: starts a check, adds two photos, answers one item No with
+its action, signs off, and prints the report."""
+
+import hashlib
+import io
+import uuid
+
+import sqlalchemy as sa
+from PIL import Image
+from playwright.sync_api import expect
+
+from ap_field.auth.models import Role
+from ap_field.extensions import db
+from ap_field.photos.models import Photo
+from ap_field.premises.models import CheckStatus, SiteCheck
+from ap_field.premises.services import add_template_version
+from tests.browser.conftest import sign_in
+from tests.browser.test_shell import no_sideways_scrolling
+from tests.photos.test_images import phone_photo
+from tests.premises.helpers import make_provider
+
+SHORT_CHECK = """
+# Physical check of the premises
+- Fire precautions
+- Housekeeping
+- Guarding of machines
+"""
+
+
+def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
+    phone, live_server, make_user, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
+    assessor = make_user(Role.ASSESSOR, name="Sam Patel")
+    make_provider("Riverside Motor Skills")
+    add_template_version("Quick premises check", "Test", SHORT_CHECK, assessor, uuid.uuid4())
+    big_photo = tmp_path / "IMG_0001.jpg"
+    big_photo.write_bytes(phone_photo(size=(3000, 2000)))
+    second = tmp_path / "IMG_0002.png"
+    Image.new("RGB", (1200, 900), (250, 200, 0)).save(second)
+    sign_in(phone, assessor.email)
+
+    phone.get_by_role("link", name="Start a check").tap()
+    phone.get_by_label("Provider and site").select_option(label="Riverside Motor Skills: Main site")
+    phone.get_by_label("Quick premises check (version 1)").check()
+    phone.get_by_role("button", name="Start the check").tap()
+    expect(phone.locator("#progress")).to_have_text("0 of 3 items answered.")
+    phone.get_by_role("link", name="Start").tap()
+
+    expect(
+        phone.get_by_text("Do not photograph children unless their consent is recorded")
+    ).to_be_visible()
+    for path, caption in ((big_photo, "Fire exit sign"), (second, "Extinguisher by the door")):
+        phone.get_by_label("Take or choose a photo").set_input_files(path)
+        expect(phone.get_by_role("button", name="Add photo")).to_be_enabled()
+        phone.get_by_label("Caption").fill(caption)
+        count = phone.locator(".app-photo").count()
+        phone.get_by_role("button", name="Add photo").tap()
+        expect(phone.locator(".app-photo")).to_have_count(count + 1)
+    expect(phone.locator(".app-photo__caption")).to_have_text(
+        ["Fire exit sign", "Extinguisher by the door"]
+    )
+    no_sideways_scrolling(phone)
+    phone.get_by_label("Yes", exact=True).check()
+    phone.get_by_label("Comment").fill("Signed exits, extinguishers in date")
+    phone.get_by_role("button", name="Save and continue").tap()
+
+    expect(phone.locator("h1")).to_have_text("Housekeeping")
+    phone.get_by_label("No", exact=True).check()
+    phone.get_by_role("button", name="Save and continue").tap()
+    expect(phone.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a comment saying what is wrong"
+    )
+    phone.get_by_label("Comment").fill("Offcuts on the workshop floor")
+    phone.get_by_label("Action: what needs doing").fill("Clear the floor after each session")
+    phone.get_by_label("Who will do it").fill("Workshop manager")
+    phone.get_by_label("Due by").fill("2099-01-31")
+    phone.get_by_role("button", name="Save and continue").tap()
+
+    expect(phone.locator("h1")).to_have_text("Guarding of machines")
+    phone.get_by_label("Not applicable").check()
+    phone.get_by_role("button", name="Save and continue").tap()
+
+    expect(phone.locator("#progress")).to_have_text("3 of 3 items answered.")
+    phone.get_by_role("link", name="Outcome and sign-off").tap()
+    phone.get_by_label("Actions required").check()
+    phone.get_by_label("Your competence to make this check").fill("NEBOSH General Certificate")
+    phone.get_by_label("I made this check in person").check()
+    phone.get_by_role("button", name="Sign off the check").tap()
+    expect(phone.get_by_role("alert")).to_contain_text("The check is signed off")
+
+    expect(phone.locator(".app-report img")).to_have_count(2)
+    phone.wait_for_function(
+        "[...document.querySelectorAll('.app-report img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    expect(phone.locator(".app-report__answers")).to_contain_text("Offcuts on the workshop floor")
+    expect(phone.locator(".app-report__actions")).to_contain_text(
+        "Clear the floor after each session"
+    )
+    phone.emulate_media(media="print")
+    expect(phone.locator(".govuk-template__header")).to_be_hidden()
+    expect(phone.get_by_role("button", name="Print")).to_be_hidden()
+    pdf = phone.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+    check = db.session.scalar(sa.select(SiteCheck))
+    assert check.status == CheckStatus.SIGNED_OFF
+    photos = list(db.session.scalars(sa.select(Photo).order_by(Photo.id)))
+    assert [max(photo.width, photo.height) for photo in photos] == [1600, 1200]
+    # The phone sent its own smaller JPEG, not the camera's file.
+    assert photos[0].upload_sha256 != hashlib.sha256(big_photo.read_bytes()).hexdigest()
+    stored = Image.open(io.BytesIO((tmp_path / "photos" / photos[0].stored_name).read_bytes()))
+    assert dict(stored.getexif()) == {}

@@ -1,0 +1,66 @@
+"""Providers and site checks for the premises and photo tests."""
+
+import io
+import uuid
+from datetime import timedelta
+
+import sqlalchemy as sa
+from PIL import Image
+
+from ap_field.common.time import london_today
+from ap_field.extensions import db
+from ap_field.premises.models import (
+    Answer,
+    CheckTemplate,
+    Provider,
+    ProviderSite,
+    ProviderType,
+)
+from ap_field.premises.services import answer_item, standard_templates, start_check
+from ap_field.premises.standard_templates import HEALTH_AND_SAFETY
+
+
+def make_provider(name: str = "Riverside Motor Skills", **fields) -> Provider:
+    provider = Provider(name=name, provider_type=fields.pop("provider_type", ProviderType.OTHER))
+    for field, value in fields.items():
+        setattr(provider, field, value)
+    provider.sites.append(ProviderSite(name="Main site", address="Unit 3, Riverside, NS4 2QT"))
+    db.session.add(provider)
+    db.session.commit()
+    return provider
+
+
+def template_named(name: str = HEALTH_AND_SAFETY) -> CheckTemplate:
+    standard_templates()
+    return db.session.scalar(
+        sa.select(CheckTemplate)
+        .where(CheckTemplate.name == name)
+        .order_by(CheckTemplate.version_number.desc())
+        .limit(1)
+    )
+
+
+def make_check(assessor, provider=None, template_name=HEALTH_AND_SAFETY, higher_risk=None):
+    provider = provider or make_provider()
+    return start_check(
+        provider.sites[0], template_named(template_name), assessor, higher_risk, uuid.uuid4()
+    )
+
+
+def answer_everything(check, answer=Answer.YES) -> None:
+    for item in check.items():
+        values = {"answer": answer, "comment": None}
+        if answer == Answer.NO:
+            values |= {
+                "comment": "Not in place",
+                "action_description": "Put it in place",
+                "action_owner": "The manager",
+                "action_due_on": london_today() + timedelta(days=14),
+            }
+        answer_item(check, item, values)
+
+
+def jpeg_bytes(size=(64, 48), colour=(200, 30, 30), **save) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG", **save)
+    return out.getvalue()
