@@ -18,6 +18,7 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)
 	AP_FIELD_ENV=development $(BIN)/flask db upgrade
 	AP_FIELD_ENV=development $(BIN)/flask demo seed --if-empty
+	AP_FIELD_ENV=development $(BIN)/flask push init --if-missing
 	AP_FIELD_ENV=development $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## test: set up, make sure Chromium is there, run the whole suite with the browser tests

@@ -16,6 +16,7 @@ from ap_field.common.templating import register_template_helpers
 from ap_field.config import config_for_environment, database_url, secret_key
 from ap_field.demo import demo_cli
 from ap_field.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from ap_field.push.cli import push_cli, reminders_cli
 
 # One package per area; each area's views module holds its blueprint's routes.
 AREAS = (
@@ -26,6 +27,7 @@ AREAS = (
     "plans",
     "premises",
     "pupils",
+    "push",
     "pwa",
     "reports",
     "sessions",
@@ -64,6 +66,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(importlib.import_module(f"ap_field.{area}.views").bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(push_cli)
+    app.cli.add_command(reminders_cli)
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)

@@ -1,5 +1,6 @@
 """Configuration classes. Secrets come only from the environment or instance/."""
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -7,6 +8,15 @@ from pathlib import Path
 from typing import ClassVar
 
 REMEMBER_DAYS = 30
+# The push services of Chrome, Edge, Firefox and Safari; subscriptions elsewhere are refused,
+# because the server posts to whatever address a subscription names.
+PUSH_SERVICE_HOSTS = (
+    "fcm.googleapis.com",
+    "android.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "push.apple.com",
+    "notify.windows.com",
+)
 
 
 def database_url(instance_path: Path) -> str:
@@ -68,6 +78,19 @@ class Config:
     LOGIN_ATTEMPTS_PER_MINUTE = 5
     DEMO_DATA_ALLOWED = False
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
+    # Push reminders: the VAPID private key (PEM or base64url; development keeps one in
+    # instance/ made by `flask push init`), and who runs this server (mailto: or https:).
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "")
+    PUSH_SERVICE_HOSTS = tuple(
+        host.strip()
+        for host in os.environ.get("PUSH_SERVICE_HOSTS", ",".join(PUSH_SERVICE_HOSTS)).split(",")
+        if host.strip()
+    )
+    PUSH_ALLOW_LOOPBACK_HTTP = False
+    # Which roles get each kind of reminder, where they differ from the defaults:
+    # REMINDER_ROLES='{"review_overdue": ["teacher"]}'
+    REMINDER_ROLES: ClassVar[dict] = json.loads(os.environ.get("REMINDER_ROLES", "{}"))
 
 
 class DevelopmentConfig(Config):

@@ -34,6 +34,9 @@ def config_for_tests(url: str, **overrides) -> dict:
         # Hashing is slow on purpose; the tests make hundreds of accounts.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "DEMO_DATA_ALLOWED": True,
+        # The tests' own push service listens on loopback over plain http.
+        "PUSH_ALLOW_LOOPBACK_HTTP": True,
+        "VAPID_SUBJECT": "mailto:reminders@example.org",
         **overrides,
     }
 

@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import jsonify, url_for
+from flask import current_app, jsonify, send_from_directory, url_for
 
 from ap_field.common.access import public
 from ap_field.extensions import db
@@ -41,6 +41,17 @@ def manifest():
         }
     )
     response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    """The service worker, from the root so that its scope is the whole app. Browsers check it
+    for updates; no-cache makes them ask every time rather than keep an old copy."""
+    response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)
+    response.mimetype = "text/javascript"
+    response.cache_control.no_cache = True
     return response
 
 

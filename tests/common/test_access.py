@@ -8,7 +8,13 @@ from flask import Flask
 from ap_field.auth.models import Role
 from ap_field.common.access import PUBLIC, access_rule, allow, public
 
-PUBLIC_ENDPOINTS = {"auth.sign_in", "parents.join", "pwa.manifest", "pwa.health"}
+PUBLIC_ENDPOINTS = {
+    "auth.sign_in",
+    "parents.join",
+    "pwa.manifest",
+    "pwa.health",
+    "pwa.service_worker",
+}
 UNDECLARED_ALLOWED = {"static"}
 
 # Every page a signed-in role may reach, with sample URL values; the matrix below
@@ -26,6 +32,7 @@ PAGES = {
     "/providers/new": {Role.LEAD, Role.ADMIN},
     "/programme": {Role.LEAD, Role.ADMIN},
     "/account/password": set(Role),
+    "/reminders": set(Role),
     "/admin/users": {Role.ADMIN},
     "/admin/users/new": {Role.ADMIN},
     "/caseload": {Role.TEACHER},

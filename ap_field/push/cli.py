@@ -1,0 +1,52 @@
+"""`flask push init` makes the VAPID key pair; `flask reminders tick` sends what is due."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ap_field.push import vapid
+from ap_field.push.reminders import tick
+
+push_cli = AppGroup("push", help="Web Push keys.")
+reminders_cli = AppGroup("reminders", help="Push reminders.")
+
+
+@push_cli.command("init")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing key (every phone must subscribe again)."
+)
+@click.option("--if-missing", is_flag=True, help="Do nothing when a key exists already.")
+@click.option(
+    "--env",
+    "for_environment",
+    is_flag=True,
+    help="Print a new key as VAPID_PRIVATE_KEY=... for production instead of writing a file.",
+)
+def init(force: bool, if_missing: bool, for_environment: bool) -> None:
+    """Create the VAPID key pair that identifies this server to push services."""
+    if for_environment:
+        click.echo(f"VAPID_PRIVATE_KEY={vapid.raw_private_key(vapid.new_private_key_pem())}")
+        return
+    try:
+        path = vapid.write_key_file(current_app.instance_path, force=force)
+    except FileExistsError as exists:
+        if if_missing:
+            return
+        raise click.ClickException(
+            f"{exists} exists. Replacing it stops reminders on every subscribed phone until "
+            "it subscribes again; add --force if that is what you want."
+        ) from exists
+    click.echo(f"Wrote {path}. Public key: {vapid.public_key()}")
+
+
+@reminders_cli.command("tick")
+def tick_command() -> None:
+    """Send the reminders that are due. Run it every few minutes (cron or a scheduler)."""
+    try:
+        report = tick()
+    except vapid.PushNotConfigured as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(
+        f"Reminders: {report.claimed} newly due, {report.sent} sent, "
+        f"{report.retrying} to retry, {report.undelivered} undelivered, {report.errors} errors"
+    )

@@ -1,0 +1,173 @@
+"""The reminders ap-field sends, and what a kind of reminder is.
+
+A kind is one function decorated with `@reminder_kind(...)`: given the moment of the tick,
+it yields a `Due` for each person to remind of one object (a pupil's review, a visit).
+Roles, opt-outs, claiming each reminder once, sending and retrying are shared (reminders.py).
+A kind decides its own due date: a reminder is sent once per (kind, object, due date,
+person), so "once a day at most" is a kind whose due date is the day it finds something.
+Dates are the programme's, in Europe/London.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ap_field.auth.models import Role, User
+from ap_field.common.time import LONDON, format_long_date
+from ap_field.extensions import db
+from ap_field.pupils.models import CaseloadAssignment, Pupil, PupilStatus
+from ap_field.visits.models import HomeVisit
+
+# Who gets each kind, unless REMINDER_ROLES in the configuration says otherwise.
+# The register, site check and session confirmation kinds arrive with their areas.
+DEFAULT_ROLES: dict[str, set[Role]] = {
+    "review_due": {Role.TEACHER},
+    "review_overdue": {Role.TEACHER, Role.LEAD},
+    "register_not_taken": {Role.TEACHER},
+    "site_check_due": {Role.ASSESSOR, Role.LEAD},
+    "site_check_overdue": {Role.ASSESSOR, Role.LEAD},
+    "check_out_overdue": {Role.TEACHER, Role.LEAD},
+    "session_to_confirm": {Role.PARENT},
+}
+
+
+@dataclass(frozen=True)
+class Due:
+    """One person to remind of one object. `body` and `url` go to the phone: no names."""
+
+    object_id: int
+    due_on: date
+    user_id: int
+    url: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    name: str
+    label: str  # what the person turns on or off on the Reminders page
+    title: str  # the notification's title
+    urgency: str  # RFC 8030 section 5.3: very-low, low, normal or high
+    find: Callable[[datetime], Iterable[Due]]
+
+
+KINDS: dict[str, ReminderKind] = {}
+
+
+def reminder_kind(name: str, *, label: str, title: str, urgency: str = "normal") -> Callable:
+    def register(find: Callable[[datetime], Iterable[Due]]):
+        KINDS[name] = ReminderKind(name, label, title, urgency, find)
+        return find
+
+    return register
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A page's path, also where there is no request (the tick runs from cron)."""
+    return current_app.url_map.bind("").build(endpoint, values)
+
+
+# The programme's reminder rules (DESIGN.md, Reminders).
+REVIEW_DUE_AHEAD = timedelta(days=2)
+LEAD_AFTER_REVIEW_OVERDUE = timedelta(days=7)
+LEAD_AFTER_CHECK_OUT_OVERDUE = timedelta(minutes=15)
+
+
+def _leads() -> list[int]:
+    return list(db.session.scalars(sa.select(User.id).where(User.role == Role.LEAD, User.active)))
+
+
+def _reviews_with_teachers(*conditions) -> list[tuple[int, object, int]]:
+    """(pupil id, review date, current teacher id) of open pupils whose review date matches."""
+    return db.session.execute(
+        sa.select(Pupil.id, Pupil.review_date, CaseloadAssignment.teacher_id)
+        .join(
+            CaseloadAssignment,
+            sa.and_(CaseloadAssignment.pupil_id == Pupil.id, CaseloadAssignment.ended_on.is_(None)),
+        )
+        .where(Pupil.status != PupilStatus.CLOSED, *conditions)
+    ).all()
+
+
+@reminder_kind("review_due", label="A fortnightly review is due in 2 days", title="Review due")
+def review_due(now: datetime) -> Iterator[Due]:
+    """The pupil's teacher, from 2 days before the review date until the day itself."""
+    today = now.astimezone(LONDON).date()
+    for pupil_id, review_date, teacher_id in _reviews_with_teachers(
+        Pupil.review_date >= today, Pupil.review_date <= today + REVIEW_DUE_AHEAD
+    ):
+        yield Due(
+            pupil_id,
+            review_date,
+            teacher_id,
+            path_for("plans.new_review", pupil_id=pupil_id),
+            f"A fortnightly review is due on {format_long_date(review_date)}.",
+        )
+
+
+@reminder_kind(
+    "review_overdue",
+    label="A fortnightly review is overdue (leads: a week overdue)",
+    title="Review overdue",
+)
+def review_overdue(now: datetime) -> Iterator[Due]:
+    """The pupil's teacher the day after the review date; every lead a week later."""
+    today = now.astimezone(LONDON).date()
+    leads = _leads()
+    for pupil_id, review_date, teacher_id in _reviews_with_teachers(Pupil.review_date < today):
+        url = path_for("plans.new_review", pupil_id=pupil_id)
+        body = f"A fortnightly review was due on {format_long_date(review_date)}."
+        yield Due(pupil_id, review_date, teacher_id, url, body)
+        if review_date + LEAD_AFTER_REVIEW_OVERDUE <= today:
+            for lead_id in leads:
+                yield Due(pupil_id, review_date, lead_id, url, body)
+
+
+@reminder_kind(
+    "check_out_overdue",
+    label="A lone visit's check-out is overdue (leads: 15 minutes later)",
+    title="Check-out overdue",
+    urgency="high",
+)
+def check_out_overdue(now: datetime) -> Iterator[Due]:
+    """The visitor once the expected finish passes without "I've left safely"; every lead
+    15 minutes later. The visitor's link is Today, where their check-out button is."""
+    leads = _leads()
+    visits = db.session.execute(
+        sa.select(
+            HomeVisit.id,
+            HomeVisit.pupil_id,
+            HomeVisit.teacher_id,
+            HomeVisit.expected_finish_at,
+            User.role,
+        )
+        .join(User, User.id == HomeVisit.teacher_id)
+        .where(
+            HomeVisit.arrived_at.is_not(None),
+            HomeVisit.left_at.is_(None),
+            HomeVisit.expected_finish_at < now,
+        )
+    ).all()
+    for visit_id, pupil_id, visitor_id, finish, visitor_role in visits:
+        due_on = finish.astimezone(LONDON).date()
+        visit_url = path_for("visits.show", pupil_id=pupil_id, visit_id=visit_id)
+        own_url = path_for("sessions.today") if visitor_role == Role.TEACHER else visit_url
+        yield Due(
+            visit_id,
+            due_on,
+            visitor_id,
+            own_url,
+            "Your visit has passed its expected finish. Say you have left safely.",
+        )
+        if finish + LEAD_AFTER_CHECK_OUT_OVERDUE <= now:
+            for lead_id in leads:
+                yield Due(
+                    visit_id,
+                    due_on,
+                    lead_id,
+                    visit_url,
+                    "A lone visit is 15 minutes past its expected finish with no check-out.",
+                )

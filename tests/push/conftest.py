@@ -1,0 +1,58 @@
+"""Fixtures for push reminders: a VAPID key for the app, a push service on loopback, and
+devices subscribed to it."""
+
+import threading
+
+import pytest
+
+from ap_field.auth.models import Role
+from ap_field.push import vapid
+from ap_field.push.services import checked_subscription, subscribe
+from tests.push.helpers import Device, PushService, serve
+
+TEST_KEY = vapid.new_private_key_pem().decode()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    return {"VAPID_PRIVATE_KEY": TEST_KEY}
+
+
+@pytest.fixture
+def push_service():
+    service = PushService()
+    server = serve(service)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield service
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def new_device(push_service):
+    return lambda: Device(push_service)
+
+
+@pytest.fixture
+def subscribed(new_device):
+    """A new device of `user`, subscribed as the Reminders page would."""
+
+    def make(user) -> Device:
+        device = new_device()
+        subscription = checked_subscription(device.subscription)
+        subscribe(user, subscription, "Mozilla/5.0 (Linux; Android 14) Chrome/131.0")
+        return device
+
+    return make
+
+
+@pytest.fixture
+def teacher(make_user):
+    return make_user(Role.TEACHER)
+
+
+@pytest.fixture
+def lead(make_user):
+    return make_user(Role.LEAD)
