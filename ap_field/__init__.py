@@ -20,6 +20,7 @@ from ap_field.extensions import csrf, db, htmx, limiter, login_manager, migrate
 # One package per area; each area's views module holds its blueprint's routes.
 AREAS = (
     "assessments",
+    "attendance",
     "auth",
     "parents",
     "plans",

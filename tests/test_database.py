@@ -25,6 +25,8 @@ DOMAIN_TABLES = {
     "home_visits",
     "visit_actions",
     "visit_addenda",
+    "attendance_marks",
+    "local_authority_reports",
 }
 
 

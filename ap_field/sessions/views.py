@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ap_field.attendance.queries import unexplained_absences
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
 from ap_field.common.routing import id_from_query
@@ -56,6 +57,7 @@ def today():
         visits_in_progress=visits_in_progress(current_user),
         reviews_due=reviews_due,
         notes_to_write=notes_not_written(block, now),
+        unexplained=unexplained_absences([pupil.id for pupil in block], now.date()),
     )
 
 
