@@ -42,6 +42,10 @@ class AttendanceCode:
         return self.category is not Category.NOT_COUNTED
 
     @property
+    def is_present_on_time(self) -> bool:
+        return self.code in (PRESENT_AM, PRESENT_PM)
+
+    @property
     def is_attendance(self) -> bool:
         return self.category in ATTENDING
 
@@ -134,6 +138,12 @@ SHORT_LABELS = {
     PRESENT_PM: "Present",
     LATE: "Late",
     NOT_YET_ESTABLISHED: "Absent, reason not known",
+    "I": "I: Ill",
+    "M": "M: Medical or dental appointment",
+    "B": "B: Approved educational activity",
+    "C2": "C2: Part-time timetable",
+    "O": "O: Absent, unauthorised",
+    "U": "U: Arrived after the register closed",
 }
 
 

@@ -95,7 +95,7 @@ def half_term_first_day(day: date, half_term_starts: Iterable[date]) -> date:
 def periods(today: date, half_term_starts: Iterable[date]) -> list[Period]:
     """This week, this half-term and the academic year, each up to today."""
     return [
-        Period("This week", week_first_day(today), today),
-        Period("This half-term", half_term_first_day(today, half_term_starts), today),
-        Period("Year to date", academic_year_first_day(today), today),
+        Period("Week", week_first_day(today), today),
+        Period("Half-term", half_term_first_day(today, half_term_starts), today),
+        Period("Year", academic_year_first_day(today), today),
     ]

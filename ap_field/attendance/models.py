@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ap_field.attendance.codes import CODES, LATE, MAX_CODE_LENGTH, AttendanceCode
+from ap_field.attendance.figures import MISSED_SESSIONS_TO_REPORT, academic_year_first_day
 from ap_field.audit.models import declare_events
 from ap_field.auth.models import User
 from ap_field.common.models import LabelledEnum, SyncedRecord, UTCDateTime, string_enum
@@ -122,6 +123,22 @@ class LocalAuthorityReport(SyncedRecord, db.Model):
     reported_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     reported_by: so.Mapped[User] = so.relationship()
+
+
+def reportable_pupils(today: dt.date) -> sa.Select:
+    """Ids of pupils with 15 or more days missed this academic year: 30 absence sessions,
+    authorised or unauthorised, consecutive or not."""
+    return (
+        sa.select(AttendanceMark.pupil_id)
+        .where(
+            AttendanceMark.date.between(academic_year_first_day(today), today),
+            AttendanceMark.code.in_(
+                [code for code, meaning in CODES.items() if meaning.is_absence]
+            ),
+        )
+        .group_by(AttendanceMark.pupil_id)
+        .having(sa.func.count() >= MISSED_SESSIONS_TO_REPORT)
+    )
 
 
 @sa.event.listens_for(so.Session, "before_flush")

@@ -10,10 +10,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from ap_field.attendance.clock import AM, PM, due_by
+from ap_field.attendance.clock import AM, PM, due_by, is_school_day
 from ap_field.attendance.codes import CODES, NOT_YET_ESTABLISHED, PRESENT_AM, PRESENT_PM
 from ap_field.attendance.figures import (
-    MISSED_SESSIONS_TO_REPORT,
     Period,
     Tally,
     academic_year_first_day,
@@ -25,6 +24,7 @@ from ap_field.attendance.models import (
     Concern,
     LocalAuthorityReport,
     RegisterSession,
+    reportable_pupils,
 )
 from ap_field.auth.models import User
 from ap_field.extensions import db
@@ -38,7 +38,6 @@ from ap_field.pupils.models import (
 from ap_field.pupils.queries import pupils_in_scope
 from ap_field.sessions.services import Delivery, delivery_between
 
-ABSENCE_CODES = [code for code, c in CODES.items() if c.is_absence]
 QUICK_CODES = (PRESENT_AM, "L", NOT_YET_ESTABLISHED)
 MORE_QUICK_CODES = 2
 POPULAR_SINCE = timedelta(days=28)
@@ -139,6 +138,8 @@ def register_statuses(day: date, now: datetime) -> list[RegisterStatus]:
 
 
 def _past_due(day: date, session: RegisterSession, now: datetime) -> bool:
+    if not is_school_day(day):
+        return False
     return day < now.date() or (day == now.date() and now.time() >= due_by(session))
 
 
@@ -195,19 +196,6 @@ def pupil_figures(pupil: Pupil, today: date, half_term_starts) -> list[PeriodFig
         tally = Tally.of(code for day, code in marks if day in period)
         figures.append(PeriodFigures(period, tally, delivery))
     return figures
-
-
-def reportable_pupils(today: date) -> sa.Select:
-    """Ids of pupils with 15 or more days missed this academic year: 30 absence sessions."""
-    return (
-        sa.select(AttendanceMark.pupil_id)
-        .where(
-            AttendanceMark.date.between(academic_year_first_day(today), today),
-            AttendanceMark.code.in_(ABSENCE_CODES),
-        )
-        .group_by(AttendanceMark.pupil_id)
-        .having(sa.func.count() >= MISSED_SESSIONS_TO_REPORT)
-    )
 
 
 @dataclass

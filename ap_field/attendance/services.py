@@ -67,6 +67,10 @@ def record_mark(
     The first mark of a session is an insert that the unique constraint guards: when two
     people mark at once, one insert wins and the other is told of the winning mark. A
     change carries the version it was made on, so it never overwrites a mark unseen.
+
+    Every mark and change goes into the mark's history. The pupil's chronology hears of
+    changes, and of first marks other than a plain "present" on time: twice a day, every
+    day, those would bury everything else that happens to a child.
     """
     mark = find_mark(pupil.id, values.date, values.session)
     if mark is None:
@@ -136,14 +140,15 @@ def _first_mark(
             reason=values.reason,
         )
     )
-    record(
-        "attendance.marked",
-        pupil_id=pupil.id,
-        date=values.date,
-        session=values.session,
-        code=mark.shown,
-        reason=values.reason,
-    )
+    if not mark.attendance_code.is_present_on_time or values.reason:
+        record(
+            "attendance.marked",
+            pupil_id=pupil.id,
+            date=values.date,
+            session=values.session,
+            code=mark.shown,
+            reason=values.reason,
+        )
     db.session.commit()
     return mark
 

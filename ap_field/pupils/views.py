@@ -60,6 +60,7 @@ def _filters() -> PupilFilters:
         school=args.get("school", ""),
         under_25_hours="under-25-hours" in args.getlist("show"),
         review_overdue="review-overdue" in args.getlist("show"),
+        missed_15_days="missed-15-days" in args.getlist("show"),
     )
 
 
