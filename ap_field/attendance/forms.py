@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import wtforms
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from ap_field.attendance.clock import AM, has_started, is_past, is_school_day
 from ap_field.attendance.codes import CODES, LATE, PRESENT_AM, PRESENT_PM
@@ -14,6 +14,20 @@ from ap_field.pupils.forms import choices
 MAX_RANGE_DAYS = 400
 
 
+class MinutesField(wtforms.IntegerField):
+    """A whole number of minutes, or nothing when left blank (only a late mark needs one)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0])
+        except ValueError as error:
+            self.data = None
+            raise ValueError("Enter the minutes late as a whole number, like 10") from error
+
+
 class MarkForm(SyncedForm):
     """One pupil's mark for one session. The register sends it from a tap; the mark page
     sends it with every code to choose from."""
@@ -23,11 +37,10 @@ class MarkForm(SyncedForm):
         "Session", choices=choices(RegisterSession), validators=[InputRequired("Choose AM or PM")]
     )
     code = StringField("Code", validators=[InputRequired("Choose an attendance code")])
-    minutes_late = wtforms.IntegerField(
+    minutes_late = MinutesField(
         "Minutes late",
         description=f"From 1 to {MAX_MINUTES_LATE}. Later than that is code U: arrived after "
         "the register closed.",
-        validators=[Optional()],
     )
     reason = TextAreaField(
         "Reason",

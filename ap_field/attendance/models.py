@@ -48,7 +48,8 @@ class AttendanceMark(SyncedRecord, db.Model):
         sa.UniqueConstraint("pupil_id", "date", "session"),
         sa.CheckConstraint(f"code IN ({_sql_list(CODES)})", name="known_code"),
         sa.CheckConstraint(
-            f"(code = '{LATE}' AND minutes_late >= 1 AND minutes_late <= {MAX_MINUTES_LATE})"
+            f"(code = '{LATE}' AND minutes_late IS NOT NULL"
+            f" AND minutes_late >= 1 AND minutes_late <= {MAX_MINUTES_LATE})"
             f" OR (code <> '{LATE}' AND minutes_late IS NULL)",
             name="minutes_late_only_when_late",
         ),

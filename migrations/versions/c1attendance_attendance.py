@@ -31,7 +31,7 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("(code = 'L' AND minutes_late >= 1 AND minutes_late <= 30) OR (code <> 'L' AND minutes_late IS NULL)", name=op.f('ck_attendance_marks_minutes_late_only_when_late')),
+    sa.CheckConstraint("(code = 'L' AND minutes_late IS NOT NULL AND minutes_late >= 1 AND minutes_late <= 30) OR (code <> 'L' AND minutes_late IS NULL)", name=op.f('ck_attendance_marks_minutes_late_only_when_late')),
     sa.CheckConstraint("code IN ('/', '\\', 'L', 'K', 'V', 'P', 'W', 'B', 'D', 'C1', 'M', 'J1', 'S', 'X', 'C2', 'C', 'T', 'R', 'I', 'E', 'Q', 'Y1', 'Y2', 'Y3', 'Y4', 'Y5', 'Y6', 'Y7', 'G', 'N', 'O', 'U', 'Z', '#')", name=op.f('ck_attendance_marks_known_code')),
     sa.ForeignKeyConstraint(['pupil_id'], ['pupils.id'], name=op.f('fk_attendance_marks_pupil_id_pupils')),
     sa.ForeignKeyConstraint(['taken_by_id'], ['users.id'], name=op.f('fk_attendance_marks_taken_by_id_users')),
