@@ -387,7 +387,8 @@ def _first_visits() -> None:
 
 REGISTER_WEEKS = 6
 # Most sessions are present; each taught pupil has a few marks of their own, by case number.
-# Zara has missed more than 15 days, and is absent today with the reason not yet known.
+# Zara has missed more than 15 days, and was absent last session (and today, on a school
+# day) with the reason not yet known.
 OFTEN_ABSENT = "AP-0010"
 AWAY_PATTERN = ["I", "N", "O", "I", "M", "C2", "O", "I"]
 OCCASIONAL = {3: "L", 7: "M", 11: "B", 16: "I", 23: "O", 29: "L"}
@@ -412,11 +413,15 @@ def _registers(today: date) -> None:
             if day.weekday() < 5
             for session in (RegisterSession.AM, RegisterSession.PM)
         ]
+        often_absent = spec["case_number"] == OFTEN_ABSENT
         for number, (day, session) in enumerate(sessions):
-            code = _demo_code(spec["case_number"], number, session)
+            last = number == len(sessions) - 1
+            code = (
+                "N" if often_absent and last else _demo_code(spec["case_number"], number, session)
+            )
             values = MarkValues(day, session, code, 10 if code == "L" else None, None)
             record_mark(pupil, values, teacher, None, uuid.uuid4())
-        if spec["case_number"] == OFTEN_ABSENT and today.weekday() < 5:
+        if often_absent and today.weekday() < 5:
             values = MarkValues(today, RegisterSession.AM, "N", None, None)
             record_mark(pupil, values, teacher, None, uuid.uuid4())
 
