@@ -74,10 +74,17 @@ def test_navigation_matches_the_role(app, demo):
         page = sign_in_as(app, email).get("/", follow_redirects=True)
         return [" ".join(a.get_text().split()) for a in page.select("#navigation li")]
 
-    assert links("teacher1@example.org") == ["Today", "Caseload", "Password", "Sign out"]
+    assert links("teacher1@example.org") == [
+        "Today",
+        "Register",
+        "Caseload",
+        "Password",
+        "Sign out",
+    ]
     assert links("admin@example.org") == [
         "Programme",
         "Pupils",
+        "Attendance",
         "Site checks",
         "Users",
         "Password",

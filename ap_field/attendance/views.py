@@ -77,7 +77,7 @@ def _chosen_session(now: datetime) -> tuple[date, RegisterSession]:
     """The session named in the query string, or the one a register opens at now."""
     today, now_session = current_session(now)
     try:
-        day = date.fromisoformat(request.args.get("date", ""))
+        day = date.fromisoformat(request.args.get("date") or today.isoformat())
     except ValueError:
         return today, now_session
     try:

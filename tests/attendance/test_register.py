@@ -253,3 +253,9 @@ def test_registers_are_not_due_at_the_weekend(client_request, auth, make_user, b
     auth.login(make_user(Role.LEAD))
     page = client_request.get("/register?date=2026-11-21")
     assert "Not taken" not in page.get_text()
+
+
+def test_todays_check_ins_open_their_register(client_request, signed_in, clock):
+    clock(13, 0)
+    assert text_of(client_request.get("/register?session=am"), "h1") == "AM register"
+    assert text_of(client_request.get("/register?date=2026-11-17"), "h1") == "AM register"
