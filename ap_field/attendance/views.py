@@ -229,13 +229,15 @@ def _row(pupil, form, now, problem, mark=None):
         day, session = current_session(now)
     if mark is None:
         mark = find_mark(pupil.id, day, session)
+    assignment = current_assignment(pupil)
+    block = block_of(current_user, assignment.teacher) if assignment else [pupil]
     page = render_template(
         "attendance/_row.html",
         pupil=pupil,
         mark=mark,
         form=form,
         problem=problem,
-        **_row_context(day, session, now, [pupil.id]),
+        **_row_context(day, session, now, [member.id for member in block]),
     )
     return page, 200, VARY
 

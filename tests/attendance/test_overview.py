@@ -101,3 +101,12 @@ def test_the_pupil_page_shows_the_figures(client_request, auth, block, teacher, 
     assert table["Possible sessions"] == ["5", "5", "5"]
     assert table["Authorised absence"][0] == "1"
     assert table["Unauthorised absence"][0] == "1"
+
+
+def test_an_admin_reads_the_screen_and_is_sent_to_the_pupil(
+    client_request, auth, make_user, block, teacher, clock
+):
+    put_marks(block[2], teacher, ["/"] * 24 + ["N"], NOVEMBER)
+    auth.login(make_user(Role.ADMIN))
+    link = client_request.get("/attendance").select_one("#unexplained ~ ul a")
+    assert link["href"] == f"/pupils/{block[2].id}"
