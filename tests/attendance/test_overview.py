@@ -1,7 +1,7 @@
 """The lead's attendance screen: 15 days missed, under 25 hours, unexplained absences, and
 the record that the local authority was told; and the figures on the pupil page."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from ap_field.attendance.models import LocalAuthorityReport
 from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role
+from ap_field.common.time import london_today
 from ap_field.extensions import db
 from tests.attendance.helpers import put_marks
 from tests.helpers import text_of
@@ -73,11 +74,9 @@ def test_a_report_without_a_concern_is_refused(client, auth, make_user, block, c
 
 
 def test_the_teachers_today_lists_unexplained_absences(client_request, auth, block, teacher):
-    from ap_field.common.time import london_today
-
     day = london_today()
     while day.weekday() > 4:
-        day = day.replace(day=day.day - 1)
+        day -= timedelta(days=1)
     put_marks(block[4], teacher, ["N"], day)
     auth.login(teacher)
     page = client_request.get("/today")
