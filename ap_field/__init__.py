@@ -21,6 +21,7 @@ from ap_field.push.cli import push_cli, reminders_cli
 # One package per area; each area's views module holds its blueprint's routes.
 AREAS = (
     "assessments",
+    "attendance",
     "auth",
     "parents",
     "photos",

@@ -3,7 +3,7 @@
 import json
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -32,6 +32,20 @@ def database_url_from(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url.removeprefix(prefix)
     return url
+
+
+# The first day of each half-term, from the commissioning schools' published term dates.
+# AP_FIELD_HALF_TERMS (comma-separated ISO dates) replaces them for an installation.
+DEFAULT_HALF_TERM_STARTS = (
+    "2025-09-01,2025-11-03,2026-01-05,2026-02-23,2026-04-20,2026-06-01,"
+    "2026-09-01,2026-11-02,2027-01-04,2027-02-22,2027-04-12,2027-06-07"
+)
+
+
+def half_term_starts(listed: str) -> tuple[date, ...]:
+    return tuple(
+        sorted(date.fromisoformat(day.strip()) for day in listed.split(",") if day.strip())
+    )
 
 
 def secret_key(instance_path: Path) -> str:
@@ -91,6 +105,14 @@ class Config:
     # Which roles get each kind of reminder, where they differ from the defaults:
     # REMINDER_ROLES='{"review_overdue": ["teacher"]}'
     REMINDER_ROLES: ClassVar[dict] = json.loads(os.environ.get("REMINDER_ROLES", "{}"))
+    # Registers, on the London clock: marks from REGISTER_PM_FROM are for the afternoon; a
+    # register not taken by its due time shows on the lead's screen.
+    REGISTER_PM_FROM = time(12, 0)
+    REGISTER_AM_DUE = time(10, 0)
+    REGISTER_PM_DUE = time(14, 0)
+    HALF_TERM_STARTS = half_term_starts(
+        os.environ.get("AP_FIELD_HALF_TERMS", DEFAULT_HALF_TERM_STARTS)
+    )
 
 
 class DevelopmentConfig(Config):

@@ -12,6 +12,8 @@ from stdnum.gb import upn
 
 from ap_field.assessments.models import Assessment, FocusArea, WorkingLevel
 from ap_field.assessments.services import create_assessment
+from ap_field.attendance.models import AttendanceMark, RegisterSession
+from ap_field.attendance.services import MarkValues, record_mark
 from ap_field.auth.models import Role, User
 from ap_field.common.time import london_today
 from ap_field.extensions import db
@@ -221,6 +223,7 @@ def seed_demo() -> None:
     _first_visits()
     _parent_answers()
     seed_premises(staff["assessor"])
+    _registers(today)
 
 
 def _seed_teaching(pupil: Pupil, teacher: User, serial: int, today: date, review: bool) -> None:
@@ -413,6 +416,55 @@ def _parent_answers() -> None:
             note = notes.get(weekday)
             if note is not None and answer_for(note) is None:
                 confirm_session(note, parent, answer, comment, uuid.uuid4())
+
+
+REGISTER_WEEKS = 6
+# Most sessions are present; each taught pupil has a few marks of their own, by case number.
+# Zara has missed more than 15 days, and was absent last session (and today, on a school
+# day) with the reason not yet known.
+OFTEN_ABSENT = "AP-0010"
+AWAY_PATTERN = ["I", "N", "O", "I", "M", "C2", "O", "I"]
+OCCASIONAL = {3: "L", 7: "M", 11: "B", 16: "I", 23: "O", 29: "L"}
+
+
+def _registers(today: date) -> None:
+    """Six weeks of AM and PM registers for every taught pupil, up to yesterday."""
+    for spec in PUPILS:
+        if "teacher" not in spec:
+            continue
+        pupil = db.session.scalar(sa.select(Pupil).where(Pupil.case_number == spec["case_number"]))
+        if db.session.scalar(
+            sa.select(AttendanceMark.id).where(AttendanceMark.pupil_id == pupil.id)
+        ):
+            continue
+        teacher = current_assignment(pupil).teacher
+        first = max(pupil.provision_start_date, today - timedelta(weeks=REGISTER_WEEKS))
+        days = [first + timedelta(days=n) for n in range((today - first).days)]
+        sessions = [
+            (day, session)
+            for day in days
+            if day.weekday() < 5
+            for session in (RegisterSession.AM, RegisterSession.PM)
+        ]
+        often_absent = spec["case_number"] == OFTEN_ABSENT
+        for number, (day, session) in enumerate(sessions):
+            last = number == len(sessions) - 1
+            code = (
+                "N" if often_absent and last else _demo_code(spec["case_number"], number, session)
+            )
+            values = MarkValues(day, session, code, 10 if code == "L" else None, None)
+            record_mark(pupil, values, teacher, None, uuid.uuid4())
+        if often_absent and today.weekday() < 5:
+            values = MarkValues(today, RegisterSession.AM, "N", None, None)
+            record_mark(pupil, values, teacher, None, uuid.uuid4())
+
+
+def _demo_code(case_number: str, number: int, session: RegisterSession) -> str:
+    present = "/" if session == RegisterSession.AM else "\\"
+    if case_number == OFTEN_ABSENT:
+        return AWAY_PATTERN[number % len(AWAY_PATTERN)] if number % 5 else present
+    offset = int(case_number[-2:]) * 2
+    return OCCASIONAL.get((number + offset) % 32, present)
 
 
 demo_cli = AppGroup("demo", help="Demo data.")

@@ -32,6 +32,8 @@ DOMAIN_TABLES = {
     "site_checks",
     "check_answers",
     "photos",
+    "attendance_marks",
+    "local_authority_reports",
 }
 
 

@@ -77,6 +77,7 @@ def test_navigation_matches_the_role(app, demo):
 
     assert links("teacher1@example.org") == [
         "Today",
+        "Register",
         "Caseload",
         "Reminders",
         "Password",
@@ -85,6 +86,7 @@ def test_navigation_matches_the_role(app, demo):
     assert links("admin@example.org") == [
         "Programme",
         "Pupils",
+        "Attendance",
         "Providers",
         "Site checks",
         "Users",

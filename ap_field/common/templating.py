@@ -9,18 +9,24 @@ from ap_field.common.time import format_london_datetime, format_london_time, for
 from ap_field.pwa.views import THEME_COLOUR
 
 NAVIGATION = {
-    Role.TEACHER: [("Today", "sessions.today"), ("Caseload", "pupils.caseload")],
+    Role.TEACHER: [
+        ("Today", "sessions.today"),
+        ("Register", "attendance.register"),
+        ("Caseload", "pupils.caseload"),
+    ],
     Role.ASSESSOR: [("Site checks", "premises.site_checks")],
     Role.PARENT: [("My child", "parents.my_child")],
     Role.LEAD: [
         ("Programme", "reports.programme"),
         ("Pupils", "pupils.index"),
+        ("Attendance", "attendance.overview"),
         ("Providers", "premises.providers"),
         ("Site checks", "premises.site_checks"),
     ],
     Role.ADMIN: [
         ("Programme", "reports.programme"),
         ("Pupils", "pupils.index"),
+        ("Attendance", "attendance.overview"),
         ("Providers", "premises.providers"),
         ("Site checks", "premises.site_checks"),
         ("Users", "auth.users"),

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort
 
+from ap_field.attendance.models import reportable_pupils
 from ap_field.auth.models import Role, User
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
@@ -76,6 +77,7 @@ class PupilFilters:
     school: str = ""
     under_25_hours: bool = False
     review_overdue: bool = False
+    missed_15_days: bool = False
 
     def apply(self, query: sa.Select, today) -> sa.Select:
         if self.q:
@@ -105,6 +107,8 @@ class PupilFilters:
             query = query.where(Pupil.planned_hours_per_week < FULL_TIME_HOURS)
         if self.review_overdue:
             query = query.where(Pupil.review_date < today, Pupil.status != PupilStatus.CLOSED)
+        if self.missed_15_days:
+            query = query.where(Pupil.id.in_(reportable_pupils(today)))
         return query.order_by(Pupil.display_name, Pupil.id)
 
 

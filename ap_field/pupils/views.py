@@ -1,10 +1,11 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.assessments.queries import assessment_summary
+from ap_field.attendance.queries import pupil_figures
 from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
@@ -60,6 +61,7 @@ def _filters() -> PupilFilters:
         school=args.get("school", ""),
         under_25_hours="under-25-hours" in args.getlist("show"),
         review_overdue="review-overdue" in args.getlist("show"),
+        missed_15_days="missed-15-days" in args.getlist("show"),
     )
 
 
@@ -178,6 +180,9 @@ def show(pupil_id: int):
         visits=pupil_visits(pupil),
         invitations=pending_invitations(pupil, utcnow()),
         disputes=disputes_of(pupil),
+        attendance_figures=pupil_figures(
+            pupil, london_today(), current_app.config["HALF_TERM_STARTS"]
+        ),
         today=london_today(),
         nc_year_label=nc_year_label,
     )

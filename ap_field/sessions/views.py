@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ap_field.attendance.queries import unexplained_absences
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
 from ap_field.common.routing import id_from_query
@@ -59,6 +60,7 @@ def today():
         reviews_due=reviews_due,
         notes_to_write=notes_not_written(block, now),
         disputes=recent_disputes(block, now.date()),
+        unexplained=unexplained_absences([pupil.id for pupil in block], now.date()),
     )
 
 

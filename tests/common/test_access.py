@@ -40,6 +40,9 @@ PAGES = {
     "/pupils/results": {Role.LEAD, Role.ADMIN},
     "/pupils/new": {Role.LEAD, Role.ADMIN},
     "/pupils/nc-year": {Role.LEAD, Role.ADMIN},
+    "/register": {Role.TEACHER, Role.LEAD, Role.ADMIN},
+    "/register/export": {Role.TEACHER, Role.LEAD, Role.ADMIN},
+    "/attendance": {Role.LEAD, Role.ADMIN},
 }
 
 

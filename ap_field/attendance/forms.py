@@ -1,0 +1,133 @@
+from datetime import date, datetime
+
+import wtforms
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+
+from ap_field.attendance.clock import AM, has_started, is_past, is_school_day
+from ap_field.attendance.codes import CODES, LATE, PRESENT_AM, PRESENT_PM
+from ap_field.attendance.models import MAX_MINUTES_LATE, Concern, RegisterSession
+from ap_field.attendance.services import MarkValues
+from ap_field.common.forms import BaseForm, DateField, SyncedForm
+from ap_field.pupils.forms import choices
+
+MAX_RANGE_DAYS = 400
+
+
+class MinutesField(wtforms.IntegerField):
+    """A whole number of minutes, or nothing when left blank (only a late mark needs one)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0])
+        except ValueError as error:
+            self.data = None
+            raise ValueError("Enter the minutes late as a whole number, like 10") from error
+
+
+class MarkForm(SyncedForm):
+    """One pupil's mark for one session. The register sends it from a tap; the mark page
+    sends it with every code to choose from."""
+
+    date = DateField("Date", validators=[InputRequired("Enter the date of the session")])
+    session = RadioField(
+        "Session", choices=choices(RegisterSession), validators=[InputRequired("Choose AM or PM")]
+    )
+    code = StringField("Code", validators=[InputRequired("Choose an attendance code")])
+    minutes_late = MinutesField(
+        "Minutes late",
+        description=f"From 1 to {MAX_MINUTES_LATE}. Later than that is code U: arrived after "
+        "the register closed.",
+    )
+    reason = TextAreaField(
+        "Reason",
+        description="Why you are marking a past session or changing a mark",
+        validators=[Length(max=500, message="Keep the reason to 500 characters or fewer")],
+    )
+
+    def __init__(self, *args, now: datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now
+        self.code.data = (self.code.data or "").upper() or None
+
+    def chosen_session(self) -> RegisterSession | None:
+        values = {session.value for session in RegisterSession}
+        return RegisterSession(self.session.data) if self.session.data in values else None
+
+    def is_past_session(self) -> bool:
+        session = self.chosen_session()
+        return bool(self.date.data and session and is_past(self.date.data, session, self.now))
+
+    def validate_date(self, field) -> None:
+        session = self.chosen_session()
+        if field.data is None or session is None:
+            return
+        if not is_school_day(field.data):
+            raise ValidationError("Registers are taken on school days, Monday to Friday")
+        if not has_started(field.data, session, self.now):
+            raise ValidationError("You cannot mark a session that has not started yet")
+
+    def validate_code(self, field) -> None:
+        if field.data not in CODES:
+            raise ValidationError(
+                f"There is no attendance code {field.data}. Choose one of the codes listed."
+            )
+
+    def validate_minutes_late(self, field) -> None:
+        if self.code.data != LATE:
+            return
+        if field.data is None:
+            raise ValidationError(f"Enter how many minutes late, from 1 to {MAX_MINUTES_LATE}")
+        NumberRange(
+            1,
+            MAX_MINUTES_LATE,
+            f"Minutes late must be from 1 to {MAX_MINUTES_LATE}; later than that is code U",
+        )(self, field)
+
+    def validate_reason(self, field) -> None:
+        if self.is_past_session() and not field.data:
+            raise ValidationError("Enter why you are marking a past session")
+
+    def values(self) -> MarkValues:
+        session = self.chosen_session()
+        code = self.code.data
+        if code in (PRESENT_AM, PRESENT_PM):
+            code = PRESENT_AM if session == AM else PRESENT_PM
+        return MarkValues(
+            date=self.date.data,
+            session=session,
+            code=code,
+            minutes_late=self.minutes_late.data if code == LATE else None,
+            reason=self.reason.data or None,
+        )
+
+
+class ReportForm(SyncedForm):
+    concern = RadioField(
+        "Concern",
+        choices=choices(Concern),
+        validators=[InputRequired("Choose what you reported to the local authority")],
+    )
+
+
+class ExportForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    first = DateField("First day", validators=[InputRequired("Enter the first day to export")])
+    last = DateField("Last day", validators=[InputRequired("Enter the last day to export")])
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def validate_last(self, field) -> None:
+        if field.data is None or self.first.data is None:
+            return
+        if field.data < self.first.data:
+            raise ValidationError("The last day must be the same as or after the first day")
+        if (field.data - self.first.data).days > MAX_RANGE_DAYS:
+            raise ValidationError("Export at most a year and a month at a time")

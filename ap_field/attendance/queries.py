@@ -1,0 +1,317 @@
+"""Reads for registers and attendance figures; each runs a fixed number of queries, however
+many pupils or marks there are."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ap_field.attendance.clock import AM, PM, due_by, is_school_day
+from ap_field.attendance.codes import CODES, NOT_YET_ESTABLISHED, PRESENT_AM, PRESENT_PM
+from ap_field.attendance.figures import (
+    Period,
+    Tally,
+    academic_year_first_day,
+    periods,
+)
+from ap_field.attendance.models import (
+    AttendanceMark,
+    AttendanceMarkChange,
+    Concern,
+    LocalAuthorityReport,
+    RegisterSession,
+    reportable_pupils,
+)
+from ap_field.auth.models import User
+from ap_field.extensions import db
+from ap_field.plans.models import FULL_TIME_MINUTES, TimetableSlot
+from ap_field.pupils.models import (
+    CaseloadAssignment,
+    Pupil,
+    PupilStatus,
+    academic_year_start,
+)
+from ap_field.pupils.queries import pupils_in_scope
+from ap_field.sessions.services import Delivery, delivery_between
+
+QUICK_CODES = (PRESENT_AM, "L", NOT_YET_ESTABLISHED)
+MORE_QUICK_CODES = 2
+POPULAR_SINCE = timedelta(days=28)
+FOLLOW_UP_DAYS = 7
+
+
+def block_of(user: User, teacher: User) -> list[Pupil]:
+    """The teacher's current caseload, by name, as far as `user` may see it."""
+    held = sa.select(CaseloadAssignment.pupil_id).where(
+        CaseloadAssignment.teacher_id == teacher.id, CaseloadAssignment.ended_on.is_(None)
+    )
+    return list(
+        db.session.scalars(
+            pupils_in_scope(user).where(Pupil.id.in_(held)).order_by(Pupil.display_name, Pupil.id)
+        )
+    )
+
+
+def marks_for(
+    pupil_ids: list[int], day: date, session: RegisterSession
+) -> dict[int, AttendanceMark]:
+    marks = db.session.scalars(
+        sa.select(AttendanceMark)
+        .where(
+            AttendanceMark.pupil_id.in_(pupil_ids),
+            AttendanceMark.date == day,
+            AttendanceMark.session == session,
+        )
+        .options(so.joinedload(AttendanceMark.taken_by))
+    )
+    return {mark.pupil_id: mark for mark in marks}
+
+
+def quick_codes(pupil_ids: list[int], today: date) -> list[str]:
+    """Present, late and not yet known, then the block's most used other codes of late."""
+    used = db.session.execute(
+        sa.select(AttendanceMark.code, sa.func.count())
+        .where(
+            AttendanceMark.pupil_id.in_(pupil_ids),
+            AttendanceMark.date >= today - POPULAR_SINCE,
+            AttendanceMark.code.not_in([*QUICK_CODES, PRESENT_PM]),
+        )
+        .group_by(AttendanceMark.code)
+        .order_by(sa.func.count().desc(), AttendanceMark.code)
+        .limit(MORE_QUICK_CODES)
+    ).all()
+    return [*QUICK_CODES, *(code for code, _ in used)]
+
+
+def history_of(mark: AttendanceMark) -> list[AttendanceMarkChange]:
+    return list(
+        db.session.scalars(
+            mark.changes.select()
+            .options(so.joinedload(AttendanceMarkChange.changed_by))
+            .order_by(AttendanceMarkChange.id.desc())
+        )
+    )
+
+
+@dataclass
+class RegisterStatus:
+    teacher: User
+    pupils: int
+    marked: dict[RegisterSession, int]
+    overdue: dict[RegisterSession, bool]
+
+    def is_taken(self, session: RegisterSession) -> bool:
+        return self.marked[session] >= self.pupils
+
+
+def register_statuses(day: date, now: datetime) -> list[RegisterStatus]:
+    """Each teacher with a caseload, how much of each of the day's registers is marked, and
+    which are still not taken after their due time."""
+    open_assignments = sa.and_(
+        CaseloadAssignment.teacher_id == User.id, CaseloadAssignment.ended_on.is_(None)
+    )
+    teachers = db.session.execute(
+        sa.select(User, sa.func.count(CaseloadAssignment.id))
+        .join(CaseloadAssignment, open_assignments)
+        .group_by(User.id)
+        .order_by(User.name)
+    ).all()
+    marked = db.session.execute(
+        sa.select(CaseloadAssignment.teacher_id, AttendanceMark.session, sa.func.count())
+        .join(AttendanceMark, AttendanceMark.pupil_id == CaseloadAssignment.pupil_id)
+        .where(CaseloadAssignment.ended_on.is_(None), AttendanceMark.date == day)
+        .group_by(CaseloadAssignment.teacher_id, AttendanceMark.session)
+    ).all()
+    counts = {(teacher_id, session): count for teacher_id, session, count in marked}
+    statuses = []
+    for teacher, pupils in teachers:
+        done = {session: counts.get((teacher.id, session), 0) for session in (AM, PM)}
+        overdue = {
+            session: done[session] < pupils and _past_due(day, session, now) for session in (AM, PM)
+        }
+        statuses.append(RegisterStatus(teacher, pupils, done, overdue))
+    return statuses
+
+
+def _past_due(day: date, session: RegisterSession, now: datetime) -> bool:
+    if not is_school_day(day):
+        return False
+    return day < now.date() or (day == now.date() and now.time() >= due_by(session))
+
+
+def tallies(pupil_ids: list[int], first: date, last: date) -> dict[int, Tally]:
+    """Each pupil's sessions between two days, counted by category."""
+    rows = db.session.execute(
+        sa.select(AttendanceMark.pupil_id, AttendanceMark.code, sa.func.count())
+        .where(AttendanceMark.pupil_id.in_(pupil_ids), AttendanceMark.date.between(first, last))
+        .group_by(AttendanceMark.pupil_id, AttendanceMark.code)
+    ).all()
+    codes: dict[int, list[str]] = defaultdict(list)
+    for pupil_id, code, count in rows:
+        codes[pupil_id] += [code] * count
+    return {pupil_id: Tally.of(codes[pupil_id]) for pupil_id in pupil_ids}
+
+
+@dataclass
+class PeriodFigures:
+    period: Period
+    tally: Tally
+    delivery: Delivery
+
+    @property
+    def hours_delivered(self) -> Decimal:
+        return _hours(self.delivery.minutes_delivered)
+
+    @property
+    def hours_planned(self) -> Decimal:
+        return _hours(self.delivery.minutes_planned)
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+
+
+def pupil_figures(pupil: Pupil, today: date, half_term_starts) -> list[PeriodFigures]:
+    """This week, this half-term and the year to date: sessions by category, and hours
+    delivered (session notes) against hours planned (the timetable) since provision began."""
+    figures = []
+    year = periods(today, half_term_starts)
+    marks = db.session.execute(
+        sa.select(AttendanceMark.date, AttendanceMark.code).where(
+            AttendanceMark.pupil_id == pupil.id,
+            AttendanceMark.date.between(year[-1].first, today),
+        )
+    ).all()
+    for period in year:
+        first = max(period.first, pupil.provision_start_date or period.first)
+        delivery = (
+            delivery_between(pupil, first, period.last)
+            if first <= period.last
+            else Delivery(0, 0, 0, 0)
+        )
+        tally = Tally.of(code for day, code in marks if day in period)
+        figures.append(PeriodFigures(period, tally, delivery))
+    return figures
+
+
+@dataclass
+class Watched:
+    """A pupil on the lead's attendance screen, and whether they have been reported yet."""
+
+    pupil: Pupil
+    tally: Tally | None = None
+    planned_hours: Decimal | None = None
+    timetabled_hours: Decimal | None = None
+    report: LocalAuthorityReport | None = None
+
+
+def missing_education(in_scope: sa.Select, today: date) -> list[Watched]:
+    pupils = db.session.scalars(
+        in_scope.where(
+            Pupil.id.in_(reportable_pupils(today)), Pupil.status != PupilStatus.CLOSED
+        ).order_by(Pupil.display_name, Pupil.id)
+    ).all()
+    ids = [pupil.id for pupil in pupils]
+    counted = tallies(ids, academic_year_first_day(today), today)
+    reports = _reports(ids, Concern.MISSED_15_DAYS, today)
+    return [
+        Watched(pupil, tally=counted[pupil.id], report=reports.get(pupil.id)) for pupil in pupils
+    ]
+
+
+def under_full_time(in_scope: sa.Select, today: date) -> list[Watched]:
+    """Pupils planned for under 25 hours a week, or timetabled for under 25 hours."""
+    pupils = db.session.scalars(
+        in_scope.where(Pupil.status != PupilStatus.CLOSED).order_by(Pupil.display_name, Pupil.id)
+    ).all()
+    slots = db.session.scalars(
+        sa.select(TimetableSlot).where(TimetableSlot.pupil_id.in_([p.id for p in pupils]))
+    ).all()
+    timetabled: dict[int, int] = defaultdict(int)
+    for slot in slots:
+        timetabled[slot.pupil_id] += slot.minutes
+    under = [
+        pupil
+        for pupil in pupils
+        if pupil.is_under_full_time()
+        or (pupil.id in timetabled and timetabled[pupil.id] < FULL_TIME_MINUTES)
+    ]
+    reports = _reports([pupil.id for pupil in under], Concern.UNDER_25_HOURS, today)
+    return [
+        Watched(
+            pupil,
+            planned_hours=pupil.planned_hours_per_week,
+            timetabled_hours=_hours(timetabled[pupil.id]) if pupil.id in timetabled else None,
+            report=reports.get(pupil.id),
+        )
+        for pupil in under
+    ]
+
+
+def _reports(
+    pupil_ids: list[int], concern: Concern, today: date
+) -> dict[int, LocalAuthorityReport]:
+    reports = db.session.scalars(
+        sa.select(LocalAuthorityReport)
+        .where(
+            LocalAuthorityReport.pupil_id.in_(pupil_ids),
+            LocalAuthorityReport.concern == concern,
+            LocalAuthorityReport.academic_year == academic_year_start(today),
+        )
+        .options(so.joinedload(LocalAuthorityReport.reported_by))
+    )
+    return {report.pupil_id: report for report in reports}
+
+
+def unexplained_absences(pupil_ids: list[int], today: date) -> list[AttendanceMark]:
+    """Marks still N (reason not yet established) from the last week, newest first: each
+    needs following up, today's the same day."""
+    return list(
+        db.session.scalars(
+            sa.select(AttendanceMark)
+            .where(
+                AttendanceMark.pupil_id.in_(pupil_ids),
+                AttendanceMark.code == NOT_YET_ESTABLISHED,
+                AttendanceMark.date.between(today - timedelta(days=FOLLOW_UP_DAYS), today),
+            )
+            .options(so.joinedload(AttendanceMark.pupil), so.joinedload(AttendanceMark.taken_by))
+            .order_by(AttendanceMark.date.desc(), AttendanceMark.session.desc(), AttendanceMark.id)
+        )
+    )
+
+
+def export_rows(in_scope: sa.Select, first: date, last: date) -> Iterator[list[str]]:
+    """One row per pupil per school-day session of the range, in pupil then date order; a
+    session without a mark is exported with an empty code, so gaps are visible."""
+    pupils = db.session.scalars(in_scope.order_by(Pupil.display_name, Pupil.id)).all()
+    marks = db.session.execute(
+        sa.select(
+            AttendanceMark.pupil_id,
+            AttendanceMark.date,
+            AttendanceMark.session,
+            AttendanceMark.code,
+            AttendanceMark.minutes_late,
+        ).where(
+            AttendanceMark.pupil_id.in_([pupil.id for pupil in pupils]),
+            AttendanceMark.date.between(first, last),
+        )
+    ).all()
+    found = {(pupil_id, day, session): (code, late) for pupil_id, day, session, code, late in marks}
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    for pupil in pupils:
+        for day in days:
+            if day.weekday() > 4 and not any((pupil.id, day, s) in found for s in (AM, PM)):
+                continue
+            for session in (AM, PM):
+                code, late = found.get((pupil.id, day, session), ("", None))
+                meaning = CODES[code].meaning if code else "No mark"
+                category = CODES[code].category.label if code else ""
+                yield [
+                    pupil.upn or "", pupil.case_number, pupil.legal_name,
+                    pupil.school_on_roll or "", day.isoformat(), session.label,
+                    code, meaning, category, "" if late is None else str(late),
+                ]  # fmt: skip

@@ -1,0 +1,62 @@
+"""A community teacher takes the AM register for their block of 5 on a phone, in at most
+ten taps: one to open the register, one per pupil present, two for a code under "More
+codes" and three for a late arrival (Late, the minutes box, Save)."""
+
+from datetime import date, datetime, time
+
+from playwright.sync_api import Locator, Page, expect
+
+from ap_field.attendance import views
+from ap_field.auth.models import Role
+from ap_field.common.time import LONDON
+from ap_field.pupils.services import assign
+from tests.browser.conftest import sign_in
+
+NAMES = ["Amara Bello", "Ben Carter", "Cara Doyle", "Dev Patel", "Ema Novak"]
+MAX_TAPS = 10
+
+
+def test_an_am_register_for_a_block_of_five_in_ten_taps(
+    phone: Page, make_user, make_pupil, monkeypatch
+):
+    monday_morning = datetime.combine(date(2026, 11, 16), time(9, 5), tzinfo=LONDON)
+    monkeypatch.setattr(views, "london_now", lambda: monday_morning)
+    teacher = make_user(Role.TEACHER)
+    for name in NAMES:
+        assign(make_pupil(legal_name=name), teacher, None, on=date(2026, 9, 1))
+    sign_in(phone, teacher.email)
+    taps = 0
+
+    def tap(target: Locator) -> None:
+        nonlocal taps
+        taps += 1
+        target.tap()
+
+    def row(name: str) -> Locator:
+        return phone.locator("#register > li", has=phone.get_by_role("heading", name=name))
+
+    tap(phone.get_by_role("navigation", name="Menu").get_by_role("link", name="Register"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text("AM register")
+
+    for name in NAMES[:3]:
+        tap(row(name).get_by_role("button", name=f"Present ({name})"))
+        expect(row(name)).to_contain_text("Present (AM)")
+
+    tap(row("Dev Patel").get_by_text("More codes"))
+    tap(
+        row("Dev Patel").get_by_role(
+            "button", name="I: Illness (not a medical or dental appointment) (Dev Patel)"
+        )
+    )
+    expect(row("Dev Patel")).to_contain_text("Marked I Illness")
+
+    tap(row("Ema Novak").get_by_role("button", name="Late (Ema Novak)"))
+    minutes = row("Ema Novak").get_by_label("Minutes late")
+    tap(minutes)
+    minutes.fill("10")
+    tap(row("Ema Novak").get_by_role("button", name="Save late mark"))
+    expect(row("Ema Novak")).to_contain_text("L (10 minutes late)")
+
+    assert taps <= MAX_TAPS, taps
+    phone.reload()
+    expect(phone.locator("main")).to_contain_text("5 of 5 pupils marked.")
