@@ -163,22 +163,28 @@ def deliver_push(phone: Page, origin: str, message: dict) -> None:
             "data": json.dumps(message),
         },
     )
+    # Detaching disables the protocol's service worker domain, which can cancel a delivery
+    # still on its way: stay attached until the notification is there.
+    shown_ids = [shown["data"]["id"] for shown in notifications(phone, message["id"])]
     cdp.detach()
+    assert message["id"] in shown_ids
 
 
-def notifications(phone: Page) -> list[dict]:
+def notifications(phone: Page, id: str | None = None) -> list[dict]:
+    """The notifications shown, once one for message `id` is among them (any, without one)."""
     return phone.evaluate(
-        """async () => {
+        """async (id) => {
             const registration = await navigator.serviceWorker.ready;
             for (let tries = 0; tries < 50; tries++) {
               const shown = await registration.getNotifications();
-              if (shown.length) {
+              if (shown.some(({data}) => id === null || data.id === id)) {
                 return shown.map(({title, body, tag, data}) => ({title, body, tag, data}));
               }
               await new Promise((resolve) => setTimeout(resolve, 100));
             }
             return [];
-        }"""
+        }""",
+        id,
     )
 
 
