@@ -13,16 +13,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
+from ap_field.attendance.models import RegisterSession
+from ap_field.attendance.queries import register_statuses
 from ap_field.auth.models import Role, User
 from ap_field.common.time import LONDON, format_long_date
 from ap_field.extensions import db
+from ap_field.parents.models import ParentLink, SessionConfirmation
+from ap_field.parents.queries import RECENT_DAYS
+from ap_field.premises.models import CheckStatus, SiteCheck
 from ap_field.pupils.models import CaseloadAssignment, Pupil, PupilStatus
+from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit
 
 # Who gets each kind, unless REMINDER_ROLES in the configuration says otherwise.
-# The register, site check and session confirmation kinds arrive with their areas.
 DEFAULT_ROLES: dict[str, set[Role]] = {
     "review_due": {Role.TEACHER},
     "review_overdue": {Role.TEACHER, Role.LEAD},
@@ -72,6 +78,7 @@ def path_for(endpoint: str, **values) -> str:
 
 # The programme's reminder rules (DESIGN.md, Reminders).
 REVIEW_DUE_AHEAD = timedelta(days=2)
+SITE_CHECK_DUE_AHEAD = timedelta(days=30)
 LEAD_AFTER_REVIEW_OVERDUE = timedelta(days=7)
 LEAD_AFTER_CHECK_OUT_OVERDUE = timedelta(minutes=15)
 
@@ -171,3 +178,104 @@ def check_out_overdue(now: datetime) -> Iterator[Due]:
                     visit_url,
                     "A lone visit is 15 minutes past its expected finish with no check-out.",
                 )
+
+
+# A register is the teacher's block in one session: its object is the session.
+REGISTER_OBJECT = {RegisterSession.AM: 1, RegisterSession.PM: 2}
+
+
+@reminder_kind(
+    "register_not_taken",
+    label="A register is not taken by its due time",
+    title="Register not taken",
+)
+def register_not_taken(now: datetime) -> Iterator[Due]:
+    """The teacher whose block is not all marked once the session's due time has passed
+    (REGISTER_AM_DUE, REGISTER_PM_DUE), on a school day."""
+    london = now.astimezone(LONDON)
+    today = london.date()
+    for status in register_statuses(today, london):
+        for session, overdue in status.overdue.items():
+            if overdue:
+                yield Due(
+                    REGISTER_OBJECT[session],
+                    today,
+                    status.teacher.id,
+                    path_for("attendance.register", date=today.isoformat(), session=session.value),
+                    f"The {session.label} register is not taken yet.",
+                )
+
+
+def _latest_checks() -> list[tuple[int, object, int]]:
+    """(site id, next check due, assessor id) of each site's latest signed-off check."""
+    later = so.aliased(SiteCheck)
+    return db.session.execute(
+        sa.select(SiteCheck.site_id, SiteCheck.next_due_on, SiteCheck.assessor_id).where(
+            SiteCheck.status == CheckStatus.SIGNED_OFF,
+            ~sa.exists().where(
+                later.site_id == SiteCheck.site_id,
+                later.status == CheckStatus.SIGNED_OFF,
+                later.signed_off_at > SiteCheck.signed_off_at,
+            ),
+        )
+    ).all()
+
+
+def _site_check_reminders(due_dates, body: str) -> Iterator[Due]:
+    """The assessor who did a site's last check, if still active, and every lead."""
+    leads = _leads()
+    active_assessors = set(
+        db.session.scalars(sa.select(User.id).where(User.role == Role.ASSESSOR, User.active))
+    )
+    url = path_for("premises.site_checks")
+    for site_id, due_on, assessor_id in due_dates:
+        people = [*leads, assessor_id] if assessor_id in active_assessors else leads
+        for user_id in people:
+            yield Due(site_id, due_on, user_id, url, body.format(due=format_long_date(due_on)))
+
+
+@reminder_kind("site_check_due", label="A site check is due within 30 days", title="Site check due")
+def site_check_due(now: datetime) -> Iterator[Due]:
+    today = now.astimezone(LONDON).date()
+    due = [row for row in _latest_checks() if today <= row[1] <= today + SITE_CHECK_DUE_AHEAD]
+    return _site_check_reminders(due, "A provider's site check is due on {due}.")
+
+
+@reminder_kind("site_check_overdue", label="A site check is overdue", title="Site check overdue")
+def site_check_overdue(now: datetime) -> Iterator[Due]:
+    today = now.astimezone(LONDON).date()
+    due = [row for row in _latest_checks() if row[1] < today]
+    return _site_check_reminders(due, "A provider's site check was due on {due}.")
+
+
+@reminder_kind(
+    "session_to_confirm",
+    label="A session is waiting for your answer",
+    title="Session to confirm",
+    urgency="low",
+)
+def session_to_confirm(now: datetime) -> Iterator[Due]:
+    """A parent who may confirm sessions and has one from the last two weeks unanswered;
+    at most once a day, so the object is the parent and the due date today."""
+    today = now.astimezone(LONDON).date()
+    parents = db.session.scalars(
+        sa.select(ParentLink.parent_id)
+        .join(SessionNote, SessionNote.pupil_id == ParentLink.pupil_id)
+        .outerjoin(SessionConfirmation, SessionConfirmation.note_id == SessionNote.id)
+        .join(User, User.id == ParentLink.parent_id)
+        .where(
+            ParentLink.may_confirm_attendance,
+            User.active,
+            SessionConfirmation.id.is_(None),
+            SessionNote.held_on.between(today - timedelta(days=RECENT_DAYS), today),
+        )
+        .distinct()
+    )
+    for parent_id in parents:
+        yield Due(
+            parent_id,
+            today,
+            parent_id,
+            path_for("parents.my_child"),
+            "Did a session happen as planned? Tell the teacher in one tap.",
+        )

@@ -233,26 +233,38 @@ def test_a_test_reminder_needs_the_subject_claim(
     assert "Set VAPID_SUBJECT" in client_request.get("/reminders").text
 
 
+TEACHER_KINDS = {"review_due", "review_overdue", "check_out_overdue", "register_not_taken"}
+
+
 def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signed_in_teacher):
     page = client_request.get("/reminders")
     boxes = {box["value"]: box.has_attr("checked") for box in page.select('input[name="kinds"]')}
-    assert boxes == {"review_due": True, "review_overdue": True, "check_out_overdue": True}
+    assert boxes == dict.fromkeys(TEACHER_KINDS, True)
 
-    client_request.post("/reminders", data={"kinds": ["check_out_overdue"]})
+    client_request.post("/reminders", data={"kinds": ["check_out_overdue", "register_not_taken"]})
 
     opted_out = set(db.session.scalars(sa.select(ReminderOptOut.kind)))
     assert opted_out == {"review_due", "review_overdue"}
     page = client_request.get("/reminders")
     boxes = {box["value"]: box.has_attr("checked") for box in page.select('input[name="kinds"]')}
-    assert boxes == {"review_due": False, "review_overdue": False, "check_out_overdue": True}
+    assert boxes == {
+        "review_due": False,
+        "review_overdue": False,
+        "check_out_overdue": True,
+        "register_not_taken": True,
+    }
 
 
 @pytest.mark.parametrize(
     ("role", "kinds"),
     [
-        (Role.LEAD, {"review_overdue", "check_out_overdue"}),
-        (Role.PARENT, set()),
-        (Role.ASSESSOR, set()),
+        (Role.TEACHER, TEACHER_KINDS),
+        (
+            Role.LEAD,
+            {"review_overdue", "check_out_overdue", "site_check_due", "site_check_overdue"},
+        ),
+        (Role.PARENT, {"session_to_confirm"}),
+        (Role.ASSESSOR, {"site_check_due", "site_check_overdue"}),
         (Role.ADMIN, set()),
     ],
 )
