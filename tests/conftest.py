@@ -15,6 +15,7 @@ from ap_field.auth.models import Role, User
 from ap_field.common.time import london_today
 from ap_field.config import database_url_from
 from ap_field.extensions import db
+from ap_field.parents.models import ParentLink
 from ap_field.pupils.models import Ethnicity, Gender, PupilStatus
 from ap_field.pupils.services import create_pupil
 from tests.helpers import (
@@ -191,3 +192,23 @@ def pupil_form():
         } | overrides
 
     return form
+
+
+@pytest.fixture
+def make_parent(make_user):
+    """A parent account linked to `pupil`, who may confirm sessions unless told not to."""
+
+    def make(pupil, may_confirm: bool = True, **fields):
+        parent = make_user(Role.PARENT, **fields)
+        db.session.add(
+            ParentLink(
+                parent=parent,
+                pupil=pupil,
+                relationship="Mother",
+                may_confirm_attendance=may_confirm,
+            )
+        )
+        db.session.commit()
+        return parent
+
+    return make

@@ -3,7 +3,6 @@ header, a test reminder that reaches the phone's service worker as a notificatio
 tap on the notification opening the page it names."""
 
 import json
-import threading
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,7 +14,7 @@ from tests.browser.conftest import sign_in
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.helpers import write_demo_plan
 from tests.push.conftest import TEST_KEY
-from tests.push.helpers import Device, PushService, serve
+from tests.push.helpers import Device, push_service_on_loopback
 
 pytestmark = pytest.mark.browser
 
@@ -36,14 +35,8 @@ def push_ready(live_server):
 
 @pytest.fixture
 def push_service():
-    service = PushService()
-    server = serve(service)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield service
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with push_service_on_loopback() as service:
+        yield service
 
 
 def status_of(phone: Page):

@@ -5,8 +5,6 @@ import pytest
 
 from ap_field.auth.models import Role
 from ap_field.common.time import london_today
-from ap_field.extensions import db
-from ap_field.parents.models import ParentLink
 from ap_field.plans.models import Focus, Mode
 from ap_field.pupils.services import assign
 from ap_field.sessions.services import write_note
@@ -49,24 +47,6 @@ def make_note(teacher):
             [],
             uuid.uuid4(),
         )
-
-    return make
-
-
-@pytest.fixture
-def make_parent(make_user):
-    def make(pupil, may_confirm: bool = True, **fields):
-        parent = make_user(Role.PARENT, **fields)
-        db.session.add(
-            ParentLink(
-                parent=parent,
-                pupil=pupil,
-                relationship="Mother",
-                may_confirm_attendance=may_confirm,
-            )
-        )
-        db.session.commit()
-        return parent
 
     return make
 

@@ -1,14 +1,12 @@
 """Fixtures for push reminders: a VAPID key for the app, a push service on loopback, and
 devices subscribed to it."""
 
-import threading
-
 import pytest
 
 from ap_field.auth.models import Role
 from ap_field.push import vapid
 from ap_field.push.services import checked_subscription, subscribe
-from tests.push.helpers import Device, PushService, serve
+from tests.push.helpers import Device, push_service_on_loopback
 
 TEST_KEY = vapid.new_private_key_pem().decode()
 
@@ -20,14 +18,8 @@ def app_config() -> dict:
 
 @pytest.fixture
 def push_service():
-    service = PushService()
-    server = serve(service)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield service
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with push_service_on_loopback() as service:
+        yield service
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -53,7 +55,22 @@ class PushService:
             return queued.pop(0) if queued else (201, {})
 
 
-def serve(service: PushService) -> ThreadingHTTPServer:
+@contextmanager
+def push_service_on_loopback() -> Iterator[PushService]:
+    """A push service of our own, answering on loopback while the block runs."""
+    service = PushService()
+    server = _serve(service)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield service
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _serve(service: PushService) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))

@@ -13,7 +13,7 @@ from ap_field.attendance.services import MarkValues, record_mark
 from ap_field.auth.models import Role
 from ap_field.common.time import LONDON, london_today, utcnow
 from ap_field.extensions import db
-from ap_field.parents.models import Answer, ParentLink
+from ap_field.parents.models import Answer
 from ap_field.parents.services import confirm_session
 from ap_field.plans.models import Focus, Mode
 from ap_field.premises.models import CheckOutcome
@@ -104,24 +104,6 @@ def test_the_assessor_and_leads_hear_of_a_site_check_30_days_ahead_and_once_over
     )
 
 
-@pytest.fixture
-def parent_of(make_user):
-    def make(pupil, may_confirm=True):
-        parent = make_user(Role.PARENT)
-        db.session.add(
-            ParentLink(
-                parent=parent,
-                pupil=pupil,
-                relationship="Mother",
-                may_confirm_attendance=may_confirm,
-            )
-        )
-        db.session.commit()
-        return parent
-
-    return make
-
-
 def delivered(pupil, teacher, held_on):
     return write_note(
         pupil,
@@ -145,10 +127,10 @@ def delivered(pupil, teacher, held_on):
 
 
 def test_a_parent_with_a_session_to_confirm_is_reminded_once_a_day(
-    app, block, teacher, parent_of, subscribed
+    app, block, teacher, make_parent, subscribed
 ):
-    parent = parent_of(block)
-    not_asked = parent_of(block, may_confirm=False)
+    parent = make_parent(block)
+    not_asked = make_parent(block, may_confirm=False)
     subscribed(parent)
     subscribed(not_asked)
     yesterday = london_today() - timedelta(days=1)
@@ -166,9 +148,9 @@ def test_a_parent_with_a_session_to_confirm_is_reminded_once_a_day(
 
 
 def test_a_parent_who_answered_everything_is_not_reminded(
-    app, block, teacher, parent_of, subscribed
+    app, block, teacher, make_parent, subscribed
 ):
-    parent = parent_of(block)
+    parent = make_parent(block)
     subscribed(parent)
     note = delivered(block, teacher, london_today() - timedelta(days=1))
     confirm_session(note, parent, Answer.CONFIRMED, "", uuid.uuid4())
