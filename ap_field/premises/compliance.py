@@ -6,7 +6,7 @@ own papers.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ap_field.premises.models import PolicyKind
@@ -23,6 +23,8 @@ MIN_PROFESSIONAL_INDEMNITY = 2_500_000  # where professional services are provid
 DSL_TRAINING_YEARS = 2
 # Commissioning guidance: the LA aims to visit every provider each year.
 SITE_CHECK_MONTHS = 12
+# How far ahead a check falling due is shown and reminded of.
+SITE_CHECK_DUE_AHEAD = timedelta(days=30)
 
 REGISTRATION = "DfE registration"
 INSURANCE = "Insurance"

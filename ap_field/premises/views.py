@@ -27,6 +27,7 @@ from ap_field.photos.images import PhotoRefused, clean_photo
 from ap_field.photos.models import Photo
 from ap_field.photos.services import replayed_photo
 from ap_field.premises import bp
+from ap_field.premises.compliance import SITE_CHECK_DUE_AHEAD
 from ap_field.premises.forms import (
     AnswerForm,
     NewProviderForm,
@@ -51,6 +52,7 @@ from ap_field.premises.queries import (
     all_sites,
     all_template_versions,
     check_or_404,
+    checks_falling_due,
     checks_of_provider,
     compliance_of,
     compliance_of_all,
@@ -61,6 +63,7 @@ from ap_field.premises.queries import (
     pupils_placed_at,
     recent_signed_off_checks,
     record_of_provider_or_404,
+    sites_never_checked,
     template_or_404,
 )
 from ap_field.premises.services import (
@@ -251,11 +254,15 @@ def new_template():
 @bp.route("/site-checks")
 @allow(*CHECK_READERS)
 def site_checks():
+    today = london_today()
     return render_template(
         "premises/site_checks.html",
         drafts=draft_checks(),
         providers=providers_with_sites(),
         signed_off=recent_signed_off_checks(),
+        falling_due=checks_falling_due(today + SITE_CHECK_DUE_AHEAD),
+        never_checked=sites_never_checked(),
+        today=today,
         may_check=current_user.role == Role.ASSESSOR,
     )
 

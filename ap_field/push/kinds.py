@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import current_app
 
 from ap_field.attendance.models import RegisterSession
@@ -23,7 +22,9 @@ from ap_field.common.time import LONDON, format_long_date
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink, SessionConfirmation
 from ap_field.parents.queries import RECENT_DAYS
-from ap_field.premises.models import CheckStatus, SiteCheck
+from ap_field.premises.compliance import SITE_CHECK_DUE_AHEAD
+from ap_field.premises.models import SiteCheck
+from ap_field.premises.queries import checks_falling_due
 from ap_field.pupils.models import CaseloadAssignment, Pupil, PupilStatus
 from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit
@@ -78,7 +79,6 @@ def path_for(endpoint: str, **values) -> str:
 
 # The programme's reminder rules (DESIGN.md, Reminders).
 REVIEW_DUE_AHEAD = timedelta(days=2)
-SITE_CHECK_DUE_AHEAD = timedelta(days=30)
 LEAD_AFTER_REVIEW_OVERDUE = timedelta(days=7)
 LEAD_AFTER_CHECK_OUT_OVERDUE = timedelta(minutes=15)
 
@@ -206,46 +206,36 @@ def register_not_taken(now: datetime) -> Iterator[Due]:
                 )
 
 
-def _latest_checks() -> list[tuple[int, object, int]]:
-    """(site id, next check due, assessor id) of each site's latest signed-off check."""
-    later = so.aliased(SiteCheck)
-    return db.session.execute(
-        sa.select(SiteCheck.site_id, SiteCheck.next_due_on, SiteCheck.assessor_id).where(
-            SiteCheck.status == CheckStatus.SIGNED_OFF,
-            ~sa.exists().where(
-                later.site_id == SiteCheck.site_id,
-                later.status == CheckStatus.SIGNED_OFF,
-                later.signed_off_at > SiteCheck.signed_off_at,
-            ),
-        )
-    ).all()
-
-
-def _site_check_reminders(due_dates, body: str) -> Iterator[Due]:
+def _site_check_reminders(checks: list[SiteCheck], body: str) -> Iterator[Due]:
     """The assessor who did a site's last check, if still active, and every lead."""
     leads = _leads()
     active_assessors = set(
         db.session.scalars(sa.select(User.id).where(User.role == Role.ASSESSOR, User.active))
     )
     url = path_for("premises.site_checks")
-    for site_id, due_on, assessor_id in due_dates:
-        people = [*leads, assessor_id] if assessor_id in active_assessors else leads
+    for check in checks:
+        people = [*leads, check.assessor_id] if check.assessor_id in active_assessors else leads
+        due = format_long_date(check.next_due_on)
         for user_id in people:
-            yield Due(site_id, due_on, user_id, url, body.format(due=format_long_date(due_on)))
+            yield Due(check.site_id, check.next_due_on, user_id, url, body.format(due=due))
 
 
 @reminder_kind("site_check_due", label="A site check is due within 30 days", title="Site check due")
 def site_check_due(now: datetime) -> Iterator[Due]:
     today = now.astimezone(LONDON).date()
-    due = [row for row in _latest_checks() if today <= row[1] <= today + SITE_CHECK_DUE_AHEAD]
+    due = [
+        check
+        for check in checks_falling_due(today + SITE_CHECK_DUE_AHEAD)
+        if check.next_due_on >= today
+    ]
     return _site_check_reminders(due, "A provider's site check is due on {due}.")
 
 
 @reminder_kind("site_check_overdue", label="A site check is overdue", title="Site check overdue")
 def site_check_overdue(now: datetime) -> Iterator[Due]:
     today = now.astimezone(LONDON).date()
-    due = [row for row in _latest_checks() if row[1] < today]
-    return _site_check_reminders(due, "A provider's site check was due on {due}.")
+    overdue = checks_falling_due(today - timedelta(days=1))
+    return _site_check_reminders(overdue, "A provider's site check was due on {due}.")
 
 
 @reminder_kind(

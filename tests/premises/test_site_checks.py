@@ -327,3 +327,44 @@ def test_template_text_round_trips(app, make_user):
         "Copy", "Test", template_as_text(template), make_user(Role.ADMIN), uuid.uuid4()
     )
     assert template_as_text(copy) == template_as_text(template)
+
+
+def test_the_site_checks_page_shows_checks_falling_due_overdue_and_never_done(
+    client_request, assessor
+):
+    overdue, due_soon, later = (
+        make_provider(name) for name in ("Overdue Farm", "Due Soon Garage", "Later Studio")
+    )
+    make_provider("New Kitchen")
+    for provider, due_on in (
+        (overdue, london_today() - timedelta(days=3)),
+        (due_soon, london_today() + timedelta(days=20)),
+        (later, london_today() + timedelta(days=31)),
+    ):
+        check = make_check(assessor, provider)
+        answer_everything(check)
+        sign_off(
+            check,
+            {"outcome": CheckOutcome.SATISFACTORY, "competence_statement": "IOSH"},
+            check.version,
+        )
+        db.session.execute(
+            SiteCheck.__table__.update()
+            .where(SiteCheck.__table__.c.id == check.id)
+            .values(next_due_on=due_on)
+        )
+    db.session.commit()
+
+    page = client_request.get("/site-checks")
+    due = [
+        " ".join(card.get_text(" ", strip=True).split())
+        for card in page.select("h2:-soup-contains('Due') + ul .app-card")
+    ]
+    assert [card.split(":")[0] for card in due] == [
+        "Overdue Farm",
+        "Due Soon Garage",
+        "New Kitchen",
+    ]
+    assert "Overdue since" in due[0]
+    assert due[1].startswith("Due Soon Garage: Main site Due ")
+    assert "Never checked" in due[2]
