@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort, current_app
 
 from ap_field.auth.models import User
@@ -43,12 +44,19 @@ def replayed_photo(client_uuid: uuid.UUID, upload_sha256: str) -> Photo | None:
     return photo
 
 
+# Files written in a transaction that has not committed yet: if it ends without a commit
+# they are removed, so a failed save leaves no file that no record names.
+UNCOMMITTED_FILES = "photo_files_not_committed"
+
+
 def keep_photo(clean: CleanPhoto, uploader: User, client_uuid: uuid.UUID, caption: str | None):
     """Write the files and add the Photo to the session; the caller links it and commits."""
     stem = secrets.token_hex(16)
     stored_name, thumbnail_name = f"{stem}.jpg", f"{stem}.thumb.jpg"
-    _write(clean.image, stored_name)
-    _write(clean.thumbnail, thumbnail_name)
+    written = db.session.info.setdefault(UNCOMMITTED_FILES, [])
+    for data, name in ((clean.image, stored_name), (clean.thumbnail, thumbnail_name)):
+        _write(data, name)
+        written.append(photo_path(name))
     photo = Photo(
         client_uuid=client_uuid,
         stored_name=stored_name,
@@ -69,3 +77,16 @@ def keep_photo(clean: CleanPhoto, uploader: User, client_uuid: uuid.UUID, captio
 def delete_files(photo: Photo) -> None:
     for name in (photo.stored_name, photo.thumbnail_name):
         photo_path(name).unlink(missing_ok=True)
+
+
+@sa.event.listens_for(so.Session, "after_commit")
+def _files_committed(session: so.Session) -> None:
+    session.info.pop(UNCOMMITTED_FILES, None)
+
+
+@sa.event.listens_for(so.Session, "after_transaction_end")
+def _files_not_committed(session: so.Session, transaction: so.SessionTransaction) -> None:
+    """Rolled back or closed without a commit: the files go too."""
+    if transaction.parent is None:
+        for path in session.info.pop(UNCOMMITTED_FILES, []):
+            path.unlink(missing_ok=True)

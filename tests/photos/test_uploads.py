@@ -218,3 +218,23 @@ def test_no_photo_is_added_to_a_signed_off_check(client, check):
     )
     assert upload(client, check, jpeg_bytes()).status_code == 409
     assert photos() == []
+
+
+def test_a_save_that_fails_leaves_no_photo_file_behind(client, check, monkeypatch):
+    def audit_fails(*_args, **_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("ap_field.premises.services.record", audit_fails)
+    with pytest.raises(RuntimeError):
+        upload(client, check, phone_photo())
+    assert photos() == []
+    assert list(photo_folder().iterdir()) == []
+
+
+def test_a_saved_photo_keeps_its_files_after_later_transactions(client, check):
+    upload(client, check, phone_photo())
+    db.session.rollback()
+    [photo] = photos()
+    assert sorted(path.name for path in photo_folder().iterdir()) == sorted(
+        [photo.stored_name, photo.thumbnail_name]
+    )
