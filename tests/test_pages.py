@@ -45,6 +45,8 @@ def test_a_parent_sees_only_their_child(app, demo):
 def test_an_assessor_sees_the_providers_and_no_pupil(app, demo):
     page = sign_in_as(app, "assessor@example.org").get("/site-checks")
     assert card_titles(page) == [
+        "Hillcrest Independent School: Main site",
+        "Riverside Motor Skills: Main site",
         "Riverside Motor Skills: Main site",
         "Hillcrest Independent School",
         "Northside Pupil Referral Unit",

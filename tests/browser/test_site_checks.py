@@ -90,10 +90,9 @@ def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
     expect(phone.get_by_role("alert")).to_contain_text("The check is signed off")
 
     expect(phone.locator(".app-report img")).to_have_count(2)
-    phone.wait_for_function(
-        "[...document.querySelectorAll('.app-report img')]"
-        ".every(img => img.complete && img.naturalWidth > 0)"
-    )
+    for thumbnail in phone.locator(".app-report img").all():
+        expect(thumbnail).to_have_js_property("complete", True)
+        assert thumbnail.evaluate("img => img.naturalWidth") > 0
     expect(phone.locator(".app-report__answers")).to_contain_text("Offcuts on the workshop floor")
     expect(phone.locator(".app-report__actions")).to_contain_text(
         "Clear the floor after each session"
