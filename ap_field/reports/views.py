@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, current_app, render_template, request, stream_with_context
 from flask_login import current_user
 
 from ap_field.auth.models import Role, User
@@ -20,6 +20,7 @@ from ap_field.reports.exports import (
     xlsx_chunks,
 )
 from ap_field.reports.forms import ExportForm
+from ap_field.reports.queries import dashboard
 from ap_field.reports.services import record_export
 from ap_field.sessions.services import recent_note_concerns
 from ap_field.visits.queries import overdue_check_outs, unseen_safeguarding_flags
@@ -31,7 +32,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 @allow(Role.LEAD, Role.ADMIN)
 def programme():
     """The programme at a glance: pupils by status and each teacher's caseload."""
-    in_scope = pupils_in_scope(current_user).subquery()
+    in_scope_select = pupils_in_scope(current_user)
+    in_scope = in_scope_select.subquery()
     by_status = dict(
         db.session.execute(
             sa.select(in_scope.c.status, sa.func.count()).group_by(in_scope.c.status)
@@ -56,6 +58,7 @@ def programme():
     )
     return render_template(
         "reports/programme.html",
+        figures=dashboard(in_scope_select, london_today(), current_app.config["HALF_TERM_STARTS"]),
         reviews_overdue=reviews_overdue,
         by_status=[(status, by_status.get(status, 0)) for status in PupilStatus],
         caseloads=caseloads,
