@@ -9,7 +9,7 @@ from ap_field.extensions import db
 from ap_field.parents.queries import recent_dispute_count
 from ap_field.premises.models import Provider
 from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, Pupil, PupilStatus
-from ap_field.pupils.queries import pupils_in_scope
+from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
 from ap_field.reports import bp
 from ap_field.reports.exports import (
     EXPORTS,
@@ -20,7 +20,7 @@ from ap_field.reports.exports import (
     xlsx_chunks,
 )
 from ap_field.reports.forms import ExportForm
-from ap_field.reports.queries import dashboard
+from ap_field.reports.queries import dashboard, final_report
 from ap_field.reports.services import record_export
 from ap_field.sessions.services import recent_note_concerns
 from ap_field.visits.queries import overdue_check_outs, unseen_safeguarding_flags
@@ -101,3 +101,13 @@ def _records(export: Export, in_scope: sa.Select) -> int:
     if export.slug == "providers":
         return db.session.scalar(sa.select(sa.func.count(Provider.id)))
     return db.session.scalar(in_scope.with_only_columns(sa.func.count(Pupil.id)).order_by(None))
+
+
+@bp.route("/pupils/<int:pupil_id>/final-report")
+@allow(Role.TEACHER, Role.LEAD, Role.ADMIN)
+def final(pupil_id: int):
+    """The placement's final report for the commissioning school, laid out to print on A4."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    return render_template(
+        "reports/final.html", report=final_report(pupil, london_today()), today=london_today()
+    )
