@@ -42,6 +42,10 @@ QUICK_CODES = (PRESENT_AM, "L", NOT_YET_ESTABLISHED)
 MORE_QUICK_CODES = 2
 POPULAR_SINCE = timedelta(days=28)
 FOLLOW_UP_DAYS = 7
+EXPORT_HEADER = [
+    "UPN", "Case number", "Legal name", "School on roll", "Date", "Session",
+    "Code", "Meaning", "Category", "Minutes late",
+]  # fmt: skip
 
 
 def block_of(user: User, teacher: User) -> list[Pupil]:
@@ -284,9 +288,10 @@ def unexplained_absences(pupil_ids: list[int], today: date) -> list[AttendanceMa
     )
 
 
-def export_rows(in_scope: sa.Select, first: date, last: date) -> Iterator[list[str]]:
+def export_rows(in_scope: sa.Select, first: date, last: date) -> Iterator[list]:
     """One row per pupil per school-day session of the range, in pupil then date order; a
-    session without a mark is exported with an empty code, so gaps are visible."""
+    session without a mark is exported with an empty code, so gaps are visible. Dates stay
+    dates and minutes late a number (or None), for spreadsheets to sort."""
     pupils = db.session.scalars(in_scope.order_by(Pupil.display_name, Pupil.id)).all()
     marks = db.session.execute(
         sa.select(
@@ -312,6 +317,6 @@ def export_rows(in_scope: sa.Select, first: date, last: date) -> Iterator[list[s
                 category = CODES[code].category.label if code else ""
                 yield [
                     pupil.upn or "", pupil.case_number, pupil.legal_name,
-                    pupil.school_on_roll or "", day.isoformat(), session.label,
-                    code, meaning, category, "" if late is None else str(late),
+                    pupil.school_on_roll or "", day, session.label,
+                    code, meaning, category, late,
                 ]  # fmt: skip

@@ -36,6 +36,7 @@ from ap_field.attendance.codes import CODES, code_groups, short_label
 from ap_field.attendance.forms import ExportForm, MarkForm, ReportForm
 from ap_field.attendance.models import AttendanceMark, Concern, RegisterSession
 from ap_field.attendance.queries import (
+    EXPORT_HEADER,
     block_of,
     export_rows,
     history_of,
@@ -66,10 +67,6 @@ from ap_field.pupils.services import current_assignment
 MARKERS = (Role.TEACHER, Role.LEAD)
 READERS = (Role.TEACHER, Role.LEAD, Role.ADMIN)
 OVERSEERS = (Role.LEAD, Role.ADMIN)
-EXPORT_HEADER = [
-    "UPN", "Case number", "Legal name", "School on roll", "Date", "Session",
-    "Code", "Meaning", "Category", "Minutes late",
-]  # fmt: skip
 VARY = {"Vary": "HX-Request"}
 
 
@@ -325,7 +322,7 @@ def export():
     )
 
 
-def _csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
+def _csv_lines(rows: Iterator[list]) -> Iterator[str]:
     """CSV streamed a line at a time, with cells that a spreadsheet would run as formulas
     made inert."""
     buffer = io.StringIO()
@@ -339,5 +336,6 @@ def _csv_lines(rows: Iterator[list[str]]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def _inert(cell: str) -> str:
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+def _inert(cell) -> str:
+    text = "" if cell is None else str(cell)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -137,6 +137,16 @@ class PupilForm(SyncedForm):
     provider_ids = CheckboxesField("Providers", coerce=int, choices=[], validators=[Optional()])
     provision_start_date = DateField("Provision start date", validators=[Optional()])
     planned_end_date = DateField("Planned end date", validators=[Optional()])
+    attendance_before_percent = DecimalField(
+        "Attendance before the placement (%)",
+        places=1,
+        description="The school's figure before the placement, the baseline for attendance",
+        validators=[
+            Optional(),
+            NumberRange(0, 100, "Attendance before the placement must be between 0 and 100"),
+        ],
+        render_kw={"inputmode": "decimal"},
+    )
     planned_hours_per_week = DecimalField(
         "Planned hours per week",
         places=1,
@@ -247,6 +257,7 @@ class PupilForm(SyncedForm):
             "reasons": [reason.value for reason in ProvisionReason if reason.value in reasons],
             "reason_other": self.reason_other.data if ProvisionReason.OTHER in reasons else None,
             "planned_hours_per_week": self.planned_hours_per_week.data,
+            "attendance_before_percent": self.attendance_before_percent.data,
             "status": PupilStatus(self.status.data),
             "destination": Destination(self.destination.data) if self.destination.data else None,
             "providers": list(

@@ -127,6 +127,11 @@ class Pupil(SyncedRecord, db.Model):
             f"planned_hours_per_week >= 0 AND planned_hours_per_week <= {MAX_PLANNED_HOURS}",
             name="planned_hours_range",
         ),
+        sa.CheckConstraint(
+            "attendance_before_percent IS NULL OR"
+            " (attendance_before_percent >= 0 AND attendance_before_percent <= 100)",
+            name="attendance_before_percent_range",
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -153,6 +158,9 @@ class Pupil(SyncedRecord, db.Model):
     provision_start_date: so.Mapped[date | None]
     planned_end_date: so.Mapped[date | None]
     planned_hours_per_week: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(3, 1))
+    # The school's figure for the pupil's attendance before the placement, as the case
+    # studies report it ("attendance at his previous school had dropped to 25%").
+    attendance_before_percent: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(4, 1))
     review_date: so.Mapped[date | None] = so.mapped_column(index=True)
     action_to_be_taken: so.Mapped[str | None] = so.mapped_column(sa.Text)
     status: so.Mapped[PupilStatus] = so.mapped_column(

@@ -32,6 +32,7 @@ AUDITED_FIELDS = (
     "provision_start_date",
     "planned_end_date",
     "planned_hours_per_week",
+    "attendance_before_percent",
     "review_date",
     "action_to_be_taken",
     "status",

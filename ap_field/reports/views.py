@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import render_template
+from flask import Response, current_app, render_template, request, stream_with_context
 from flask_login import current_user
 
 from ap_field.auth.models import Role, User
@@ -7,18 +7,33 @@ from ap_field.common.access import allow
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.parents.queries import recent_dispute_count
-from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, PupilStatus
-from ap_field.pupils.queries import pupils_in_scope
+from ap_field.premises.models import Provider
+from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, Pupil, PupilStatus
+from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
 from ap_field.reports import bp
+from ap_field.reports.exports import (
+    EXPORTS,
+    PUPIL_EXPORTERS,
+    Export,
+    csv_lines,
+    exports_for,
+    xlsx_chunks,
+)
+from ap_field.reports.forms import ExportForm
+from ap_field.reports.queries import dashboard, final_report
+from ap_field.reports.services import record_export
 from ap_field.sessions.services import recent_note_concerns
 from ap_field.visits.queries import overdue_check_outs, unseen_safeguarding_flags
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/programme")
 @allow(Role.LEAD, Role.ADMIN)
 def programme():
     """The programme at a glance: pupils by status and each teacher's caseload."""
-    in_scope = pupils_in_scope(current_user).subquery()
+    in_scope_select = pupils_in_scope(current_user)
+    in_scope = in_scope_select.subquery()
     by_status = dict(
         db.session.execute(
             sa.select(in_scope.c.status, sa.func.count()).group_by(in_scope.c.status)
@@ -43,6 +58,7 @@ def programme():
     )
     return render_template(
         "reports/programme.html",
+        figures=dashboard(in_scope_select, london_today(), current_app.config["HALF_TERM_STARTS"]),
         reviews_overdue=reviews_overdue,
         by_status=[(status, by_status.get(status, 0)) for status in PupilStatus],
         caseloads=caseloads,
@@ -51,4 +67,47 @@ def programme():
         unseen_flags=unseen_safeguarding_flags(),
         note_concerns=recent_note_concerns(london_today()),
         disputed_sessions=recent_dispute_count(current_user, london_today()),
+    )
+
+
+@bp.route("/exports")
+@allow(*PUPIL_EXPORTERS)
+def exports():
+    """The returns a user may download; a teacher's hold only their caseload."""
+    allowed = exports_for(current_user.role)
+    form = ExportForm(request.args, exports=allowed)
+    if not request.args or not form.validate():
+        if not request.args:
+            form = ExportForm(formdata=None, exports=allowed)
+        return render_template("reports/exports.html", form=form)
+    export = EXPORTS[form.export.data]
+    first, last, file_format = form.first.data, form.last.data, form.format.data
+    in_scope = pupils_in_scope(current_user)
+    record_export(export.slug, file_format, _records(export, in_scope), first, last)
+    rows = export.rows(in_scope, london_today(), first, last)
+    name = export.slug + (f"-{first.isoformat()}-to-{last.isoformat()}" if last else "")
+    if file_format == "xlsx":
+        body, mimetype = xlsx_chunks(export.title, export.header, rows), XLSX_MIMETYPE
+    else:
+        body, mimetype = csv_lines(export.header, rows), "text/csv"
+    return Response(
+        stream_with_context(body),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'},
+    )
+
+
+def _records(export: Export, in_scope: sa.Select) -> int:
+    if export.slug == "providers":
+        return db.session.scalar(sa.select(sa.func.count(Provider.id)))
+    return db.session.scalar(in_scope.with_only_columns(sa.func.count(Pupil.id)).order_by(None))
+
+
+@bp.route("/pupils/<int:pupil_id>/final-report")
+@allow(Role.TEACHER, Role.LEAD, Role.ADMIN)
+def final(pupil_id: int):
+    """The placement's final report for the commissioning school, laid out to print on A4."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    return render_template(
+        "reports/final.html", report=final_report(pupil, london_today()), today=london_today()
     )

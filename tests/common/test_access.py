@@ -43,6 +43,7 @@ PAGES = {
     "/register": {Role.TEACHER, Role.LEAD, Role.ADMIN},
     "/register/export": {Role.TEACHER, Role.LEAD, Role.ADMIN},
     "/attendance": {Role.LEAD, Role.ADMIN},
+    "/exports": {Role.TEACHER, Role.LEAD, Role.ADMIN},
 }
 
 

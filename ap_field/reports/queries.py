@@ -1,0 +1,147 @@
+"""The programme's figures, read through the caller's scope in a fixed number of queries,
+however many pupils there are."""
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ap_field.assessments.models import Assessment
+from ap_field.assessments.queries import MeasureChange, assessment_summary
+from ap_field.attendance.figures import Period, Tally, periods
+from ap_field.attendance.models import AttendanceMark, reportable_pupils
+from ap_field.attendance.queries import tallies, under_full_time
+from ap_field.extensions import db
+from ap_field.plans.models import PlanTarget, Review, TargetProgress
+from ap_field.plans.services import current_plan
+from ap_field.premises.queries import compliance_of_all
+from ap_field.pupils.models import Pupil, PupilStatus
+from ap_field.sessions.models import SessionNote
+from ap_field.sessions.services import Delivery, delivery_between
+
+EVIDENCE_NOTES = 10
+
+
+def programme_tally(in_scope: sa.Select, first: date, last: date) -> Tally:
+    """Every in-scope pupil's sessions between two days, counted together by category."""
+    rows = db.session.execute(
+        sa.select(AttendanceMark.code, sa.func.count())
+        .where(
+            AttendanceMark.pupil_id.in_(in_scope.with_only_columns(Pupil.id).order_by(None)),
+            AttendanceMark.date.between(first, last),
+        )
+        .group_by(AttendanceMark.code)
+    ).all()
+    return Tally.of(itertools.chain.from_iterable([code] * count for code, count in rows))
+
+
+@dataclass
+class Dashboard:
+    under_25_hours: int
+    missed_15_days: int
+    attendance: list[tuple[Period, Tally]]
+    providers_flagged: int
+    providers: int
+
+
+def dashboard(in_scope: sa.Select, today: date, half_term_starts) -> Dashboard:
+    open_pupils = in_scope.where(Pupil.status != PupilStatus.CLOSED)
+    missed = db.session.scalar(
+        open_pupils.with_only_columns(sa.func.count(Pupil.id))
+        .where(Pupil.id.in_(reportable_pupils(today)))
+        .order_by(None)
+    )
+    week, half_term, _year = periods(today, half_term_starts)
+    compliance = compliance_of_all()
+    return Dashboard(
+        under_25_hours=len(under_full_time(in_scope, today)),
+        missed_15_days=missed,
+        attendance=[
+            (period, programme_tally(in_scope, period.first, period.last))
+            for period in (week, half_term)
+        ],
+        providers_flagged=sum(1 for provider in compliance if provider.flags),
+        providers=len(compliance),
+    )
+
+
+@dataclass
+class TargetOutcome:
+    target: PlanTarget
+    progress: TargetProgress | None
+
+    @property
+    def has_baseline(self) -> bool:
+        return bool(self.target.baseline.strip())
+
+
+@dataclass
+class FinalReport:
+    """What the commissioning guidance asks a final report to cover: attainment and progress,
+    attendance records, evidence of changes in behaviour, and the next destination."""
+
+    pupil: Pupil
+    first: date
+    last: date
+    baseline: Assessment | None
+    latest: Assessment | None
+    changes: list[MeasureChange]
+    targets: list[TargetOutcome]
+    attendance: Tally
+    delivery: Delivery
+    reviews: list[Review]
+    notes: list[SessionNote]
+
+    @property
+    def attendance_change(self) -> Decimal | None:
+        """During minus before, only when both are known: no baseline, no improvement."""
+        before, during = self.pupil.attendance_before_percent, self.attendance.attendance_percent
+        if before is None or during is None:
+            return None
+        return during - before
+
+
+def final_report(pupil: Pupil, today: date) -> FinalReport:
+    first = pupil.provision_start_date or today
+    last = min(pupil.planned_end_date or today, today)
+    summary = assessment_summary(pupil)
+    plan = current_plan(pupil)
+    targets = plan.targets if plan else []
+    latest_progress = {}
+    for progress in db.session.scalars(
+        sa.select(TargetProgress)
+        .join(Review)
+        .where(TargetProgress.target_id.in_([target.id for target in targets]))
+        .order_by(Review.held_on, Review.id)
+    ):
+        latest_progress[progress.target_id] = progress
+    return FinalReport(
+        pupil=pupil,
+        first=first,
+        last=last,
+        baseline=summary.baseline,
+        latest=summary.latest,
+        changes=summary.changes,
+        targets=[TargetOutcome(target, latest_progress.get(target.id)) for target in targets],
+        attendance=tallies([pupil.id], first, last)[pupil.id],
+        delivery=delivery_between(pupil, first, last) if first <= last else Delivery(0, 0, 0, 0),
+        reviews=list(
+            db.session.scalars(
+                sa.select(Review)
+                .where(Review.pupil_id == pupil.id)
+                .options(so.selectinload(Review.progress))
+                .order_by(Review.held_on, Review.id)
+            )
+        ),
+        notes=list(
+            db.session.scalars(
+                sa.select(SessionNote)
+                .where(SessionNote.pupil_id == pupil.id, SessionNote.wellbeing != "")
+                .order_by(SessionNote.held_on.desc(), SessionNote.starts_at.desc())
+                .limit(EVIDENCE_NOTES)
+            )
+        ),
+    )

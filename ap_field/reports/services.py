@@ -1,0 +1,17 @@
+from datetime import date
+
+from ap_field.audit.models import declare_events, record
+from ap_field.extensions import db
+
+declare_events({"report.exported": ("Return exported", {"export", "format", "rows"})})
+
+
+def record_export(
+    slug: str, file_format: str, rows: int, first: date | None, last: date | None
+) -> None:
+    """Who exported which return, and when (the audit event's own time), before it is sent."""
+    record(
+        "report.exported", pupil_id=None, export=slug, format=file_format, rows=rows,
+        first=first, last=last,
+    )  # fmt: skip
+    db.session.commit()

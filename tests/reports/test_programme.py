@@ -1,0 +1,89 @@
+"""The lead's Programme page: the figures, each linked to its list, in a fixed number of
+queries however many pupils there are."""
+
+import contextlib
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from ap_field.auth.models import Role
+from ap_field.common.time import london_today
+from ap_field.extensions import db
+from ap_field.pupils.models import PupilStatus
+from ap_field.pupils.services import assign
+from tests.attendance.helpers import put_marks
+from tests.helpers import text_of
+from tests.premises.helpers import make_provider
+
+
+@contextlib.contextmanager
+def counted_queries():
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def lead(make_user):
+    return make_user(Role.LEAD)
+
+
+def programme_of(make_pupil, make_user, pupils: int) -> None:
+    """`pupils` pupils in blocks of five, each with a week of marks and a provider."""
+    provider = make_provider(f"Provider for {pupils}")
+    monday = london_today() - timedelta(days=london_today().weekday())
+    for number in range(pupils):
+        if number % 5 == 0:
+            teacher = make_user(Role.TEACHER)
+        pupil = make_pupil(
+            planned_hours_per_week=Decimal("20" if number % 2 else "25"),
+            review_date=london_today() - timedelta(days=number % 3),
+            providers=[provider],
+        )
+        assign(pupil, teacher, None, on=date(2026, 9, 1))
+        put_marks(pupil, teacher, ["/", "O"], monday)
+
+
+def test_the_query_count_does_not_grow_with_pupils(app, client, auth, lead, make_pupil, make_user):
+    auth.login(lead)
+    programme_of(make_pupil, make_user, 5)
+    client.get("/programme")
+    with counted_queries() as few:
+        assert client.get("/programme").status_code == 200
+    programme_of(make_pupil, make_user, 20)
+    with counted_queries() as many:
+        assert client.get("/programme").status_code == 200
+    assert len(many) == len(few)
+
+
+def test_each_figure_links_to_its_list(client_request, auth, lead, make_pupil, make_user):
+    programme_of(make_pupil, make_user, 4)
+    make_pupil(status=PupilStatus.CLOSED, planned_hours_per_week=Decimal("10"))
+    auth.login(lead)
+    page = client_request.get("/programme")
+    figures = {
+        text_of(link, ".app-stat__label"): (text_of(link, ".app-stat__number"), link["href"])
+        for link in page.select("#figures a")
+    }
+    assert figures["Under 25 hours a week"] == ("2", "/attendance#under_25_hours")
+    assert figures["Reviews overdue"] == ("2", "/pupils?show=review-overdue")
+    assert figures["Attendance this week"][0] == "50.0%"
+    assert figures["Attendance this half-term"][0] == "50.0%"
+    assert figures["15 or more days missed"] == ("0", "/attendance#missed_15_days")
+    assert figures["Providers with compliance flags"][1] == "/providers"
+    assert figures["Sessions disputed (14 days)"] == ("0", "/disputed-sessions")
+    statuses = {
+        text_of(link, ".app-stat__label"): link["href"]
+        for link in page.select(".app-stat-grid:not(#figures) a")
+    }
+    assert statuses["Active"] == "/pupils?status=active"
