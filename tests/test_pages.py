@@ -91,6 +91,7 @@ def test_navigation_matches_the_role(app, demo):
         "Attendance",
         "Providers",
         "Site checks",
+        "Exports",
         "Users",
         "Reminders",
         "Password",

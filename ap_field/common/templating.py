@@ -22,6 +22,7 @@ NAVIGATION = {
         ("Attendance", "attendance.overview"),
         ("Providers", "premises.providers"),
         ("Site checks", "premises.site_checks"),
+        ("Exports", "reports.exports"),
     ],
     Role.ADMIN: [
         ("Programme", "reports.programme"),
@@ -29,6 +30,7 @@ NAVIGATION = {
         ("Attendance", "attendance.overview"),
         ("Providers", "premises.providers"),
         ("Site checks", "premises.site_checks"),
+        ("Exports", "reports.exports"),
         ("Users", "auth.users"),
     ],
 }
