@@ -2,8 +2,9 @@
 however many pupils there are."""
 
 import itertools
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -11,18 +12,20 @@ import sqlalchemy.orm as so
 
 from ap_field.assessments.models import Assessment
 from ap_field.assessments.queries import MeasureChange, assessment_summary
-from ap_field.attendance.figures import Period, Tally, periods
+from ap_field.attendance.figures import Period, Tally, periods, week_first_day
 from ap_field.attendance.models import AttendanceMark, reportable_pupils
 from ap_field.attendance.queries import tallies, under_full_time
 from ap_field.extensions import db
-from ap_field.plans.models import PlanTarget, Review, TargetProgress
+from ap_field.plans.models import PlanTarget, Progress, Review, TargetProgress
 from ap_field.plans.services import current_plan
 from ap_field.premises.queries import compliance_of_all
-from ap_field.pupils.models import Pupil, PupilStatus
+from ap_field.pupils.models import FULL_TIME_HOURS, Pupil, PupilStatus
+from ap_field.reports.charts import Chart, Point, columns, rows, trend
 from ap_field.sessions.models import SessionNote
 from ap_field.sessions.services import Delivery, delivery_between
 
 EVIDENCE_NOTES = 10
+WEEKS_CHARTED = 12
 
 
 def programme_tally(in_scope: sa.Select, first: date, last: date) -> Tally:
@@ -144,4 +147,93 @@ def final_report(pupil: Pupil, today: date) -> FinalReport:
                 .limit(EVIDENCE_NOTES)
             )
         ),
+    )
+
+
+def charted_weeks(first: date, last: date) -> list[date]:
+    """The Mondays of the weeks from `first` to `last`, at most the last WEEKS_CHARTED."""
+    monday, end = week_first_day(first), week_first_day(last)
+    start = max(monday, end - timedelta(weeks=WEEKS_CHARTED - 1))
+    return [start + timedelta(weeks=week) for week in range((end - start).days // 7 + 1)]
+
+
+def _week_label(monday: date) -> str:
+    return f"{monday.day} {monday:%b}"
+
+
+@dataclass
+class PupilCharts:
+    attendance: Chart
+    hours: Chart
+
+
+def pupil_charts(pupil: Pupil, first: date, last: date) -> PupilCharts:
+    """Each week's attendance (DfE method) and the hours its session notes delivered, against
+    the 25-hour line, in two queries."""
+    weeks = charted_weeks(first, last) if first <= last else []
+    start = weeks[0] if weeks else first
+    codes: dict[date, list[str]] = defaultdict(list)
+    for day, code in db.session.execute(
+        sa.select(AttendanceMark.date, AttendanceMark.code).where(
+            AttendanceMark.pupil_id == pupil.id, AttendanceMark.date.between(start, last)
+        )
+    ):
+        codes[week_first_day(day)].append(code)
+    minutes: dict[date, int] = defaultdict(int)
+    for note in db.session.scalars(
+        sa.select(SessionNote).where(
+            SessionNote.pupil_id == pupil.id, SessionNote.held_on.between(start, last)
+        )
+    ):
+        minutes[week_first_day(note.held_on)] += note.actual_minutes
+    attendance = [
+        Point(_week_label(monday), Tally.of(codes[monday]).attendance_percent) for monday in weeks
+    ]
+    hours = [
+        Point(_week_label(monday), (Decimal(minutes[monday]) / 60).quantize(Decimal("0.1")))
+        for monday in weeks
+    ]
+    most = max([FULL_TIME_HOURS + 5, *(point.value for point in hours)])
+    return PupilCharts(
+        attendance=columns(attendance, Decimal(100)),
+        hours=columns(hours, Decimal(most), reference=Decimal(FULL_TIME_HOURS)),
+    )
+
+
+def programme_trend(in_scope: sa.Select, today: date) -> Chart:
+    """The in-scope pupils' attendance together, week by week, in one query."""
+    weeks = charted_weeks(today - timedelta(weeks=WEEKS_CHARTED - 1), today)
+    codes: dict[date, list[str]] = defaultdict(list)
+    for day, code, count in db.session.execute(
+        sa.select(AttendanceMark.date, AttendanceMark.code, sa.func.count())
+        .where(
+            AttendanceMark.pupil_id.in_(in_scope.with_only_columns(Pupil.id).order_by(None)),
+            AttendanceMark.date.between(weeks[0], today),
+        )
+        .group_by(AttendanceMark.date, AttendanceMark.code)
+    ):
+        codes[week_first_day(day)] += [code] * count
+    return trend(
+        [Point(_week_label(monday), Tally.of(codes[monday]).attendance_percent) for monday in weeks]
+    )
+
+
+PROGRESS_STEPS = list(Progress)
+
+
+def progress_chart(targets: list[TargetOutcome]) -> Chart:
+    """Each target's latest reviewed progress on the scale from Not started to Achieved;
+    a target not yet reviewed has no bar."""
+    return rows(
+        [
+            Point(
+                outcome.target.description,
+                Decimal(PROGRESS_STEPS.index(outcome.progress.progress))
+                if outcome.progress
+                else None,
+                outcome.progress.progress.label if outcome.progress else "Not yet reviewed",
+            )
+            for outcome in targets
+        ],
+        Decimal(len(PROGRESS_STEPS) - 1),
     )

@@ -20,7 +20,13 @@ from ap_field.reports.exports import (
     xlsx_chunks,
 )
 from ap_field.reports.forms import ExportForm
-from ap_field.reports.queries import dashboard, final_report
+from ap_field.reports.queries import (
+    dashboard,
+    final_report,
+    programme_trend,
+    progress_chart,
+    pupil_charts,
+)
 from ap_field.reports.services import record_export
 from ap_field.sessions.services import recent_note_concerns
 from ap_field.visits.queries import overdue_check_outs, unseen_safeguarding_flags
@@ -59,6 +65,7 @@ def programme():
     return render_template(
         "reports/programme.html",
         figures=dashboard(in_scope_select, london_today(), current_app.config["HALF_TERM_STARTS"]),
+        trend=programme_trend(in_scope_select, london_today()),
         reviews_overdue=reviews_overdue,
         by_status=[(status, by_status.get(status, 0)) for status in PupilStatus],
         caseloads=caseloads,
@@ -108,6 +115,11 @@ def _records(export: Export, in_scope: sa.Select) -> int:
 def final(pupil_id: int):
     """The placement's final report for the commissioning school, laid out to print on A4."""
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    report = final_report(pupil, london_today())
     return render_template(
-        "reports/final.html", report=final_report(pupil, london_today()), today=london_today()
+        "reports/final.html",
+        report=report,
+        charts=pupil_charts(pupil, report.first, report.last),
+        progress=progress_chart(report.targets),
+        today=london_today(),
     )

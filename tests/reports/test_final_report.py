@@ -57,3 +57,32 @@ def test_a_teacher_sees_only_their_pupils_report(client_request, auth, make_user
     auth.login(teacher)
     client_request.get(f"/pupils/{mine.id}/final-report")
     client_request.get(f"/pupils/{other.id}/final-report", expected_status=404)
+
+
+def test_the_report_charts_attendance_hours_and_progress(
+    client_request, auth, make_user, make_pupil
+):
+    lead = make_user(Role.LEAD)
+    monday = london_today() - timedelta(days=london_today().weekday() + 7)
+    pupil = make_pupil(provision_start_date=monday)
+    teacher = make_user(Role.TEACHER)
+    assign(pupil, teacher, None, on=monday)
+    write_demo_plan(pupil, lead, starts_on=monday)
+    put_marks(pupil, teacher, ["/", "/", "/", "O"], monday)
+    auth.login(lead)
+    page = client_request.get(f"/pupils/{pupil.id}/final-report")
+    for name in ("attendance", "hours", "progress"):
+        svg = page.select_one(f"svg[aria-labelledby='chart-{name}-title chart-{name}-desc']")
+        assert svg["role"] == "img"
+        assert svg.select_one(f"title#chart-{name}-title").text
+        assert svg.select_one(f"desc#chart-{name}-desc").text
+    attendance = page.select_one("svg[aria-labelledby^='chart-attendance'] + table")
+    week = f"{monday.day} {monday:%b}"
+    assert attendance.select_one("tbody td").text == "75.0%"
+    assert attendance.select_one("tbody th").text == week
+    assert len(page.select("svg[aria-labelledby^='chart-attendance'] rect")) == 1
+    hours = page.select_one("svg[aria-labelledby^='chart-hours']")
+    assert hours.select_one("line[stroke-dasharray]") is not None
+    assert "25 hours" in hours.text
+    progress = page.select_one("svg[aria-labelledby^='chart-progress'] + table")
+    assert "Not yet reviewed" in progress.select_one("tbody td").text

@@ -87,3 +87,22 @@ def test_each_figure_links_to_its_list(client_request, auth, lead, make_pupil, m
         for link in page.select(".app-stat-grid:not(#figures) a")
     }
     assert statuses["Active"] == "/pupils?status=active"
+
+
+def test_the_programme_charts_its_weekly_attendance(
+    client_request, auth, lead, make_pupil, make_user
+):
+    teacher = make_user(Role.TEACHER)
+    pupil = make_pupil()
+    assign(pupil, teacher, None, on=date(2026, 9, 1))
+    monday = london_today() - timedelta(days=london_today().weekday())
+    put_marks(pupil, teacher, ["/", "O"], monday)
+    auth.login(lead)
+    page = client_request.get("/programme")
+    svg = page.select_one("svg[aria-labelledby='chart-trend-title chart-trend-desc']")
+    assert svg["role"] == "img"
+    assert svg.select_one("title").text == "Programme attendance each week"
+    cells = [td.text for td in svg.find_next_sibling("table").select("tbody td")]
+    assert len(cells) == 12
+    assert cells[-1] == "50.0%"
+    assert cells[0] == "No figure"
