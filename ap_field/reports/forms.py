@@ -48,3 +48,18 @@ class ExportForm(BaseForm):
             raise ValidationError("The last day must be the same as or after the first day")
         if (field.data - first).days > MAX_RANGE_DAYS:
             raise ValidationError("Export at most a year and a month at a time")
+
+
+class ImpactForm(BaseForm):
+    """The period the programme's impact is measured over."""
+
+    class Meta:
+        csrf = False
+
+    first = DateField("First day", validators=[InputRequired("Enter the first day")])
+    last = DateField("Last day", validators=[InputRequired("Enter the last day")])
+
+    def validate_last(self, field) -> None:
+        first = self.first.data
+        if first is not None and field.data is not None and field.data < first:
+            raise ValidationError("The last day must be the same as or after the first day")

@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from flask import Response, current_app, render_template, request, stream_with_context
 from flask_login import current_user
 
+from ap_field.attendance.figures import academic_year_first_day
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
 from ap_field.common.time import london_today
@@ -19,7 +20,8 @@ from ap_field.reports.exports import (
     exports_for,
     xlsx_chunks,
 )
-from ap_field.reports.forms import ExportForm
+from ap_field.reports.forms import ExportForm, ImpactForm
+from ap_field.reports.impact import impact
 from ap_field.reports.queries import (
     dashboard,
     final_report,
@@ -122,4 +124,20 @@ def final(pupil_id: int):
         charts=pupil_charts(pupil, report.first, report.last),
         progress=progress_chart(report.targets),
         today=london_today(),
+    )
+
+
+@bp.route("/impact")
+@allow(Role.LEAD, Role.ADMIN)
+def impact_page():
+    """The programme's impact over a period, the academic year to date unless chosen."""
+    today = london_today()
+    if not request.args:
+        form = ImpactForm(formdata=None, first=academic_year_first_day(today), last=today)
+    elif not (form := ImpactForm(request.args)).validate():
+        return render_template("reports/impact.html", form=form, impact=None)
+    return render_template(
+        "reports/impact.html",
+        form=form,
+        impact=impact(pupils_in_scope(current_user), form.first.data, form.last.data),
     )

@@ -31,6 +31,7 @@ PAGES = {
     "/providers": {Role.LEAD, Role.ADMIN},
     "/providers/new": {Role.LEAD, Role.ADMIN},
     "/programme": {Role.LEAD, Role.ADMIN},
+    "/impact": {Role.LEAD, Role.ADMIN},
     "/account/password": set(Role),
     "/reminders": set(Role),
     "/admin/users": {Role.ADMIN},
