@@ -34,11 +34,26 @@ class LiveServer:
     url: str
 
 
+def closing_bodies(app: Flask):
+    """The app, with each response body closed however its request ends. Werkzeug's
+    development server skips the close when the browser drops the connection (a page
+    closed while its icon was loading), which leaves a static file open."""
+
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            body.close()
+
+    return serve
+
+
 @pytest.fixture(scope="session")
 def live_server(migrated):
     """The app with CSRF on, as in production, served from a thread on a free port."""
     app = create_app(config_for_tests(migrated, WTF_CSRF_ENABLED=True))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
