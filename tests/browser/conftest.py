@@ -86,8 +86,8 @@ def new_phone(browser, live_server, app, expected_errors):
     error, a failed load or a Content-Security-Policy violation it did not expect."""
     contexts, problems = [], []
 
-    def open_phone() -> Page:
-        context = browser.new_context(base_url=live_server.url, **PHONE)
+    def open_phone(**options) -> Page:
+        context = browser.new_context(base_url=live_server.url, **PHONE, **options)
         contexts.append(context)
         page = context.new_page()
         page.on(

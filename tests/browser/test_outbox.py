@@ -1,0 +1,353 @@
+"""Forms that survive no signal: what is submitted offline waits on the phone and reaches the
+server exactly once, whatever the connection and the server do in between."""
+
+import shutil
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, Route, expect
+
+from ap_field.assessments.models import Assessment
+from ap_field.auth.models import Role
+from ap_field.extensions import db
+from ap_field.photos.models import Photo
+from ap_field.premises.models import CheckStatus, SiteCheck
+from ap_field.pupils.services import assign
+from ap_field.sessions.models import SessionNote
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, sign_in
+from tests.helpers import PASSWORD
+from tests.photos.test_images import phone_photo
+from tests.premises.helpers import answer_everything, make_check, make_provider
+
+SAVED = "Saved on this phone, not sent yet"
+
+
+def count(model, *where) -> int:
+    db.session.rollback()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def a_teacher_and_pupil(make_user, make_pupil):
+    teacher = make_user(Role.TEACHER)
+    pupil = make_pupil(legal_name="Zara Ahmed")
+    assign(pupil, teacher, None, on=date(2026, 9, 1))
+    return teacher, pupil
+
+
+def fill_note(page: Page, place: str) -> None:
+    page.get_by_label("Started").fill("09:00")
+    page.get_by_label("Ended").fill("12:00")
+    page.get_by_label("Face-to-face").check()
+    page.get_by_label("Place").fill(place)
+    page.get_by_label("Planned minutes").fill("180")
+    page.get_by_label("4", exact=True).check()
+
+
+def fill_assessment(page: Page, interests: str) -> None:
+    page.get_by_label("Literacy working level").select_option(label="Key Stage 2")
+    page.get_by_label("Numeracy working level").select_option(label="Entry Level 3")
+    for measure in ("wellbeing", "resilience", "confidence", "anxiety"):
+        page.locator(f"#{measure}").get_by_label("3", exact=True).check()
+    page.get_by_label("Interests and strengths").fill(interests)
+
+
+def saved_offline(page: Page) -> None:
+    expect(page.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
+
+
+def outbox_section(page: Page, name: str):
+    return page.locator(f'[data-outbox-section="{name}"]')
+
+
+def waiting_for_service_worker(page: Page) -> None:
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    expect(page.locator("main h1")).to_be_visible()
+
+
+def test_three_forms_and_a_photo_saved_offline_survive_a_reload_and_arrive_once(
+    new_phone, live_server, make_user, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
+    assessor = make_user(Role.ASSESSOR)
+    provider = make_provider("Riverside Motor Skills")
+    open_check = make_check(assessor, provider)
+    finished = make_check(assessor, provider)
+    answer_everything(finished)
+    db.session.commit()
+    photo = tmp_path / "IMG_0100.jpg"
+    photo.write_bytes(phone_photo(size=(2400, 1600)))
+
+    phone = new_phone()
+    sign_in(phone, assessor.email)
+    waiting_for_service_worker(phone)
+    start, item, sign_off = phone, phone.context.new_page(), phone.context.new_page()
+    start.goto("/site-checks/new")
+    item.goto(f"/site-checks/{open_check.id}")
+    item.get_by_role("link", name="Start").tap()
+    sign_off.goto(f"/site-checks/{finished.id}/sign-off")
+    phone.context.set_offline(True)
+
+    start.get_by_label("Provider and site").select_option(
+        label="Riverside Motor Skills: Main site"
+    )
+    start.locator('input[name="template_id"]').first.check()
+    start.get_by_role("button", name="Start the check").tap()
+    saved_offline(start)
+
+    item.get_by_label("Take or choose a photo").set_input_files(photo)
+    expect(item.get_by_role("button", name="Add photo")).to_be_enabled()
+    item.get_by_role("button", name="Add photo").tap()
+    saved_offline(item)
+    item.get_by_label("Yes", exact=True).check()
+    item.get_by_label("Comment").fill("Exits signed and clear")
+    item.get_by_role("button", name="Save and continue").tap()
+    saved_offline(item)
+
+    sign_off.get_by_label("Satisfactory").check()
+    sign_off.get_by_label("Your competence to make this check").fill("NEBOSH certificate")
+    sign_off.get_by_label("I made this check in person").check()
+    sign_off.get_by_role("button", name="Sign off the check").tap()
+    saved_offline(sign_off)
+
+    start.goto("/outbox")
+    expect(outbox_section(start, "waiting").locator("li")).to_have_count(4)
+    start.reload()
+    expect(outbox_section(start, "waiting").locator("li")).to_have_count(4)
+    expect(start.locator("[data-outbox-count]")).to_have_text("4")
+
+    phone.context.set_offline(False)
+    expect(start.get_by_text("Nothing is waiting")).to_be_visible(timeout=20_000)
+    expect(start.locator("[data-outbox-badge]")).to_be_hidden()
+    expect(outbox_section(start, "sent").locator("li")).to_have_count(4)
+
+    assert count(SiteCheck, SiteCheck.assessor_id == assessor.id) == 3
+    assert count(Photo) == 1
+    db.session.refresh(finished)
+    assert finished.status == CheckStatus.SIGNED_OFF
+    answered = db.session.get(SiteCheck, open_check.id)
+    assert [answer.comment for answer in answered.answers if answer.comment] == [
+        "Exits signed and clear"
+    ]
+
+
+def test_an_answer_lost_on_the_way_back_is_sent_again_without_a_duplicate(
+    new_phone, make_user, make_pupil
+):
+    teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
+    phone = new_phone(service_workers="block")
+    sign_in(phone, teacher.email)
+    phone.goto(f"/pupils/{pupil.id}/notes/new")
+    fill_note(phone, "Library")
+    posts = []
+
+    def answer_lost(route: Route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        posts.append(route.request.headers.get("idempotency-key"))
+        if len(posts) == 1:
+            route.fetch()
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    phone.route("**/notes/new", answer_lost)
+    phone.get_by_role("button", name="Send the note").tap()
+    saved_offline(phone)
+    phone.goto("/outbox")
+    phone.get_by_role("button", name="Send now").tap()
+    expect(phone.get_by_text("Nothing is waiting")).to_be_visible()
+
+    assert len(posts) >= 2 and len(set(posts)) == 1
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
+
+
+def test_a_server_error_twice_then_success_delivers_once_and_drops_nothing(
+    new_phone, make_user, make_pupil
+):
+    teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
+    phone = new_phone(service_workers="block")
+    sign_in(phone, teacher.email)
+    phone.goto(f"/pupils/{pupil.id}/notes/new")
+    fill_note(phone, "Community centre")
+    answers = []
+
+    def failing_twice(route: Route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        if len(answers) < 2:
+            answers.append(500)
+            route.fulfill(status=500, body="Internal Server Error")
+            return
+        response = route.fetch()
+        answers.append(response.status)
+        route.fulfill(response=response)
+
+    phone.route("**/notes/new", failing_twice)
+    phone.get_by_role("button", name="Send the note").tap()
+    saved_offline(phone)
+    phone.goto("/outbox")
+    waiting = outbox_section(phone, "waiting")
+    expect(waiting).to_contain_text("The server answered 500")
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
+
+    phone.get_by_role("button", name="Send now").tap()
+    expect(phone.get_by_text("Nothing is waiting")).to_be_visible()
+    assert answers == [500, 500, 201]
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
+
+
+def test_signed_out_while_offline_everything_is_sent_after_signing_in_again(
+    new_phone, make_user, make_pupil
+):
+    teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
+    phone = new_phone(service_workers="block")
+    sign_in(phone, teacher.email)
+    phone.goto(f"/pupils/{pupil.id}/notes/new")
+    phone.context.set_offline(True)
+    fill_note(phone, "Home")
+    phone.get_by_role("button", name="Send the note").tap()
+    saved_offline(phone)
+
+    teacher.end_all_sessions()
+    db.session.commit()
+    phone.context.set_offline(False)
+    phone.goto("/outbox")
+    expect(phone.get_by_text("You have been signed out, so nothing can be sent.")).to_be_visible()
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
+
+    phone.get_by_role("link", name="Sign in again").tap()
+    phone.get_by_label("Email address").fill(teacher.email)
+    phone.get_by_label("Password", exact=True).fill(PASSWORD)
+    phone.get_by_role("button", name="Sign in").tap()
+    expect(phone.get_by_role("heading", name="Saved on this phone")).to_be_visible()
+    expect(phone.get_by_text("Nothing is waiting")).to_be_visible()
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
+
+
+@pytest.mark.parametrize("choice", ["Keep mine", "Keep theirs", "Keep both"])
+def test_two_phones_change_one_assessment_and_the_second_chooses(
+    new_phone, make_user, make_pupil, choice
+):
+    teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
+    first, second = new_phone(), new_phone(service_workers="block")
+    for phone in (first, second):
+        sign_in(phone, teacher.email)
+    first.goto(f"/pupils/{pupil.id}/assessments/new")
+    fill_assessment(first, "Drawing")
+    first.get_by_role("button", name="Save assessment").tap()
+    expect(first.get_by_role("alert")).to_contain_text("assessment is saved")
+    edit_url = first.url.rstrip("/") + "/edit"
+
+    for phone in (first, second):
+        phone.goto(edit_url)
+    second.context.set_offline(True)
+    second.get_by_label("Interests and strengths").fill("Football")
+    second.get_by_role("button", name="Save assessment").tap()
+    saved_offline(second)
+
+    first.get_by_label("Interests and strengths").fill("Music")
+    first.get_by_role("button", name="Save assessment").tap()
+    expect(first.get_by_role("alert")).to_contain_text("Changes saved")
+
+    second.context.set_offline(False)
+    second.goto("/outbox")
+    conflict = outbox_section(second, "conflict")
+    expect(conflict).to_contain_text("Someone else changed this")
+    expect(conflict.locator("table")).to_contain_text("Music")
+    expect(conflict.locator("table")).to_contain_text("Football")
+    conflict.get_by_role("button", name=choice).tap()
+    if choice == "Keep theirs":
+        expect(second.get_by_text("Music")).to_be_visible()
+    else:
+        second.goto("/outbox")
+        expect(second.get_by_text("Nothing is waiting")).to_be_visible()
+
+    db.session.rollback()
+    expected = {
+        "Keep mine": ["Football"],
+        "Keep theirs": ["Music"],
+        "Keep both": ["Football", "Music"],
+    }
+    assert sorted(
+        db.session.scalars(
+            sa.select(Assessment.interests_and_strengths).where(Assessment.pupil_id == pupil.id)
+        )
+    ) == expected[choice]
+
+
+def test_a_refused_item_waits_under_needs_attention_while_later_ones_are_sent(
+    new_phone, live_server, make_user, make_pupil, monkeypatch
+):
+    monkeypatch.setitem(live_server.app.config, "MAX_CONTENT_LENGTH", 8 * 1024)
+    teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
+    phone = new_phone(service_workers="block")
+    sign_in(phone, teacher.email)
+    big, small = phone, phone.context.new_page()
+    big.goto(f"/pupils/{pupil.id}/notes/new")
+    small.goto(f"/pupils/{pupil.id}/assessments/new")
+    phone.context.set_offline(True)
+    fill_note(big, "Park")
+    big.get_by_label("Progress against those targets").fill("Read two chapters. " * 600)
+    big.get_by_role("button", name="Send the note").tap()
+    saved_offline(big)
+    fill_assessment(small, "Cooking")
+    small.get_by_role("button", name="Save assessment").tap()
+    saved_offline(small)
+
+    phone.context.set_offline(False)
+    small.goto("/outbox")
+    attention = outbox_section(small, "attention")
+    expect(attention.locator("li")).to_have_count(1)
+    expect(attention).to_contain_text("Session note")
+    expect(attention).to_contain_text("Refused (413)")
+    expect(small.locator("[data-outbox-count]")).to_have_text("1")
+    assert count(Assessment, Assessment.pupil_id == pupil.id) == 1
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
+
+    attention.get_by_text("What it says").tap()
+    expect(attention).to_contain_text("Park")
+    attention.get_by_role("button", name="Delete").tap()
+    attention.get_by_role("button", name="No, keep it").tap()
+    expect(attention.locator("li")).to_have_count(1)
+    attention.get_by_role("button", name="Delete").tap()
+    attention.get_by_role("button", name="Yes, delete it").tap()
+    expect(small.get_by_text("Nothing is waiting")).to_be_visible()
+
+
+def test_the_outbox_outlives_closing_the_browser(browser, live_server, make_user, make_pupil, tmp_path):
+    teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
+
+    def start_browser():
+        context = browser.browser_type.launch_persistent_context(
+            tmp_path / "profile",
+            executable_path=shutil.which("chromium"),
+            args=CHROMIUM_ARGS,
+            base_url=live_server.url,
+            service_workers="block",
+            **PHONE,
+        )
+        return context, context.pages[0] if context.pages else context.new_page()
+
+    context, phone = start_browser()
+    sign_in(phone, teacher.email)
+    phone.goto(f"/pupils/{pupil.id}/notes/new")
+    context.set_offline(True)
+    fill_note(phone, "Youth club")
+    phone.get_by_role("button", name="Send the note").tap()
+    saved_offline(phone)
+    context.close()
+
+    context, phone = start_browser()
+    context.route("**/sync/token", lambda route: route.abort())
+    phone.goto("/outbox")
+    expect(outbox_section(phone, "waiting")).to_contain_text("Youth club")
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
+    context.unroute("**/sync/token")
+    phone.get_by_role("button", name="Send now").tap()
+    expect(phone.get_by_text("Nothing is waiting")).to_be_visible()
+    context.close()
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
