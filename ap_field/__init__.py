@@ -32,6 +32,7 @@ AREAS = (
     "pwa",
     "reports",
     "sessions",
+    "sync",
     "visits",
 )
 

@@ -52,7 +52,7 @@ def test_flask_db_upgrade_builds_a_new_sqlite_database(tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         tables = set(sa.inspect(db.engine).get_table_names())
-        assert DOMAIN_TABLES | {"users", "alembic_version"} <= tables
+        assert DOMAIN_TABLES | {"users", "idempotency_keys", "alembic_version"} <= tables
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
