@@ -12,8 +12,9 @@ the outbox may repeat. No view knows about it; hooks around every request do the
 - After the view: a change committed, or a redirect → 201 for a create (a form with a
   `client_uuid` and no `version`), otherwise 200, with `Location` and `{"location": ...}`;
   a 200 page without a change (a refused form) → 422 with the page; any other status as the
-  view gave it. The answer is stored on the key. Flash messages are dropped: the phone sends
-  in the background, and the person would otherwise see a stale message on a later page.
+  view gave it. The answer is stored on the key. A background replay (`X-Outbox: replay`)
+  drops its flash messages, which the person would otherwise see on some later page; a
+  form sent while the person waits keeps them for the page it goes on to.
 """
 
 import hashlib
@@ -40,6 +41,7 @@ from ap_field.sync.models import IdempotencyKey
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+REPLAY_HEADER = "X-Outbox"
 # Asked by the outbox itself, which needs 401 rather than the sign-in page.
 OUTBOX_ENDPOINTS = frozenset({"sync.token"})
 # A replay carries a fresh CSRF token; everything else it sends is what it sent first.
@@ -90,8 +92,10 @@ def _sha256_of(stream) -> str:
 
 
 def _creates() -> bool:
-    """A create form carries the client_uuid made when it opened; an edit carries a version."""
-    return bool(request.form.get("client_uuid", "").strip()) and "version" not in request.form
+    """A create form carries the client_uuid made when it opened; an edit carries a version
+    (a create form may carry the field, empty)."""
+    has_uuid = bool(request.form.get("client_uuid", "").strip())
+    return has_uuid and not request.form.get("version", "").strip()
 
 
 def _state() -> KeyedRequest | None:
@@ -255,6 +259,8 @@ def _store(state: KeyedRequest, status: int, location: str | None, response: Res
 
 
 def _drop_new_flashes(state: KeyedRequest) -> None:
+    if request.headers.get(REPLAY_HEADER) != "replay":
+        return
     flashes = session.get(_FLASHES)
     if not flashes or len(flashes) <= state.flashes_before:
         return

@@ -245,6 +245,7 @@
   }
 
   async function sendWaiting(everything) {
+    if (scope.navigator.onLine === false) return "offline";
     const all = await entries();
     const due = all.filter(
       (entry) =>

@@ -536,6 +536,23 @@
     return item;
   }
 
+  // The user's choice becomes a new entry, written before the old one is removed so that
+  // leaving the page half-way loses nothing.
+  async function requeue(entry, changes) {
+    await outbox.add({
+      ...entry,
+      ...changes,
+      op_id: crypto.randomUUID(),
+      state: "saved",
+      attempts: 0,
+      next_at: 0,
+      answer: null,
+      last_error: null,
+    });
+    await outbox.remove(entry.op_id);
+    flush({ everything: true });
+  }
+
   // Someone else saved the record after this phone's copy was opened: the server's 409 page
   // holds both versions; the choice is made here.
   function conflictCard(entry) {
@@ -561,9 +578,7 @@
           const fields = entry.fields.map(([name, value, filename]) =>
             name === "version" ? [name, version] : [name, value, filename],
           );
-          await outbox.remove(entry.op_id);
-          await outbox.add({ ...entry, op_id: crypto.randomUUID(), fields, state: "saved", attempts: 0, next_at: 0, answer: null, last_error: null });
-          flush({ everything: true });
+          await requeue(entry, { fields });
         }),
       );
     }
@@ -582,19 +597,7 @@
             .filter(([name]) => name !== "version")
             .map(([name, value, filename]) => (name === "client_uuid" ? [name, crypto.randomUUID()] : [name, value, filename]));
           if (!fields.some(([name]) => name === "client_uuid")) fields.push(["client_uuid", crypto.randomUUID()]);
-          await outbox.remove(entry.op_id);
-          await outbox.add({
-            ...entry,
-            op_id: crypto.randomUUID(),
-            url: new URL(both.getAttribute("action"), location.origin).href,
-            fields,
-            state: "saved",
-            attempts: 0,
-            next_at: 0,
-            answer: null,
-            last_error: null,
-          });
-          flush({ everything: true });
+          await requeue(entry, { fields, url: new URL(both.getAttribute("action"), location.origin).href });
         }),
       );
     }
@@ -653,18 +656,27 @@
   // ---- When to send ---------------------------------------------------------------------------
 
   let flushing = null;
+  let asked = null;
 
-  function flush(options) {
-    if (!flushing) {
-      flushing = outbox
-        .flush(options)
-        .catch(() => "offline")
-        .finally(() => {
-          flushing = null;
-          showCount();
-          showOutboxPage();
-        });
+  // One flush at a time from this page; asked for during one, another follows it, so that
+  // what was saved meanwhile does not wait for the timer.
+  function flush(options = {}) {
+    if (flushing) {
+      asked = { everything: Boolean(options.everything || (asked && asked.everything)) };
+      return flushing;
     }
+    flushing = outbox
+      .flush(options)
+      .catch(() => "offline")
+      .finally(() => {
+        flushing = null;
+        refresh();
+        if (asked) {
+          const next = asked;
+          asked = null;
+          flush(next);
+        }
+      });
     return flushing;
   }
 

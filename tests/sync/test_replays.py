@@ -124,10 +124,12 @@ def test_a_signed_out_person_without_a_key_still_goes_to_sign_in(client, pupil, 
     assert "Sign in to see that page." in client.get(response.location).text
 
 
-def test_a_keyed_send_leaves_no_message_for_a_later_page(client, pupil):
+def test_a_background_send_leaves_no_message_for_a_later_page(client, pupil):
     """A message already waiting stays; the background send's own is dropped."""
     client.post(f"/pupils/{pupil.id}/notes/new", data=note_form())
-    response = client.post(f"/pupils/{pupil.id}/notes/new", data=note_form(), headers=keyed())
+    response = client.post(
+        f"/pupils/{pupil.id}/notes/new", data=note_form(), headers=keyed(**{"X-Outbox": "replay"})
+    )
 
     page = client.get(response.headers["Location"]).text
     assert page.count("Session note sent.") == 1
@@ -211,8 +213,25 @@ def test_a_register_mark_sent_twice_is_one_mark(client, pupil, register_open):
     first = client.post(f"/pupils/{pupil.id}/attendance", data=form, headers=keyed(key))
     again = client.post(f"/pupils/{pupil.id}/attendance", data=form, headers=keyed(key))
 
-    assert first.status_code == again.status_code == 200
+    assert first.status_code == again.status_code == 201
     assert first.headers["Location"].endswith(f"#pupil-{pupil.id}")
     assert again.headers["Location"] == first.headers["Location"]
     assert again.headers["Idempotent-Replayed"] == "true"
     assert len(db.session.scalars(sa.select(AttendanceMark)).all()) == 1
+
+
+def test_a_form_sent_while_the_person_waits_keeps_its_message(client, pupil):
+    response = client.post(f"/pupils/{pupil.id}/notes/new", data=note_form(), headers=keyed())
+
+    assert response.status_code == 201
+    assert "Session note sent." in client.get(response.headers["Location"]).text
+
+
+def test_a_create_form_with_an_empty_version_field_is_a_create(client, pupil):
+    response = client.post(
+        f"/pupils/{pupil.id}/assessments/new",
+        data=assessment_form(version="", client_uuid=str(uuid.uuid4())),
+        headers=keyed(),
+    )
+
+    assert response.status_code == 201
