@@ -209,11 +209,15 @@
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") save();
     });
-    form.addEventListener("submit", () => {
+    // Sent, or handed to the outbox (static/js/outbox.js), which keeps it from then on.
+    const submitted = () => {
       clearTimeout(timer);
       changed = false;
       remove(form);
-    });
+    };
+    form.addEventListener("submit", submitted);
+    form.addEventListener("outbox:kept", submitted);
+    form.addEventListener("outbox:sent", submitted);
 
     if (!saved?.fields) return;
     if (typed(form, saved.fields) === typed(form, base)) {

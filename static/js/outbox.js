@@ -1,7 +1,8 @@
 // Forms marked `data-outbox` keep working with no signal. A submission that cannot reach the
 // server (offline, a network error, a 5xx, a signed-out session) is kept in the outbox on this
 // phone (static/js/outbox-core.js) and sent later; the page says "Saved on this phone" only
-// once the phone's storage has it. Every page shows how many things are waiting.
+// once the phone's storage has it. Every page shows how many things are waiting. The form
+// hears "outbox:kept" once its submission is stored and "outbox:sent" once the server has it.
 (function () {
   const outbox = self.apOutbox;
   const SENDING_TIMEOUT_MS = 30 * 1000;
@@ -174,6 +175,7 @@
     await outbox.add(entry);
     for (const superseded of older) await outbox.remove(superseded.op_id);
     if (form.dataset.outboxReplaces) await outbox.remove(form.dataset.outboxReplaces);
+    form.dispatchEvent(new CustomEvent("outbox:kept", { bubbles: true }));
     askToKeepStorage();
     wakeWhenOnline();
     showSaved(form, entry);
@@ -306,7 +308,6 @@
       if (form.hasAttribute("hx-post") && online) return;
       event.preventDefault();
       event.stopImmediatePropagation();
-      form.dispatchEvent(new CustomEvent("outbox:submitted", { bubbles: true }));
       const entry = entryOf(form, event.submitter);
       if (online) sendOrKeep(form, event.submitter, entry);
       else keep(form, entry);
