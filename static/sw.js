@@ -202,7 +202,9 @@ async function keepPages(message, port) {
     const queue = [...urls];
     const worker = async () => {
       while (queue.length) {
-        kept += (await keepOne(cacheName, queue.shift(), keptAt)) ? 1 : 0;
+        if (await keepOne(cacheName, queue.shift(), keptAt)) {
+          kept += 1;
+        }
       }
     };
     await Promise.all(Array.from({ length: KEEP_AT_ONCE }, worker));
