@@ -40,7 +40,7 @@ class Fingerprints:
         static = {
             path.relative_to(static_folder).as_posix(): _short_sha256(path.read_bytes())
             for path in sorted(static_folder.rglob("*"))
-            if path.is_file()
+            if path.is_file() and not path.name.startswith(".")
         }
         templates = b"".join(
             (template_folder / name).read_bytes() for name in OFFLINE_PAGE_TEMPLATES
