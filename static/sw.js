@@ -1,5 +1,6 @@
 // ap-field's service worker, served from /sw.js so that its scope is the whole app.
-// Each feature keeps to its own section.
+// Each feature keeps to its own section. The server writes VERSION, OFFLINE_URL and
+// PRECACHE above this file (ap_field/pwa/services.py).
 
 // ---- Push reminders ----------------------------------------------------------------
 // A reminder carries no names: a title, a line of text, an opaque id and the page to open.
@@ -42,4 +43,199 @@ self.addEventListener("push", (event) => {
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   event.waitUntil(openReminder(event.notification));
+});
+
+// ---- Offline pages ----------------------------------------------------------------------
+// Static files come from the cache of this version (their URLs carry a hash of their bytes).
+// Pages come from the network; without one, from the copy the user kept on this phone, or
+// else the offline page. Form posts are left alone: the outbox in the page keeps them.
+// Kept pages live in "pages-<session tag>" caches; a page of another session deletes them
+// (static/js/offline-pages.js).
+
+const STATIC_CACHE = `static-${VERSION}`;
+const PAGES_CACHE_PREFIX = "pages-";
+const KEEP_AT_ONCE = 4;
+
+function neverCached(url) {
+  return url.pathname === "/sw.js" || url.pathname.startsWith("/sync/");
+}
+
+async function precache() {
+  const cache = await caches.open(STATIC_CACHE);
+  await cache.addAll(PRECACHE);
+  // Without cookies: the offline page must be the same for everybody.
+  await cache.add(new Request(OFFLINE_URL, { credentials: "omit", cache: "reload" }));
+}
+
+// Pages already open keep working: an old static URL missing from the new cache is
+// fetched, or answered with the current version of the same file when offline.
+async function dropOldVersions() {
+  const names = await caches.keys();
+  const old = names.filter((name) => name.startsWith("static-") && name !== STATIC_CACHE);
+  await Promise.all(old.map((name) => caches.delete(name)));
+  await self.clients.claim();
+}
+
+async function staticFile(request) {
+  const cache = await caches.open(STATIC_CACHE);
+  const cached = await cache.match(request);
+  if (cached) {
+    return cached;
+  }
+  try {
+    const response = await fetch(request);
+    if (response.status === 200 && /immutable/.test(response.headers.get("Cache-Control") || "")) {
+      await cache.put(request, response.clone());
+    }
+    return response;
+  } catch (error) {
+    const sameFile = await cache.match(request, { ignoreSearch: true });
+    if (sameFile) {
+      return sameFile;
+    }
+    throw error;
+  }
+}
+
+async function pagesCaches() {
+  const names = await caches.keys();
+  return names.filter((name) => name.startsWith(PAGES_CACHE_PREFIX));
+}
+
+function keptDate(response) {
+  return response.headers.get("X-Kept-At") || "";
+}
+
+// A kept page is stored only when it belongs to the session it is kept for: the page's own
+// session tag must be the cache's.
+async function keepResponse(cacheName, url, response, keptAt) {
+  const html = await response.text();
+  const tag = cacheName.slice(PAGES_CACHE_PREFIX.length);
+  if (!tag || !html.includes(`<meta name="ap-session" content="${tag}">`)) {
+    return false;
+  }
+  const title = (html.match(/<title>([\s\S]*?)<\/title>/) || ["", url])[1];
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  headers.set("X-Kept-At", keptAt);
+  headers.set("X-Kept-Title", encodeURIComponent(title.replace(/\s+/g, " ").replace(/ – ap-field$/, "").trim()));
+  const cache = await caches.open(cacheName);
+  await cache.put(url, new Response(html, { status: 200, headers }));
+  return true;
+}
+
+function keepable(response) {
+  return (
+    response.status === 200 &&
+    response.type === "basic" &&
+    !response.redirected &&
+    (response.headers.get("Content-Type") || "").startsWith("text/html")
+  );
+}
+
+async function refreshKept(request, response) {
+  for (const name of await pagesCaches()) {
+    const cache = await caches.open(name);
+    if (await cache.match(request, { ignoreVary: true })) {
+      await keepResponse(name, request.url, response.clone(), new Date().toISOString());
+    }
+  }
+}
+
+// What the SW serves is a copy: the page's script says so and gives its create forms new ids.
+async function markedCopy(kept) {
+  const html = await kept.text();
+  const headers = new Headers(kept.headers);
+  headers.delete("Content-Length");
+  const marked = html.replace("<html", `<html data-offline-copy="${keptDate(kept)}"`);
+  return new Response(marked, { status: 200, headers });
+}
+
+async function keptCopy(request) {
+  for (const name of await pagesCaches()) {
+    const cache = await caches.open(name);
+    const kept = await cache.match(request, { ignoreVary: true });
+    if (kept) {
+      return markedCopy(kept);
+    }
+  }
+  return null;
+}
+
+async function page(event) {
+  try {
+    const response = await fetch(event.request);
+    if (keepable(response)) {
+      event.waitUntil(refreshKept(event.request, response.clone()));
+    }
+    return response;
+  } catch {
+    const kept = await keptCopy(event.request);
+    if (kept) {
+      return kept;
+    }
+    const cache = await caches.open(STATIC_CACHE);
+    return (await cache.match(OFFLINE_URL)) || Response.error();
+  }
+}
+
+async function keepOne(cacheName, url, keptAt) {
+  try {
+    const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+    return keepable(response) && (await keepResponse(cacheName, url, response, keptAt));
+  } catch {
+    return false;
+  }
+}
+
+// Asked by "Keep on this phone": fetch each page now, a few at a time, and file it under
+// the session that asked. Answers how many were kept and when.
+async function keepPages(message, port) {
+  const keptAt = new Date().toISOString();
+  const urls = (Array.isArray(message.urls) ? message.urls : [])
+    .map((url) => new URL(url, self.location.origin))
+    .filter((url) => url.origin === self.location.origin && !neverCached(url))
+    .map((url) => url.href);
+  let kept = 0;
+  if (/^[0-9a-f]+$/.test(message.tag || "")) {
+    const cacheName = PAGES_CACHE_PREFIX + message.tag;
+    const queue = [...urls];
+    const worker = async () => {
+      while (queue.length) {
+        if (await keepOne(cacheName, queue.shift(), keptAt)) {
+          kept += 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: KEEP_AT_ONCE }, worker));
+  }
+  port.postMessage({ kept, failed: urls.length - kept, keptAt });
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(dropOldVersions());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || neverCached(url)) {
+    return;
+  }
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(staticFile(request));
+  } else if (request.mode === "navigate") {
+    event.respondWith(page(event));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  const message = event.data || {};
+  if (message.type === "keep-pages" && event.ports[0]) {
+    event.waitUntil(keepPages(message, event.ports[0]));
+  }
 });

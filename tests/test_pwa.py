@@ -1,6 +1,16 @@
+import hashlib
+import json
+import re
+import shutil
 from pathlib import Path
 
+import pytest
+from bs4 import BeautifulSoup
+
 from ap_field import PROJECT_ROOT
+from ap_field.auth.models import Role
+from ap_field.pupils.services import assign
+from tests.helpers import AuthActions
 
 
 def test_the_manifest_makes_the_app_installable(client):
@@ -27,3 +37,165 @@ def test_health_answers_while_the_database_does(client):
 def test_vendored_htmx_is_version_2_0():
     htmx = Path(PROJECT_ROOT, "static/vendor/htmx.min.js").read_text()
     assert 'version:"2.0.' in htmx.replace(" ", "")
+
+
+def static_hash(path: str) -> str:
+    return hashlib.sha256(Path(PROJECT_ROOT, "static", path).read_bytes()).hexdigest()[:12]
+
+
+def worker_constants(script: str) -> tuple[str, list[str]]:
+    version = re.search(r'^const VERSION = "([0-9a-f]+)";$', script, re.M).group(1)
+    precache = json.loads(re.search(r"^const PRECACHE = (\[.*?\]);$", script, re.M | re.S).group(1))
+    return version, precache
+
+
+def test_pages_name_each_static_file_by_its_content(client_request):
+    page = client_request.get("/sign-in")
+    used = [tag["href"] for tag in page.select("link[href^='/static/']")]
+    used += [tag["src"] for tag in page.select("script[src]")]
+    assert "/static/css/app.css?v=" + static_hash("css/app.css") in used
+    assert "/static/vendor/htmx.min.js?v=" + static_hash("vendor/htmx.min.js") in used
+    assert "/static/js/offline-pages.js?v=" + static_hash("js/offline-pages.js") in used
+    assert all(re.search(r"\?v=[0-9a-f]{12}$", url) for url in used)
+
+
+def test_a_static_file_at_its_hashed_url_is_kept_for_a_year(client):
+    hashed = "/static/css/app.css?v=" + static_hash("css/app.css")
+    with client.get(hashed) as response:
+        assert response.status_code == 200
+        cache_control = response.headers["Cache-Control"]
+    assert {"public", "max-age=31536000", "immutable"} <= set(cache_control.split(", "))
+
+    for other in ("/static/css/app.css", "/static/css/app.css?v=0123456789ab"):
+        with client.get(other) as response:
+            assert response.status_code == 200
+            assert response.headers["Cache-Control"] == "max-age=300"
+
+
+def test_the_worker_precaches_every_static_file_pages_use(client, client_request):
+    script = client.get("/sw.js").text
+    version, precache = worker_constants(script)
+    assert len(version) == 12
+    assert 'const OFFLINE_URL = "/offline";' in script
+    page = client_request.get("/sign-in")
+    used = {tag["href"] for tag in page.select("link[href^='/static/']")}
+    used |= {tag["src"] for tag in page.select("script[src]")}
+    assert used <= set(precache)
+    for path in ("icons/icon-192.png", "js/reminders.js", "js/photos.js"):
+        assert f"/static/{path}?v={static_hash(path)}" in precache
+    assert not any(url.startswith("/static/sw.js") for url in precache)
+    assert 'addEventListener("fetch"' in script
+
+
+def test_a_changed_static_file_or_worker_makes_a_new_version(make_app, tmp_path):
+    static = tmp_path / "static"
+    shutil.copytree(Path(PROJECT_ROOT, "static"), static)
+
+    def served_worker() -> tuple[str, list[str]]:
+        app = make_app()
+        app.static_folder = str(static)
+        return worker_constants(app.test_client().get("/sw.js").text)
+
+    first_version, first_precache = served_worker()
+    assert served_worker()[0] == first_version
+
+    (static / "css/app.css").write_text("body { color: black }")
+    css_version, css_precache = served_worker()
+    assert css_version != first_version
+    assert set(first_precache) - set(css_precache) == {
+        "/static/css/app.css?v=" + static_hash("css/app.css")
+    }
+
+    with (static / "sw.js").open("a") as worker:
+        worker.write("\n// a new worker\n")
+    assert served_worker()[0] not in {first_version, css_version}
+
+
+def test_the_offline_page_holds_nobodys_data(client, make_user, make_pupil):
+    teacher = make_user(Role.TEACHER, name="Rowan Teacher")
+    assign(make_pupil(legal_name="Casey Jones"), teacher, None)
+    AuthActions(client).login(teacher)
+    client.get("/caseload")
+    anonymous = client.application.test_client()
+
+    response = anonymous.get("/offline")
+
+    assert response.status_code == 200
+    page = BeautifulSoup(response.text, "html.parser")
+    assert "Rowan Teacher" not in response.text
+    assert "Casey Jones" not in response.text
+    assert page.select_one('meta[name="ap-session"]') is None
+    assert page.select_one("form[data-sign-out]") is None
+    assert page.select_one("a[href='/outbox']").get_text() == "See what is waiting to be sent"
+
+
+def session_tag_of(client) -> str:
+    page = BeautifulSoup(client.get("/account/password").text, "html.parser")
+    return page.select_one('meta[name="ap-session"]')["content"]
+
+
+def test_kept_pages_are_filed_under_a_tag_that_ends_with_the_session(app, make_user):
+    first, second = make_user(Role.TEACHER), make_user(Role.TEACHER)
+    phone, other_phone = app.test_client(), app.test_client()
+    AuthActions(phone).login(first)
+    AuthActions(other_phone).login(second)
+    tag = session_tag_of(phone)
+
+    assert re.fullmatch(r"[0-9a-f]{32}", tag)
+    assert session_tag_of(phone) == tag
+    assert session_tag_of(other_phone) != tag
+    signed_out = BeautifulSoup(phone.post("/sign-out", follow_redirects=True).text, "html.parser")
+    assert signed_out.select_one('meta[name="ap-session"]')["content"] == ""
+    AuthActions(phone).login(first)
+    assert session_tag_of(phone) not in {tag, ""}
+
+
+def keep_pages(client, path: str) -> list[str]:
+    page = BeautifulSoup(client.get(path).text, "html.parser")
+    return json.loads(page.select_one("[data-keep-pages]")["data-keep-pages"])
+
+
+def test_a_teacher_keeps_their_own_caseload_and_its_forms(client, make_user, make_pupil):
+    teacher, colleague = make_user(Role.TEACHER), make_user(Role.TEACHER)
+    mine, theirs = make_pupil(), make_pupil()
+    assign(mine, teacher, None)
+    assign(theirs, colleague, None)
+    AuthActions(client).login(teacher)
+
+    pages = keep_pages(client, "/caseload")
+
+    assert pages == [
+        "/today",
+        "/caseload",
+        "/register",
+        f"/pupils/{mine.id}",
+        f"/pupils/{mine.id}/notes/new",
+        f"/pupils/{mine.id}/visits/new",
+        f"/pupils/{mine.id}/assessments/new",
+        f"/pupils/{mine.id}/attendance",
+    ]
+    assert not any(f"/pupils/{theirs.id}" in page for page in pages)
+    for page in pages:
+        with client.get(page) as response:
+            assert response.status_code == 200, page
+
+
+@pytest.mark.parametrize(
+    ("role", "forms"),
+    [
+        (Role.LEAD, ["notes/new", "visits/new", "assessments/new", "attendance"]),
+        (Role.ADMIN, ["notes/new", "assessments/new"]),
+    ],
+)
+def test_a_pupil_page_keeps_only_the_forms_its_reader_may_open(
+    client, make_user, make_pupil, role, forms
+):
+    pupil = make_pupil()
+    AuthActions(client).login(make_user(role))
+
+    pages = keep_pages(client, f"/pupils/{pupil.id}")
+
+    assert pages == [f"/pupils/{pupil.id}"] + [f"/pupils/{pupil.id}/{form}" for form in forms]
+    for page in pages:
+        with client.get(page) as response:
+            assert response.status_code == 200, page

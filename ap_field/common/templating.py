@@ -1,4 +1,5 @@
-"""What every template can use: date filters and the navigation for the signed-in role."""
+"""What every template can use: date filters, the navigation for the signed-in role and the
+session tag that kept pages are filed under."""
 
 from flask import Flask
 from flask_login import current_user
@@ -6,6 +7,7 @@ from flask_login import current_user
 from ap_field.auth.models import Role
 from ap_field.common.forms import field_errors
 from ap_field.common.time import format_london_datetime, format_london_time, format_long_date
+from ap_field.pwa.services import session_tag
 from ap_field.pwa.views import THEME_COLOUR
 
 NAVIGATION = {
@@ -49,3 +51,4 @@ def register_template_helpers(app: Flask) -> None:
     app.context_processor(_navigation)
     app.jinja_env.globals["theme_colour"] = THEME_COLOUR
     app.jinja_env.globals["field_errors"] = field_errors
+    app.jinja_env.globals["session_tag"] = session_tag

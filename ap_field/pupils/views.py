@@ -44,6 +44,7 @@ from ap_field.pupils.services import (
     snapshot_of,
     update_pupil,
 )
+from ap_field.pwa.services import caseload_pages, pupil_pages
 from ap_field.visits.queries import pupil_visits
 
 STAFF = (Role.LEAD, Role.ADMIN)
@@ -111,6 +112,7 @@ def caseload():
         today=london_today(),
         caseload_limit=CASELOAD_LIMIT,
         nc_year_label=nc_year_label,
+        keep_pages=caseload_pages(pupils),
     )
 
 
@@ -185,6 +187,7 @@ def show(pupil_id: int):
         ),
         today=london_today(),
         nc_year_label=nc_year_label,
+        keep_pages=pupil_pages(pupil),
     )
 
 

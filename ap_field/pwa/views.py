@@ -1,9 +1,10 @@
 import sqlalchemy as sa
-from flask import current_app, jsonify, send_from_directory, url_for
+from flask import current_app, jsonify, render_template, request, url_for
 
 from ap_field.common.access import public
 from ap_field.extensions import db
 from ap_field.pwa import bp
+from ap_field.pwa.services import hash_static_urls, static_cache_headers, worker_script
 
 THEME_COLOUR = "#1d70b8"
 
@@ -49,10 +50,18 @@ def manifest():
 def service_worker():
     """The service worker, from the root so that its scope is the whole app. Browsers check it
     for updates; no-cache makes them ask every time rather than keep an old copy."""
-    response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)
-    response.mimetype = "text/javascript"
+    response = current_app.response_class(worker_script(), mimetype="text/javascript")
     response.cache_control.no_cache = True
     return response
+
+
+@bp.route("/offline")
+@public
+def offline():
+    """What the service worker shows for a page it cannot fetch and nobody kept. It is
+    precached without cookies, so it holds nobody's data: the kept pages it lists are read
+    from the phone by its script."""
+    return render_template("pwa/offline.html")
 
 
 @bp.route("/health")
@@ -64,3 +73,13 @@ def health():
     except sa.exc.SQLAlchemyError:
         return jsonify(status="database unavailable"), 503
     return jsonify(status="ok")
+
+
+bp.app_url_defaults(hash_static_urls)
+
+
+@bp.after_app_request
+def cache_static_files(response):
+    if request.endpoint == "static" and response.status_code in (200, 304):
+        return static_cache_headers(response, request.view_args["filename"], request.args.get("v"))
+    return response

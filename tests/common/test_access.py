@@ -14,6 +14,7 @@ PUBLIC_ENDPOINTS = {
     "pwa.manifest",
     "pwa.health",
     "pwa.service_worker",
+    "pwa.offline",
     "sync.outbox",
 }
 UNDECLARED_ALLOWED = {"static"}

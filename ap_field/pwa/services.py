@@ -1,0 +1,137 @@
+"""What the service worker needs from the server: static URLs that name their content, the
+worker script with its precache list and version, the tag that binds kept pages to a
+session, and the pages a user may keep on their phone."""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+from flask_login import current_user
+
+from ap_field.common.access import PUBLIC, access_rule
+
+WORKER = "sw.js"
+IMMUTABLE_MAX_AGE = 365 * 24 * 3600  # a hashed URL's bytes never change
+UNHASHED_MAX_AGE = 300  # a URL without its file's current hash: ask again soon
+# The offline page is rendered from these; a change to them is a new worker, so phones
+# precache the new page.
+OFFLINE_PAGE_TEMPLATES = ("base.html", "pwa/offline.html", "components/forms.html")
+# The forms a pupil's kept pages include, each only for the roles its view allows.
+PUPIL_FORMS = ("sessions.new_note", "visits.new", "assessments.new", "attendance.mark")
+
+
+def _short_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """Short SHA-256s of every file under static/ and of the offline page's templates,
+    read once per process: a static URL carries its file's, the worker's version all."""
+
+    static: dict[str, str]
+    offline_page: str
+
+    @classmethod
+    def read(cls, static_folder: Path, template_folder: Path) -> "Fingerprints":
+        static = {
+            path.relative_to(static_folder).as_posix(): _short_sha256(path.read_bytes())
+            for path in sorted(static_folder.rglob("*"))
+            if path.is_file() and not path.name.startswith(".")
+        }
+        templates = b"".join(
+            (template_folder / name).read_bytes() for name in OFFLINE_PAGE_TEMPLATES
+        )
+        return cls(static=static, offline_page=_short_sha256(templates))
+
+    def precached(self) -> list[str]:
+        """The static files pages use: everything under static/ but the worker itself."""
+        return [name for name in self.static if name != WORKER]
+
+
+def fingerprints(app: Flask | None = None) -> Fingerprints:
+    app = app or current_app
+    if "pwa.fingerprints" not in app.extensions:
+        app.extensions["pwa.fingerprints"] = Fingerprints.read(
+            Path(app.static_folder), Path(app.root_path, app.template_folder)
+        )
+    return app.extensions["pwa.fingerprints"]
+
+
+def hash_static_urls(endpoint: str, values: dict) -> None:
+    """url_for's defaults: a static file's URL gets `?v=` its content hash."""
+    if endpoint != "static" or "v" in values:
+        return
+    if digest := fingerprints().static.get(values.get("filename", "")):
+        values["v"] = digest
+
+
+def static_cache_headers(response, filename: str, version: str | None):
+    """A year and immutable for the URL of a file's current bytes; minutes for any other."""
+    if version is not None and version == fingerprints().static.get(filename):
+        response.cache_control.public = True
+        response.cache_control.max_age = IMMUTABLE_MAX_AGE
+        response.cache_control.immutable = True
+        response.expires = None
+    else:
+        response.cache_control.no_cache = None
+        response.cache_control.max_age = UNHASHED_MAX_AGE
+    return response
+
+
+def worker_script() -> str:
+    """static/sw.js after the constants it works from. Any change to a static file, the
+    worker or the offline page changes VERSION, so browsers install a new worker."""
+    prints = fingerprints()
+    precache = [url_for("static", filename=name) for name in prints.precached()]
+    offline_url = url_for("pwa.offline")
+    version = _short_sha256(
+        json.dumps([precache, offline_url, prints.static[WORKER], prints.offline_page]).encode()
+    )
+    worker = Path(current_app.static_folder, WORKER).read_text()
+    constants = (
+        "// Written by the server (ap_field/pwa/services.py) above static/sw.js.\n"
+        f"const VERSION = {json.dumps(version)};\n"
+        f"const OFFLINE_URL = {json.dumps(offline_url)};\n"
+        f"const PRECACHE = {json.dumps(precache, indent=2)};\n\n"
+    )
+    return constants + worker
+
+
+def session_tag() -> str:
+    """An opaque tag of the signed-in session, empty when signed out. The pages a user keeps
+    on a phone are filed under it; a page with another tag deletes them, so sign-out or
+    another user's sign-in leaves none behind. The user's session token changes at sign-out,
+    so the tag does too."""
+    if not current_user.is_authenticated:
+        return ""
+    return hmac.new(
+        current_app.secret_key.encode(),
+        f"kept-pages:{current_user.get_id()}".encode(),
+        hashlib.sha256,
+    ).hexdigest()[:32]
+
+
+def _may_open(endpoint: str) -> bool:
+    rule = access_rule(current_app, endpoint)
+    return rule == PUBLIC or (rule is not None and current_user.role in rule)
+
+
+def pupil_pages(pupil) -> list[str]:
+    """A pupil's page and the field forms the current user may open for them. The caller
+    has loaded the pupil through the scoping function."""
+    forms = [endpoint for endpoint in PUPIL_FORMS if _may_open(endpoint)]
+    return [url_for(endpoint, pupil_id=pupil.id) for endpoint in ("pupils.show", *forms)]
+
+
+def caseload_pages(pupils) -> list[str]:
+    """A teacher's day without signal: today, the caseload, the register and each pupil's
+    page and forms."""
+    day = ("sessions.today", "pupils.caseload", "attendance.register")
+    pages = [url_for(endpoint) for endpoint in day if _may_open(endpoint)]
+    for pupil in pupils:
+        pages += pupil_pages(pupil)
+    return pages

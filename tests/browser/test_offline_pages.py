@@ -1,0 +1,245 @@
+"""The service worker on a phone: the app's files come from its cache, a page with no signal
+is the offline page unless the teacher kept it, kept pages last only as long as the session,
+and a new version replaces the old cache."""
+
+import dataclasses
+import json
+import re
+import uuid
+from datetime import date
+
+from playwright.sync_api import Page, expect
+
+from ap_field.auth.models import Role
+from ap_field.pupils.services import assign
+from ap_field.pwa.services import fingerprints
+from tests.browser.conftest import sign_in
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def under_the_service_worker(page: Page) -> None:
+    """Waits until the service worker is active and controls the page."""
+    page.evaluate(
+        """async () => {
+            await navigator.serviceWorker.ready;
+            const worker = navigator.serviceWorker;
+            if (!worker.controller) {
+              await new Promise((resolve) =>
+                worker.addEventListener("controllerchange", resolve, {once: true}));
+            }
+        }"""
+    )
+
+
+def cache_names(page: Page) -> list[str]:
+    return page.evaluate("() => caches.keys()")
+
+
+def kept_form_uuid(page: Page, path: str) -> str:
+    """The client_uuid in the copy of `path` kept on the phone."""
+    html = page.evaluate(
+        """async (path) => {
+            const response = await caches.match(path, {ignoreVary: true});
+            return response ? response.text() : "";
+        }""",
+        path,
+    )
+    found = re.search(r'name="client_uuid"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="client_uuid"', html
+    )
+    assert found, f"no kept copy of {path} with a client_uuid"
+    return found.group(1)
+
+
+def teacher_with_caseload(make_user, make_pupil, names=("Amara Bello", "Ben Carter")):
+    teacher = make_user(Role.TEACHER)
+    pupils = [make_pupil(legal_name=name) for name in names]
+    for pupil in pupils:
+        assign(pupil, teacher, None, on=date(2026, 9, 1))
+    return teacher, pupils
+
+
+def test_a_repeat_visit_takes_every_static_file_from_the_service_worker(phone, make_user):
+    sign_in(phone, make_user(Role.TEACHER).email)
+    under_the_service_worker(phone)
+    page_files, worker_fetches = [], []
+    phone.on(
+        "response",
+        lambda response: "/static/" in response.url and page_files.append(response),
+    )
+    phone.context.on(
+        "request",
+        lambda request: (
+            request.service_worker is not None
+            and "/static/" in request.url
+            and worker_fetches.append(request.url)
+        ),
+    )
+
+    phone.reload()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Today")
+
+    assert {response.url.split("/static/")[1].split("?")[0] for response in page_files} >= {
+        "css/app.css",
+        "vendor/htmx.min.js",
+        "js/app.js",
+        "js/offline-pages.js",
+    }
+    assert all(response.from_service_worker for response in page_files)
+    assert all("?v=" in response.url for response in page_files)
+    assert worker_fetches == []
+
+
+def test_a_page_not_kept_is_the_offline_page_without_signal(phone, make_user):
+    sign_in(phone, make_user(Role.TEACHER).email)
+    under_the_service_worker(phone)
+
+    phone.context.set_offline(True)
+    phone.goto("/caseload")
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("No connection")
+    expect(phone.get_by_role("link", name="See what is waiting to be sent")).to_have_attribute(
+        "href", "/outbox"
+    )
+    expect(phone.locator("[data-kept-pages-list]")).to_have_text("Nothing is kept on this phone.")
+    expect(phone.locator("footer")).not_to_contain_text("Signed in as")
+    phone.context.set_offline(False)
+
+
+def test_a_kept_caseload_opens_with_no_signal(phone, make_user, make_pupil):
+    teacher, (amara, _ben) = teacher_with_caseload(make_user, make_pupil)
+    sign_in(phone, teacher.email)
+    under_the_service_worker(phone)
+    phone.goto("/caseload")
+    panel = phone.locator("[data-keep-pages]")
+    kept_count = len(json.loads(panel.get_attribute("data-keep-pages")))
+
+    panel.get_by_role("button", name="Keep on this phone").tap()
+
+    expect(panel).to_contain_text(f"{kept_count} pages kept on this phone on ")
+    note_form = f"/pupils/{amara.id}/notes/new"
+    kept_uuid = kept_form_uuid(phone, note_form)
+
+    phone.context.set_offline(True)
+    phone.goto("/caseload")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your caseload")
+    notice = phone.locator("[data-offline-notice]")
+    expect(notice).to_contain_text("You are offline: this copy was kept on ")
+
+    phone.get_by_role("link", name="Amara Bello").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Amara Bello")
+    expect(notice).to_be_visible()
+
+    phone.goto("/register")
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("register")
+    expect(notice).to_be_visible()
+
+    phone.goto(note_form)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Session note")
+    expect(notice).to_be_visible()
+    fresh_uuid = phone.locator('input[name="client_uuid"]').input_value()
+    assert UUID.match(fresh_uuid)
+    assert fresh_uuid != kept_uuid
+    phone.goto(note_form)
+    assert phone.locator('input[name="client_uuid"]').input_value() not in {fresh_uuid, kept_uuid}
+
+    phone.goto("/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("No connection")
+    kept_list = phone.locator("[data-kept-pages-list]")
+    expect(kept_list.get_by_role("link", name="Caseload", exact=True)).to_have_attribute(
+        "href", re.compile(r"/caseload$")
+    )
+    expect(kept_list.get_by_role("link", name="Amara Bello", exact=True)).to_be_visible()
+    phone.context.set_offline(False)
+
+
+def test_a_kept_page_is_refreshed_when_opened_with_signal(phone, make_user, make_pupil):
+    teacher, (amara,) = teacher_with_caseload(make_user, make_pupil, names=("Amara Bello",))
+    sign_in(phone, teacher.email)
+    under_the_service_worker(phone)
+    phone.goto(f"/pupils/{amara.id}")
+    phone.get_by_role("button", name="Keep on this phone").tap()
+    expect(phone.locator("[data-keep-status]")).to_contain_text("pages kept on this phone on ")
+    kept_uuid = kept_form_uuid(phone, f"/pupils/{amara.id}/notes/new")
+
+    phone.goto(f"/pupils/{amara.id}/notes/new")
+    online_uuid = phone.locator('input[name="client_uuid"]').input_value()
+
+    assert online_uuid != kept_uuid
+    assert kept_form_uuid(phone, f"/pupils/{amara.id}/notes/new") == online_uuid
+
+
+def test_signing_out_deletes_the_kept_pages(phone, make_user, make_pupil):
+    teacher, _pupils = teacher_with_caseload(make_user, make_pupil)
+    sign_in(phone, teacher.email)
+    under_the_service_worker(phone)
+    phone.goto("/caseload")
+    phone.get_by_role("button", name="Keep on this phone").tap()
+    expect(phone.locator("[data-keep-status]")).to_contain_text("pages kept on this phone on ")
+    assert any(name.startswith("pages-") for name in cache_names(phone))
+
+    phone.get_by_role("button", name="Sign out").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Sign in to ap-field")
+
+    assert not any(name.startswith("pages-") for name in cache_names(phone))
+    phone.context.set_offline(True)
+    phone.goto("/caseload")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("No connection")
+    expect(phone.locator("[data-kept-pages-list]")).to_have_text("Nothing is kept on this phone.")
+    phone.context.set_offline(False)
+
+
+def test_another_persons_session_deletes_the_kept_pages(new_phone, make_user, make_pupil):
+    teacher, _pupils = teacher_with_caseload(make_user, make_pupil)
+    phone = new_phone()
+    sign_in(phone, teacher.email)
+    under_the_service_worker(phone)
+    phone.goto("/caseload")
+    phone.get_by_role("button", name="Keep on this phone").tap()
+    expect(phone.locator("[data-keep-status]")).to_contain_text("pages kept on this phone on ")
+
+    # The session ends elsewhere (a password change on another device); someone else signs in.
+    phone.context.clear_cookies()
+    sign_in(phone, make_user(Role.TEACHER).email)
+
+    assert not any(name.startswith("pages-") for name in cache_names(phone))
+
+
+def test_a_new_version_takes_over_and_deletes_the_old_files(
+    phone, live_server, make_user, monkeypatch
+):
+    sign_in(phone, make_user(Role.TEACHER).email)
+    under_the_service_worker(phone)
+    [old_cache] = [name for name in cache_names(phone) if name.startswith("static-")]
+    served = fingerprints(live_server.app)
+    changed_worker = {**served.static, "sw.js": uuid.uuid4().hex[:12]}
+    monkeypatch.setitem(
+        live_server.app.extensions,
+        "pwa.fingerprints",
+        dataclasses.replace(served, static=changed_worker),
+    )
+
+    names = phone.evaluate(
+        """async (oldCache) => {
+            const registration = await navigator.serviceWorker.getRegistration();
+            const changed = new Promise((resolve) =>
+              navigator.serviceWorker.addEventListener("controllerchange", resolve, {once: true}));
+            await registration.update();
+            await changed;
+            for (let tries = 0; tries < 50; tries++) {
+              const names = await caches.keys();
+              if (!names.includes(oldCache)) {
+                return names;
+              }
+              await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+            return caches.keys();
+        }""",
+        old_cache,
+    )
+
+    [new_cache] = [name for name in names if name.startswith("static-")]
+    assert new_cache != old_cache
+    phone.reload()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Today")
