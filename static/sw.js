@@ -45,6 +45,25 @@ self.addEventListener("notificationclick", (event) => {
   event.waitUntil(openReminder(event.notification));
 });
 
+// ---- Outbox ------------------------------------------------------------------------------
+// Where the browser has Background Sync, it wakes the worker when the signal comes back, even
+// with no page of ap-field open, and the worker sends what the pages saved in the outbox
+// (static/js/outbox-core.js). Elsewhere the pages send it themselves.
+importScripts(PRECACHE.find((url) => url.startsWith("/static/js/outbox-core.js")));
+
+async function sendSaved() {
+  if ((await self.apOutbox.flush()) === "offline") {
+    // Rejecting asks the browser to try again later.
+    throw new Error("No connection yet");
+  }
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "ap-field-outbox") {
+    event.waitUntil(sendSaved());
+  }
+});
+
 // ---- Offline pages ----------------------------------------------------------------------
 // Static files come from the cache of this version (their URLs carry a hash of their bytes).
 // Pages come from the network; without one, from the copy the user kept on this phone, or
@@ -63,8 +82,11 @@ function neverCached(url) {
 async function precache() {
   const cache = await caches.open(STATIC_CACHE);
   await cache.addAll(PRECACHE);
-  // Without cookies: the offline page must be the same for everybody.
-  await cache.add(new Request(OFFLINE_URL, { credentials: "omit", cache: "reload" }));
+  // Without cookies: the offline page and the outbox's page must be the same for everybody
+  // (the outbox page lists what the phone holds from the phone itself).
+  for (const url of [OFFLINE_URL, OUTBOX_URL]) {
+    await cache.add(new Request(url, { credentials: "omit", cache: "reload" }));
+  }
 }
 
 // Pages already open keep working: an old static URL missing from the new cache is
@@ -175,7 +197,8 @@ async function page(event) {
       return kept;
     }
     const cache = await caches.open(STATIC_CACHE);
-    return (await cache.match(OFFLINE_URL)) || Response.error();
+    const fallback = new URL(event.request.url).pathname === OUTBOX_URL ? OUTBOX_URL : OFFLINE_URL;
+    return (await cache.match(fallback)) || Response.error();
   }
 }
 

@@ -18,7 +18,12 @@ IMMUTABLE_MAX_AGE = 365 * 24 * 3600  # a hashed URL's bytes never change
 UNHASHED_MAX_AGE = 300  # a URL without its file's current hash: ask again soon
 # The offline page is rendered from these; a change to them is a new worker, so phones
 # precache the new page.
-OFFLINE_PAGE_TEMPLATES = ("base.html", "pwa/offline.html", "components/forms.html")
+OFFLINE_PAGE_TEMPLATES = (
+    "base.html",
+    "pwa/offline.html",
+    "sync/outbox.html",
+    "components/forms.html",
+)
 # The forms a pupil's kept pages include, each only for the roles its view allows.
 PUPIL_FORMS = ("sessions.new_note", "visits.new", "assessments.new", "attendance.mark")
 
@@ -87,15 +92,18 @@ def worker_script() -> str:
     worker or the offline page changes VERSION, so browsers install a new worker."""
     prints = fingerprints()
     precache = [url_for("static", filename=name) for name in prints.precached()]
-    offline_url = url_for("pwa.offline")
+    offline_url, outbox_url = url_for("pwa.offline"), url_for("sync.outbox")
     version = _short_sha256(
-        json.dumps([precache, offline_url, prints.static[WORKER], prints.offline_page]).encode()
+        json.dumps(
+            [precache, offline_url, outbox_url, prints.static[WORKER], prints.offline_page]
+        ).encode()
     )
     worker = Path(current_app.static_folder, WORKER).read_text()
     constants = (
         "// Written by the server (ap_field/pwa/services.py) above static/sw.js.\n"
         f"const VERSION = {json.dumps(version)};\n"
         f"const OFFLINE_URL = {json.dumps(offline_url)};\n"
+        f"const OUTBOX_URL = {json.dumps(outbox_url)};\n"
         f"const PRECACHE = {json.dumps(precache, indent=2)};\n\n"
     )
     return constants + worker

@@ -695,11 +695,6 @@
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") flush();
   });
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data === "outbox-flush") flush();
-    });
-  }
   setInterval(() => flush(), FLUSH_EVERY_MS);
 
   refresh();

@@ -107,7 +107,7 @@ def test_three_forms_and_a_photo_saved_offline_survive_a_reload_and_arrive_once(
     item.get_by_role("button", name="Save and continue").tap()
     saved_offline(item)
 
-    sign_off.get_by_label("Satisfactory").check()
+    sign_off.get_by_label("Satisfactory", exact=True).check()
     sign_off.get_by_label("Your competence to make this check").fill("NEBOSH certificate")
     sign_off.get_by_label("I made this check in person").check()
     sign_off.get_by_role("button", name="Sign off the check").tap()
