@@ -19,17 +19,12 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 def under_the_service_worker(page: Page) -> None:
-    """Waits until the service worker is active and controls the page."""
-    page.evaluate(
-        """async () => {
-            await navigator.serviceWorker.ready;
-            const worker = navigator.serviceWorker;
-            if (!worker.controller) {
-              await new Promise((resolve) =>
-                worker.addEventListener("controllerchange", resolve, {once: true}));
-            }
-        }"""
-    )
+    """Waits until the service worker is active and controls the page. A page whose load
+    began while the worker was still installing may stay uncontrolled; it is loaded again."""
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => null)")
+    if not page.evaluate("() => Boolean(navigator.serviceWorker.controller)"):
+        page.reload()
+    assert page.evaluate("() => Boolean(navigator.serviceWorker.controller)")
 
 
 def cache_names(page: Page) -> list[str]:
@@ -223,13 +218,11 @@ def test_a_new_version_takes_over_and_deletes_the_old_files(
     names = phone.evaluate(
         """async (oldCache) => {
             const registration = await navigator.serviceWorker.getRegistration();
-            const changed = new Promise((resolve) =>
-              navigator.serviceWorker.addEventListener("controllerchange", resolve, {once: true}));
-            await registration.update();
-            await changed;
-            for (let tries = 0; tries < 50; tries++) {
+            const updated = registration.update().catch((error) => String(error));
+            await Promise.race([updated, new Promise((resolve) => setTimeout(resolve, 10000))]);
+            for (let tries = 0; tries < 100; tries++) {
               const names = await caches.keys();
-              if (!names.includes(oldCache)) {
+              if (!names.includes(oldCache) && !registration.installing && !registration.waiting) {
                 return names;
               }
               await new Promise((resolve) => setTimeout(resolve, 100));
@@ -241,5 +234,6 @@ def test_a_new_version_takes_over_and_deletes_the_old_files(
 
     [new_cache] = [name for name in names if name.startswith("static-")]
     assert new_cache != old_cache
+    assert phone.evaluate("() => navigator.serviceWorker.controller.state") == "activated"
     phone.reload()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Today")
