@@ -37,7 +37,7 @@ from ap_field.pupils.models import (
     academic_year_start,
 )
 from ap_field.pupils.queries import pupils_in_scope
-from ap_field.sessions.services import Delivery, delivery_between
+from ap_field.sessions.services import Delivery, deliveries
 
 QUICK_CODES = (PRESENT_AM, "L", NOT_YET_ESTABLISHED)
 MORE_QUICK_CODES = 2
@@ -191,15 +191,15 @@ def pupil_figures(pupil: Pupil, today: date, half_term_starts) -> list[PeriodFig
             AttendanceMark.date.between(year[-1].first, today),
         )
     ).all()
+    started = {
+        period: max(period.first, pupil.provision_start_date or period.first) for period in year
+    }
+    counted = [period for period in year if started[period] <= period.last]
+    spans = [(started[period], period.last) for period in counted]
+    delivered = dict(zip(counted, deliveries(pupil, spans), strict=True))
     for period in year:
-        first = max(period.first, pupil.provision_start_date or period.first)
-        delivery = (
-            delivery_between(pupil, first, period.last)
-            if first <= period.last
-            else Delivery(0, 0, 0, 0)
-        )
         tally = Tally.of(code for day, code in marks if day in period)
-        figures.append(PeriodFigures(period, tally, delivery))
+        figures.append(PeriodFigures(period, tally, delivered.get(period, Delivery(0, 0, 0, 0))))
     return figures
 
 

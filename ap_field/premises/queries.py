@@ -211,12 +211,9 @@ def all_sites() -> list[ProviderSite]:
     )
 
 
-def providers_with_sites() -> list[Provider]:
-    return list(
-        db.session.scalars(
-            sa.select(Provider).options(so.selectinload(Provider.sites)).order_by(Provider.name)
-        )
-    )
+def providers_with_sites() -> sa.Select:
+    """Providers by name with their sites; the view pages it."""
+    return sa.select(Provider).options(so.selectinload(Provider.sites)).order_by(Provider.name)
 
 
 def _check_query() -> sa.Select:

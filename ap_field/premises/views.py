@@ -87,6 +87,7 @@ from ap_field.premises.template_text import template_as_text
 from ap_field.pupils.services import StaleEdit
 
 PROVIDER_EDITORS = (Role.LEAD, Role.ADMIN)
+PROVIDERS_PAGE_SIZE = 25
 
 
 def _replayed(model, client_uuid):
@@ -258,7 +259,13 @@ def site_checks():
     return render_template(
         "premises/site_checks.html",
         drafts=draft_checks(),
-        providers=providers_with_sites(),
+        providers=db.paginate(
+            providers_with_sites(),
+            page=request.args.get("page", 1, type=int),
+            per_page=PROVIDERS_PAGE_SIZE,
+            error_out=False,
+        ),
+        page_url=lambda number: url_for("premises.site_checks", page=number) + "#providers",
         signed_off=recent_signed_off_checks(),
         falling_due=checks_falling_due(today + SITE_CHECK_DUE_AHEAD),
         never_checked=sites_never_checked(),

@@ -12,17 +12,26 @@ import threading
 import time
 
 import sqlalchemy as sa
+from flask import render_template_string
 
 from ap_field import create_app
-from ap_field.common.access import public
+from ap_field.common.access import EVERYONE_SIGNED_IN, allow, public
 from ap_field.extensions import db
 
 MINIMAL_PATH = "/bench/minimal"
+MINIMAL_PAGE_PATH = "/bench/minimal-page"
+MINIMAL_PAGE = """{% extends "base.html" %}{% set page_title = "Minimal" %}
+{% block content %}<p class="govuk-body">ok</p>{% endblock %}"""
 _counter = threading.local()
 
 
 def _minimal():
     return "ok"
+
+
+def _minimal_page():
+    """What every signed-in page pays before its own work: the session, the user, the layout."""
+    return render_template_string(MINIMAL_PAGE)
 
 
 def _count_statement(*_args) -> None:
@@ -75,6 +84,9 @@ def instrumented(app):
 def bench_app():
     app = create_app()
     app.add_url_rule(MINIMAL_PATH, "bench_minimal", public(_minimal))
+    app.add_url_rule(
+        MINIMAL_PAGE_PATH, "bench_minimal_page", allow(*EVERYONE_SIGNED_IN)(_minimal_page)
+    )
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", _count_statement)
     return instrumented(app)
