@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 from PIL import Image, ImageDraw
 from stdnum.gb import upn
 from werkzeug.security import generate_password_hash
@@ -134,7 +135,9 @@ class ScaleBuilder:
         self.first_day = self.today - timedelta(days=365)
         self.days = school_days(self.first_day, self.today - timedelta(days=1))
         self.now = datetime.now(UTC)
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        )
 
     def build(self) -> dict[str, int]:
         counts: dict[str, int] = {}

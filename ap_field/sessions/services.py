@@ -86,12 +86,14 @@ def deliveries(pupil: Pupil, periods: list[tuple[date, date]]) -> list[Delivery]
 
 
 def notes_of(pupil: Pupil) -> list[SessionNote]:
-    return list(
-        db.session.scalars(
-            sa.select(SessionNote)
-            .where(SessionNote.pupil_id == pupil.id)
-            .order_by(SessionNote.held_on.desc(), SessionNote.starts_at.desc())
-        )
+    return list(db.session.scalars(notes_newest_first(pupil)))
+
+
+def notes_newest_first(pupil: Pupil) -> sa.Select:
+    return (
+        sa.select(SessionNote)
+        .where(SessionNote.pupil_id == pupil.id)
+        .order_by(SessionNote.held_on.desc(), SessionNote.starts_at.desc(), SessionNote.id.desc())
     )
 
 

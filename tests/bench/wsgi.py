@@ -90,4 +90,3 @@ def bench_app():
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", _count_statement)
     return instrumented(app)
-
