@@ -55,7 +55,7 @@ from ap_field.premises.queries import (
     checks_falling_due,
     checks_of_provider,
     compliance_of,
-    compliance_of_all,
+    compliance_page,
     draft_checks,
     latest_templates,
     provider_or_404,
@@ -109,7 +109,12 @@ def _stale(what: str, back: str):
 @bp.route("/providers")
 @allow(*PROVIDER_EDITORS)
 def providers():
-    return render_template("premises/providers.html", compliance=compliance_of_all())
+    page = compliance_page(request.args.get("page", 1, type=int), PROVIDERS_PAGE_SIZE)
+    return render_template(
+        "premises/providers.html",
+        page=page,
+        page_url=lambda number: url_for("premises.providers", page=number),
+    )
 
 
 @bp.route("/providers/new", methods=["GET", "POST"])
