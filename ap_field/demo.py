@@ -499,5 +499,5 @@ def scale_command(pupils: int, force: bool) -> None:
         )
     if db.session.scalar(sa.select(User.id).limit(1)) is not None:
         raise click.ClickException("The database already has users: build into an empty one.")
-    counts = build_scale(pupils, DEMO_PASSWORD)
+    counts = build_scale(pupils, DEMO_PASSWORD, click.echo)
     click.echo(", ".join(f"{rows:,} {table}" for table, rows in counts.items()))
