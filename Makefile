@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 5000
 export FLASK_APP := app.py
 
-.PHONY: run test lint format assets chromium
+.PHONY: run test lint format assets chromium bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ chromium: $(INSTALLED)
 	else \
 		$(BIN)/playwright install chromium; \
 	fi
+
+## bench: measure against DESIGN.md's budgets: builds 100 and 1,000 pupils (flask demo scale) in a
+## throwaway folder, serves them with gunicorn on SQLite and, when it answers, PostgreSQL
+## (BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1/postgres; it makes bench_small
+## and bench_large there), prints a table, writes bench-results.json, fails naming each budget exceeded
+bench: $(INSTALLED) chromium
+	$(BIN)/python -m tests.bench.run
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ap_field.auth.cli import users_cli
 from ap_field.auth.models import load_user
+from ap_field.common.compression import register_compression
 from ap_field.common.errors import register_error_handlers
 from ap_field.common.routing import LinkToken, RecordId
 from ap_field.common.security import register_security_headers
@@ -73,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_compression(app)
     return app
 
 

@@ -16,6 +16,7 @@ from ap_field.attendance.models import AttendanceMark, RegisterSession
 from ap_field.attendance.services import MarkValues, record_mark
 from ap_field.auth.models import Role, User
 from ap_field.common.time import london_today
+from ap_field.demo_scale import build_scale
 from ap_field.extensions import db
 from ap_field.parents.models import Answer, ParentLink
 from ap_field.parents.services import answer_for, confirm_session
@@ -485,3 +486,18 @@ def seed_command(if_empty: bool, force: bool) -> None:
         return
     seed_demo()
     click.echo(f"Demo programme ready. Every demo account's password is {DEMO_PASSWORD}")
+
+
+@demo_cli.command("scale")
+@click.option("--pupils", default=1_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--force", is_flag=True, help="Build even outside development.")
+def scale_command(pupils: int, force: bool) -> None:
+    """Build a large programme with a year of records into an empty database, to measure."""
+    if not (current_app.config["DEMO_DATA_ALLOWED"] or force):
+        raise click.ClickException(
+            "Demo accounts share a published password: add --force outside development."
+        )
+    if db.session.scalar(sa.select(User.id).limit(1)) is not None:
+        raise click.ClickException("The database already has users: build into an empty one.")
+    counts = build_scale(pupils, DEMO_PASSWORD, click.echo)
+    click.echo(", ".join(f"{rows:,} {table}" for table, rows in counts.items()))

@@ -3,6 +3,7 @@
 Pure arithmetic on codes and dates, so the rules can be checked against worked examples.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,10 +29,15 @@ class Tally:
 
     @classmethod
     def of(cls, codes: Iterable[str]) -> "Tally":
+        return cls.of_counts(Counter(codes).items())
+
+    @classmethod
+    def of_counts(cls, counts: Iterable[tuple[str, int]]) -> "Tally":
+        """From (code, sessions) pairs, as a GROUP BY code counts them."""
         tally = cls()
-        for code in codes:
-            category = CODES[code].category
-            setattr(tally, category.value, getattr(tally, category.value) + 1)
+        for code, sessions in counts:
+            category = CODES[code].category.value
+            setattr(tally, category, getattr(tally, category) + sessions)
         return tally
 
     @property

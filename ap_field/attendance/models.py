@@ -41,11 +41,13 @@ def _sql_list(values) -> str:
 
 class AttendanceMark(SyncedRecord, db.Model):
     """A pupil's mark in one session's register. The unique constraint is the register's
-    own rule (one mark per pupil, day and session) and the index for a pupil's marks by date."""
+    own rule (one mark per pupil, day and session) and the index for a pupil's marks by date;
+    the date index serves the figures that read every pupil's marks over a period."""
 
     __tablename__ = "attendance_marks"
     __table_args__ = (
         sa.UniqueConstraint("pupil_id", "date", "session"),
+        sa.Index("ix_attendance_marks_date_code_pupil_id", "date", "code", "pupil_id"),
         sa.CheckConstraint(f"code IN ({_sql_list(CODES)})", name="known_code"),
         sa.CheckConstraint(
             f"(code = '{LATE}' AND minutes_late IS NOT NULL"

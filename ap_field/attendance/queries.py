@@ -28,15 +28,16 @@ from ap_field.attendance.models import (
 )
 from ap_field.auth.models import User
 from ap_field.extensions import db
-from ap_field.plans.models import FULL_TIME_MINUTES, TimetableSlot
+from ap_field.plans.models import FULL_TIME_MINUTES, TimetableSlot, minutes_between
 from ap_field.pupils.models import (
+    FULL_TIME_HOURS,
     CaseloadAssignment,
     Pupil,
     PupilStatus,
     academic_year_start,
 )
 from ap_field.pupils.queries import pupils_in_scope
-from ap_field.sessions.services import Delivery, delivery_between
+from ap_field.sessions.services import Delivery, deliveries
 
 QUICK_CODES = (PRESENT_AM, "L", NOT_YET_ESTABLISHED)
 MORE_QUICK_CODES = 2
@@ -154,10 +155,10 @@ def tallies(pupil_ids: list[int], first: date, last: date) -> dict[int, Tally]:
         .where(AttendanceMark.pupil_id.in_(pupil_ids), AttendanceMark.date.between(first, last))
         .group_by(AttendanceMark.pupil_id, AttendanceMark.code)
     ).all()
-    codes: dict[int, list[str]] = defaultdict(list)
+    counts: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for pupil_id, code, count in rows:
-        codes[pupil_id] += [code] * count
-    return {pupil_id: Tally.of(codes[pupil_id]) for pupil_id in pupil_ids}
+        counts[pupil_id].append((code, count))
+    return {pupil_id: Tally.of_counts(counts[pupil_id]) for pupil_id in pupil_ids}
 
 
 @dataclass
@@ -190,15 +191,15 @@ def pupil_figures(pupil: Pupil, today: date, half_term_starts) -> list[PeriodFig
             AttendanceMark.date.between(year[-1].first, today),
         )
     ).all()
+    started = {
+        period: max(period.first, pupil.provision_start_date or period.first) for period in year
+    }
+    counted = [period for period in year if started[period] <= period.last]
+    spans = [(started[period], period.last) for period in counted]
+    delivered = dict(zip(counted, deliveries(pupil, spans), strict=True))
     for period in year:
-        first = max(period.first, pupil.provision_start_date or period.first)
-        delivery = (
-            delivery_between(pupil, first, period.last)
-            if first <= period.last
-            else Delivery(0, 0, 0, 0)
-        )
         tally = Tally.of(code for day, code in marks if day in period)
-        figures.append(PeriodFigures(period, tally, delivery))
+        figures.append(PeriodFigures(period, tally, delivered.get(period, Delivery(0, 0, 0, 0))))
     return figures
 
 
@@ -213,38 +214,59 @@ class Watched:
     report: LocalAuthorityReport | None = None
 
 
-def missing_education(in_scope: sa.Select, today: date) -> list[Watched]:
-    pupils = db.session.scalars(
-        in_scope.where(
-            Pupil.id.in_(reportable_pupils(today)), Pupil.status != PupilStatus.CLOSED
-        ).order_by(Pupil.display_name, Pupil.id)
-    ).all()
-    ids = [pupil.id for pupil in pupils]
-    counted = tallies(ids, academic_year_first_day(today), today)
-    reports = _reports(ids, Concern.MISSED_15_DAYS, today)
+def missing_education_ids(in_scope: sa.Select, today: date) -> list[int]:
+    """Open pupils with 15 or more days missed this school year, by name."""
+    return list(
+        db.session.scalars(
+            in_scope.with_only_columns(Pupil.id)
+            .where(Pupil.id.in_(reportable_pupils(today)), Pupil.status != PupilStatus.CLOSED)
+            .order_by(Pupil.display_name, Pupil.id)
+        )
+    )
+
+
+def missing_education(pupil_ids: list[int], today: date) -> list[Watched]:
+    pupils = _pupils_in_order(pupil_ids)
+    counted = tallies(pupil_ids, academic_year_first_day(today), today)
+    reports = _reports(pupil_ids, Concern.MISSED_15_DAYS, today)
     return [
         Watched(pupil, tally=counted[pupil.id], report=reports.get(pupil.id)) for pupil in pupils
     ]
 
 
-def under_full_time(in_scope: sa.Select, today: date) -> list[Watched]:
-    """Pupils planned for under 25 hours a week, or timetabled for under 25 hours."""
-    pupils = db.session.scalars(
-        in_scope.where(Pupil.status != PupilStatus.CLOSED).order_by(Pupil.display_name, Pupil.id)
+def _timetabled_minutes(pupil_ids: sa.Select | list[int]) -> dict[int, int]:
+    minutes: dict[int, int] = defaultdict(int)
+    for pupil_id, starts_at, ends_at in db.session.execute(
+        sa.select(TimetableSlot.pupil_id, TimetableSlot.starts_at, TimetableSlot.ends_at).where(
+            TimetableSlot.pupil_id.in_(pupil_ids)
+        )
+    ):
+        minutes[pupil_id] += minutes_between(starts_at, ends_at)
+    return minutes
+
+
+def under_full_time_ids(in_scope: sa.Select) -> list[int]:
+    """Open pupils planned for under 25 hours a week, or timetabled for under 25 hours, by
+    name: read as ids and times only, so counting them costs little."""
+    open_pupils = in_scope.where(Pupil.status != PupilStatus.CLOSED)
+    planned = db.session.execute(
+        open_pupils.with_only_columns(Pupil.id, Pupil.planned_hours_per_week).order_by(
+            Pupil.display_name, Pupil.id
+        )
     ).all()
-    slots = db.session.scalars(
-        sa.select(TimetableSlot).where(TimetableSlot.pupil_id.in_([p.id for p in pupils]))
-    ).all()
-    timetabled: dict[int, int] = defaultdict(int)
-    for slot in slots:
-        timetabled[slot.pupil_id] += slot.minutes
-    under = [
-        pupil
-        for pupil in pupils
-        if pupil.is_under_full_time()
-        or (pupil.id in timetabled and timetabled[pupil.id] < FULL_TIME_MINUTES)
+    timetabled = _timetabled_minutes(open_pupils.with_only_columns(Pupil.id).order_by(None))
+    return [
+        pupil_id
+        for pupil_id, hours in planned
+        if (hours is not None and hours < FULL_TIME_HOURS)
+        or (pupil_id in timetabled and timetabled[pupil_id] < FULL_TIME_MINUTES)
     ]
-    reports = _reports([pupil.id for pupil in under], Concern.UNDER_25_HOURS, today)
+
+
+def under_full_time(pupil_ids: list[int], today: date) -> list[Watched]:
+    pupils = _pupils_in_order(pupil_ids)
+    timetabled = _timetabled_minutes(pupil_ids)
+    reports = _reports(pupil_ids, Concern.UNDER_25_HOURS, today)
     return [
         Watched(
             pupil,
@@ -252,8 +274,13 @@ def under_full_time(in_scope: sa.Select, today: date) -> list[Watched]:
             timetabled_hours=_hours(timetabled[pupil.id]) if pupil.id in timetabled else None,
             report=reports.get(pupil.id),
         )
-        for pupil in under
+        for pupil in pupils
     ]
+
+
+def _pupils_in_order(pupil_ids: list[int]) -> list[Pupil]:
+    found = {p.id: p for p in db.session.scalars(sa.select(Pupil).where(Pupil.id.in_(pupil_ids)))}
+    return [found[pupil_id] for pupil_id in pupil_ids]
 
 
 def _reports(

@@ -42,9 +42,11 @@ from ap_field.attendance.queries import (
     history_of,
     marks_for,
     missing_education,
+    missing_education_ids,
     quick_codes,
     register_statuses,
     under_full_time,
+    under_full_time_ids,
     unexplained_absences,
 )
 from ap_field.attendance.services import (
@@ -57,6 +59,7 @@ from ap_field.attendance.services import (
 )
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
+from ap_field.common.pagination import page_of
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db, htmx
@@ -68,6 +71,8 @@ MARKERS = (Role.TEACHER, Role.LEAD)
 READERS = (Role.TEACHER, Role.LEAD, Role.ADMIN)
 OVERSEERS = (Role.LEAD, Role.ADMIN)
 VARY = {"Vary": "HX-Request"}
+WATCHED_PAGE_SIZE = 25
+CSV_CHUNK = 32 * 1024  # a write per row would cost the server a system call per row
 
 
 def _chosen_session(now: datetime) -> tuple[date, RegisterSession]:
@@ -268,6 +273,12 @@ def overview():
     today = now.date()
     in_scope = pupils_in_scope(current_user)
     pupil_ids = list(db.session.scalars(in_scope.with_only_columns(Pupil.id)))
+    missing = page_of(
+        missing_education_ids(in_scope, today), _page_number("missed-page"), WATCHED_PAGE_SIZE
+    )
+    under_hours = page_of(
+        under_full_time_ids(in_scope), _page_number("hours-page"), WATCHED_PAGE_SIZE
+    )
     return render_template(
         "attendance/overview.html",
         today=today,
@@ -275,11 +286,25 @@ def overview():
         sessions=list(RegisterSession),
         due_by=due_by,
         unexplained=unexplained_absences(pupil_ids, today),
-        missing=missing_education(in_scope, today),
-        under_hours=under_full_time(in_scope, today),
+        missing=missing,
+        missing_pupils=missing_education(missing.items, today),
+        under_hours=under_hours,
+        under_hours_pupils=under_full_time(under_hours.items, today),
+        missing_url=lambda n: _overview_page_url("missed-page", n, Concern.MISSED_15_DAYS),
+        hours_url=lambda n: _overview_page_url("hours-page", n, Concern.UNDER_25_HOURS),
         concerns=Concern,
         new_uuid=lambda: str(uuid.uuid4()),
     )
+
+
+def _page_number(name: str) -> int:
+    return request.args.get(name, 1, type=int)
+
+
+def _overview_page_url(name: str, number: int, anchor: Concern) -> str:
+    """A page of one list on the lead's attendance screen, keeping the other list's page."""
+    pages = {key: value for key, value in request.args.items() if key.endswith("-page")}
+    return url_for("attendance.overview", **(pages | {name: number})) + f"#{anchor.value}"
 
 
 @bp.post("/pupils/<int:pupil_id>/attendance/report")
@@ -323,17 +348,18 @@ def export():
 
 
 def _csv_lines(rows: Iterator[list]) -> Iterator[str]:
-    """CSV streamed a line at a time, with cells that a spreadsheet would run as formulas
-    made inert."""
+    """CSV streamed in pieces of about CSV_CHUNK characters, with cells that a spreadsheet
+    would run as formulas made inert."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_HEADER)
-    yield buffer.getvalue()
     for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
         writer.writerow([_inert(cell) for cell in row])
-        yield buffer.getvalue()
+        if buffer.tell() >= CSV_CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _inert(cell) -> str:

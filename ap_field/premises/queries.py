@@ -5,6 +5,7 @@ anonymous placements (hours, looked-after, EHC plan): the pages assessors see ne
 them, and nothing here names a pupil.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +14,7 @@ import sqlalchemy.orm as so
 from flask import abort
 
 from ap_field.auth.models import Role, User
+from ap_field.common.pagination import ListPage
 from ap_field.common.time import LONDON, london_today
 from ap_field.extensions import db
 from ap_field.photos.access import photo_rule
@@ -150,12 +152,27 @@ def _with_sites_and_policies() -> sa.Select:
 
 
 def compliance_of_all() -> list[ProviderCompliance]:
-    """Every provider with its flags, in a fixed number of queries: the lead's list."""
+    """Every provider with its flags, in a fixed number of queries."""
+    return _compliance(db.session.scalars(_with_sites_and_policies().order_by(Provider.name)))
+
+
+def compliance_page(page: int, per_page: int) -> ListPage:
+    """One page of the lead's list of providers with their flags, by name."""
+    providers = db.paginate(
+        _with_sites_and_policies().order_by(Provider.name),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
+    return ListPage(_compliance(providers.items), providers.page, per_page, providers.total)
+
+
+def _compliance(providers: Iterable[Provider]) -> list[ProviderCompliance]:
     today = london_today()
     known = placements_by_provider(today)
     last_checks = last_checks_by_provider()
     result = []
-    for provider in db.session.scalars(_with_sites_and_policies().order_by(Provider.name)):
+    for provider in providers:
         placements = known.get(provider.id, []) + other_placements(provider)
         last = last_checks.get(provider.id)
         flags = compliance_flags(_facts(provider, placements, last), today)
@@ -211,12 +228,9 @@ def all_sites() -> list[ProviderSite]:
     )
 
 
-def providers_with_sites() -> list[Provider]:
-    return list(
-        db.session.scalars(
-            sa.select(Provider).options(so.selectinload(Provider.sites)).order_by(Provider.name)
-        )
-    )
+def providers_with_sites() -> sa.Select:
+    """Providers by name with their sites; the view pages it."""
+    return sa.select(Provider).options(so.selectinload(Provider.sites)).order_by(Provider.name)
 
 
 def _check_query() -> sa.Select:

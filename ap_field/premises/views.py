@@ -55,7 +55,7 @@ from ap_field.premises.queries import (
     checks_falling_due,
     checks_of_provider,
     compliance_of,
-    compliance_of_all,
+    compliance_page,
     draft_checks,
     latest_templates,
     provider_or_404,
@@ -87,6 +87,7 @@ from ap_field.premises.template_text import template_as_text
 from ap_field.pupils.services import StaleEdit
 
 PROVIDER_EDITORS = (Role.LEAD, Role.ADMIN)
+PROVIDERS_PAGE_SIZE = 25
 
 
 def _replayed(model, client_uuid):
@@ -108,7 +109,12 @@ def _stale(what: str, back: str):
 @bp.route("/providers")
 @allow(*PROVIDER_EDITORS)
 def providers():
-    return render_template("premises/providers.html", compliance=compliance_of_all())
+    page = compliance_page(request.args.get("page", 1, type=int), PROVIDERS_PAGE_SIZE)
+    return render_template(
+        "premises/providers.html",
+        page=page,
+        page_url=lambda number: url_for("premises.providers", page=number),
+    )
 
 
 @bp.route("/providers/new", methods=["GET", "POST"])
@@ -258,7 +264,13 @@ def site_checks():
     return render_template(
         "premises/site_checks.html",
         drafts=draft_checks(),
-        providers=providers_with_sites(),
+        providers=db.paginate(
+            providers_with_sites(),
+            page=request.args.get("page", 1, type=int),
+            per_page=PROVIDERS_PAGE_SIZE,
+            error_out=False,
+        ),
+        page_url=lambda number: url_for("premises.site_checks", page=number) + "#providers",
         signed_off=recent_signed_off_checks(),
         falling_due=checks_falling_due(today + SITE_CHECK_DUE_AHEAD),
         never_checked=sites_never_checked(),

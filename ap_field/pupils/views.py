@@ -1,6 +1,7 @@
 from datetime import date
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -161,14 +162,19 @@ def show(pupil_id: int):
     history = db.session.scalars(
         sa.select(CaseloadAssignment)
         .where(CaseloadAssignment.pupil_id == pupil.id)
+        .options(so.joinedload(CaseloadAssignment.teacher))
         .order_by(CaseloadAssignment.started_on.desc(), CaseloadAssignment.id.desc())
     ).all()
     parents = db.session.scalars(
-        sa.select(ParentLink).where(ParentLink.pupil_id == pupil.id).order_by(ParentLink.id)
+        sa.select(ParentLink)
+        .where(ParentLink.pupil_id == pupil.id)
+        .options(so.joinedload(ParentLink.parent))
+        .order_by(ParentLink.id)
     ).all()
     chronology = db.session.scalars(
         sa.select(AuditEvent)
         .where(AuditEvent.pupil_id == pupil.id)
+        .options(so.joinedload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(50)
     ).all()
@@ -253,6 +259,7 @@ def audit_trail(pupil_id: int):
     events = db.paginate(
         sa.select(AuditEvent)
         .where(AuditEvent.pupil_id == pupil.id)
+        .options(so.joinedload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
         page=request.args.get("page", 1, type=int),
         per_page=TRAIL_PAGE_SIZE,

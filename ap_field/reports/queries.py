@@ -1,7 +1,6 @@
 """The programme's figures, read through the caller's scope in a fixed number of queries,
 however many pupils there are."""
 
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,7 +13,7 @@ from ap_field.assessments.models import Assessment
 from ap_field.assessments.queries import MeasureChange, assessment_summary
 from ap_field.attendance.figures import Period, Tally, periods, week_first_day
 from ap_field.attendance.models import AttendanceMark, reportable_pupils
-from ap_field.attendance.queries import tallies, under_full_time
+from ap_field.attendance.queries import tallies, under_full_time_ids
 from ap_field.extensions import db
 from ap_field.plans.models import PlanTarget, Progress, Review, TargetProgress
 from ap_field.plans.services import current_plan
@@ -38,7 +37,7 @@ def programme_tally(in_scope: sa.Select, first: date, last: date) -> Tally:
         )
         .group_by(AttendanceMark.code)
     ).all()
-    return Tally.of(itertools.chain.from_iterable([code] * count for code, count in rows))
+    return Tally.of_counts(rows)
 
 
 @dataclass
@@ -60,7 +59,7 @@ def dashboard(in_scope: sa.Select, today: date, half_term_starts) -> Dashboard:
     week, half_term, _year = periods(today, half_term_starts)
     compliance = compliance_of_all()
     return Dashboard(
-        under_25_hours=len(under_full_time(in_scope, today)),
+        under_25_hours=len(under_full_time_ids(in_scope)),
         missed_15_days=missed,
         attendance=[
             (period, programme_tally(in_scope, period.first, period.last))
@@ -203,7 +202,7 @@ def pupil_charts(pupil: Pupil, first: date, last: date) -> PupilCharts:
 def programme_trend(in_scope: sa.Select, today: date) -> Chart:
     """The in-scope pupils' attendance together, week by week, in one query."""
     weeks = charted_weeks(today - timedelta(weeks=WEEKS_CHARTED - 1), today)
-    codes: dict[date, list[str]] = defaultdict(list)
+    counts: dict[date, list[tuple[str, int]]] = defaultdict(list)
     for day, code, count in db.session.execute(
         sa.select(AttendanceMark.date, AttendanceMark.code, sa.func.count())
         .where(
@@ -212,9 +211,12 @@ def programme_trend(in_scope: sa.Select, today: date) -> Chart:
         )
         .group_by(AttendanceMark.date, AttendanceMark.code)
     ):
-        codes[week_first_day(day)] += [code] * count
+        counts[week_first_day(day)].append((code, count))
     return trend(
-        [Point(_week_label(monday), Tally.of(codes[monday]).attendance_percent) for monday in weeks]
+        [
+            Point(_week_label(monday), Tally.of_counts(counts[monday]).attendance_percent)
+            for monday in weeks
+        ]
     )
 
 

@@ -1,5 +1,6 @@
 """Session notes and what a teacher's day holds."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -57,27 +58,42 @@ def delivery_between(pupil: Pupil, first: date, last: date) -> Delivery:
     """Timetabled sessions in the period and how many of them have a note, with the hours
     planned and the hours every note of the period delivered. The current timetable is
     taken to have held for the whole period."""
-    timetabled = occurrences([pupil], first, last)
-    notes = db.session.scalars(
-        sa.select(SessionNote).where(
-            SessionNote.pupil_id == pupil.id, SessionNote.held_on.between(first, last)
-        )
-    ).all()
-    return Delivery(
-        sessions_timetabled=len(timetabled),
-        sessions_delivered=sum(1 for occurrence in timetabled if occurrence.note is not None),
-        minutes_planned=sum(occurrence.slot.minutes for occurrence in timetabled),
-        minutes_delivered=sum(note.actual_minutes for note in notes),
+    return deliveries(pupil, [(first, last)])[0]
+
+
+def deliveries(pupil: Pupil, periods: list[tuple[date, date]]) -> list[Delivery]:
+    """delivery_between for several periods, from one read of the timetable and the notes."""
+    if not periods:
+        return []
+    slots = _slots_of([pupil.id])
+    notes = _notes_between(
+        [pupil.id], min(first for first, _ in periods), max(last for _, last in periods)
     )
+    found = []
+    for first, last in periods:
+        timetabled = _matched(slots, [n for n in notes if first <= n.held_on <= last], first, last)
+        found.append(
+            Delivery(
+                sessions_timetabled=len(timetabled),
+                sessions_delivered=sum(1 for item in timetabled if item.note is not None),
+                minutes_planned=sum(occurrence.slot.minutes for occurrence in timetabled),
+                minutes_delivered=sum(
+                    note.actual_minutes for note in notes if first <= note.held_on <= last
+                ),
+            )
+        )
+    return found
 
 
 def notes_of(pupil: Pupil) -> list[SessionNote]:
-    return list(
-        db.session.scalars(
-            sa.select(SessionNote)
-            .where(SessionNote.pupil_id == pupil.id)
-            .order_by(SessionNote.held_on.desc(), SessionNote.starts_at.desc())
-        )
+    return list(db.session.scalars(notes_newest_first(pupil)))
+
+
+def notes_newest_first(pupil: Pupil) -> sa.Select:
+    return (
+        sa.select(SessionNote)
+        .where(SessionNote.pupil_id == pupil.id)
+        .order_by(SessionNote.held_on.desc(), SessionNote.starts_at.desc(), SessionNote.id.desc())
     )
 
 
@@ -98,16 +114,35 @@ def occurrences(pupils: list[Pupil], first: date, last: date) -> list[Occurrence
     """Every timetabled session of these pupils between two days, matched to its note: one
     linked to the slot, or one for the same pupil, day and start time."""
     pupil_ids = [pupil.id for pupil in pupils]
-    slots = db.session.scalars(
-        sa.select(TimetableSlot)
-        .where(TimetableSlot.pupil_id.in_(pupil_ids))
-        .order_by(TimetableSlot.starts_at)
-    ).all()
-    notes = db.session.scalars(
-        sa.select(SessionNote).where(
-            SessionNote.pupil_id.in_(pupil_ids), SessionNote.held_on.between(first, last)
+    return _matched(_slots_of(pupil_ids), _notes_between(pupil_ids, first, last), first, last)
+
+
+def _slots_of(pupil_ids: list[int]) -> list[TimetableSlot]:
+    return list(
+        db.session.scalars(
+            sa.select(TimetableSlot)
+            .where(TimetableSlot.pupil_id.in_(pupil_ids))
+            .order_by(TimetableSlot.starts_at)
         )
-    ).all()
+    )
+
+
+def _notes_between(pupil_ids: list[int], first: date, last: date) -> list[SessionNote]:
+    return list(
+        db.session.scalars(
+            sa.select(SessionNote).where(
+                SessionNote.pupil_id.in_(pupil_ids), SessionNote.held_on.between(first, last)
+            )
+        )
+    )
+
+
+def _matched(
+    slots: list[TimetableSlot], notes: list[SessionNote], first: date, last: date
+) -> list[Occurrence]:
+    notes_by_day: dict[tuple[int, date], list[SessionNote]] = defaultdict(list)
+    for note in notes:
+        notes_by_day[(note.pupil_id, note.held_on)].append(note)
     found = []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
@@ -116,10 +151,8 @@ def occurrences(pupils: list[Pupil], first: date, last: date) -> list[Occurrence
                 note = next(
                     (
                         note
-                        for note in notes
-                        if note.held_on == day
-                        and note.pupil_id == slot.pupil_id
-                        and (note.slot_id == slot.id or note.starts_at == slot.starts_at)
+                        for note in notes_by_day.get((slot.pupil_id, day), ())
+                        if note.slot_id == slot.id or note.starts_at == slot.starts_at
                     ),
                     None,
                 )

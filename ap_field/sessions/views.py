@@ -25,8 +25,8 @@ from ap_field.sessions.forms import AddendumForm, NoteForm
 from ap_field.sessions.models import SessionNote
 from ap_field.sessions.services import (
     add_addendum,
+    notes_newest_first,
     notes_not_written,
-    notes_of,
     occurrences,
     write_note,
 )
@@ -36,6 +36,7 @@ TEACHING = (Role.TEACHER, Role.LEAD, Role.ADMIN)
 CHECK_INS = (("AM check-in", "Morning register for your whole block"),
              ("PM check-in", "Afternoon register for your whole block"))  # fmt: skip
 REVIEWS_AHEAD = timedelta(days=7)
+NOTES_PAGE_SIZE = 25
 
 
 @bp.route("/today")
@@ -68,9 +69,21 @@ def today():
 @allow(*TEACHING)
 def notes(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    shown = notes_of(pupil)
-    answers = answers_by_note([note.id for note in shown])
-    return render_template("sessions/notes.html", pupil=pupil, notes=shown, answers=answers)
+    page = db.paginate(
+        notes_newest_first(pupil),
+        page=request.args.get("page", 1, type=int),
+        per_page=NOTES_PAGE_SIZE,
+        error_out=False,
+    )
+    answers = answers_by_note([note.id for note in page.items])
+    return render_template(
+        "sessions/notes.html",
+        pupil=pupil,
+        notes=page.items,
+        page=page,
+        page_url=lambda number: url_for("sessions.notes", pupil_id=pupil.id, page=number),
+        answers=answers,
+    )
 
 
 @bp.route("/pupils/<int:pupil_id>/notes/new", methods=["GET", "POST"])

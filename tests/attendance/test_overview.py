@@ -109,3 +109,22 @@ def test_an_admin_reads_the_screen_and_is_sent_to_the_pupil(
     auth.login(make_user(Role.ADMIN))
     link = client_request.get("/attendance").select_one("#unexplained ~ ul a")
     assert link["href"] == f"/pupils/{block[2].id}"
+
+
+def test_the_under_25_hours_list_comes_a_page_at_a_time(
+    client_request, auth, make_user, make_pupil, clock
+):
+    names = [f"Pupil {letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"] + ["Pupil ZZ"]
+    for name in names:
+        make_pupil(legal_name=name, planned_hours_per_week=Decimal("15"))
+    auth.login(make_user(Role.LEAD))
+
+    first = client_request.get("/attendance")
+    second = client_request.get(first.select_one("#under_25_hours ~ nav a[rel=next]")["href"])
+
+    def listed(page):
+        return [link.get_text(strip=True) for link in page.select("#under_25_hours + p + ul h3 a")]
+
+    assert listed(first) == names[:25]
+    assert listed(second) == names[25:]
+    assert second.select_one("#under_25_hours ~ nav a[rel=prev]") is not None

@@ -13,6 +13,7 @@ from ap_field.plans.models import Focus, Mode
 from ap_field.plans.services import add_slot
 from ap_field.pupils.services import assign
 from ap_field.sessions.models import NoteAddendum, SessionNote
+from ap_field.sessions.services import write_note
 from tests.helpers import AuthActions, ClientRequest, text_of, write_demo_plan
 
 
@@ -168,3 +169,30 @@ def test_a_concern_in_a_note_shows_on_the_leads_programme_page(
 def test_a_huge_slot_id_in_the_address_is_ignored(client_request, pupil):
     page = client_request.get(f"/pupils/{pupil.id}/notes/new?slot=99999999999999999999999")
     assert page.select_one("#starts_at").get("value") in (None, "")
+
+
+def test_a_years_notes_come_a_page_at_a_time_newest_first(client_request, pupil, teacher):
+    yesterday = london_today() - timedelta(days=1)
+    for days_back in range(30):
+        values = {
+            "held_on": yesterday - timedelta(days=days_back),
+            "starts_at": time(10, 0),
+            "ends_at": time(11, 15),
+            "mode": Mode.FACE_TO_FACE,
+            "focus": Focus.ENGLISH,
+            "place": "Home",
+            "planned_minutes": 90,
+            "engagement": 4,
+        }
+        write_note(pupil, teacher, values, [], uuid.uuid4())
+
+    first = client_request.get(f"/pupils/{pupil.id}/notes")
+    second = client_request.get(first.select_one("nav a[rel=next]")["href"])
+
+    def dates(page):
+        return [link.get_text(strip=True) for link in page.select(".app-card__title a")]
+
+    assert len(dates(first)) == 25
+    assert len(dates(second)) == 5
+    assert dates(first)[0] == f"{yesterday:%A} {yesterday.day} {yesterday:%B %Y}, 10:00"
+    assert second.select_one("nav a[rel=prev]") is not None

@@ -1,0 +1,41 @@
+"""One page of a list already in memory, read by templates as Flask-SQLAlchemy's pagination
+is (items, page, pages, total, has_prev, has_next, prev_num, next_num)."""
+
+from dataclasses import dataclass
+from math import ceil
+
+
+@dataclass(frozen=True)
+class ListPage:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_of(items: list, page: int, per_page: int) -> ListPage:
+    """The page numbered `page` (from 1; out of range reads as the nearest page)."""
+    pages = max(1, ceil(len(items) / per_page))
+    page = min(max(page, 1), pages)
+    first = (page - 1) * per_page
+    return ListPage(items[first : first + per_page], page, per_page, len(items))
