@@ -3,7 +3,7 @@ and the pupils who missed 15 days read every pupil's marks over a period) and se
 by date (recent safeguarding concerns and disputed sessions)
 
 Revision ID: c6indexes
-Revises: c5reports
+Revises: c6sync
 Create Date: 2026-11-22 23:00:00.000000
 
 """
@@ -11,7 +11,7 @@ Create Date: 2026-11-22 23:00:00.000000
 from alembic import op
 
 revision = "c6indexes"
-down_revision = "c5reports"
+down_revision = "c6sync"
 branch_labels = None
 depends_on = None
 
