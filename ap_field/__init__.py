@@ -65,6 +65,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     _init_extensions(app)
+    # Registered first, so that it runs after every other after-request hook (the offline
+    # protocol rewrites some answers) and compresses the body that is finally sent.
+    register_compression(app)
     for area in AREAS:
         app.register_blueprint(importlib.import_module(f"ap_field.{area}.views").bp)
     app.cli.add_command(users_cli)
@@ -74,7 +77,6 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
-    register_compression(app)
     return app
 
 

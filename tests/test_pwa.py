@@ -126,7 +126,7 @@ def test_the_offline_page_holds_nobodys_data(client, make_user, make_pupil):
     assert "Casey Jones" not in response.text
     assert page.select_one('meta[name="ap-session"]') is None
     assert page.select_one("form[data-sign-out]") is None
-    assert page.select_one("a[href='/outbox']").get_text() == "See what is waiting to be sent"
+    assert page.select_one("main a[href='/outbox']").get_text() == "See what is waiting to be sent"
 
 
 def session_tag_of(client) -> str:

@@ -1,7 +1,9 @@
 """A phone's outbox sends a write with an Idempotency-Key, maybe more than once: the write is
 made once, every send of it gets the same answer, and a key never stands for two writes."""
 
+import gzip
 import io
+import json
 import uuid
 
 import sqlalchemy as sa
@@ -235,3 +237,20 @@ def test_a_create_form_with_an_empty_version_field_is_a_create(client, pupil):
     )
 
     assert response.status_code == 201
+
+
+def test_an_answer_rewritten_by_the_protocol_is_compressed_as_sent(client, pupil):
+    path = f"/pupils/{pupil.id}/notes/new"
+    refused = client.post(
+        path, data=note_form(place=""), headers=keyed(**{"Accept-Encoding": "gzip"})
+    )
+    created = client.post(path, data=note_form(), headers=keyed(**{"Accept-Encoding": "gzip"}))
+
+    def text(response):
+        gzipped = response.headers.get("Content-Encoding") == "gzip"
+        return (gzip.decompress(response.data) if gzipped else response.data).decode()
+
+    assert refused.status_code == 422
+    assert "Enter where the session happened" in text(refused)
+    assert created.status_code == 201
+    assert json.loads(text(created)) == {"location": created.headers["Location"]}
