@@ -11,10 +11,11 @@ the outbox may repeat. No view knows about it; hooks around every request do the
   saved exactly when the change is, and a second identical request cannot make it again.
 - After the view: a change committed, or a redirect → 201 for a create (a form with a
   `client_uuid` and no `version`), otherwise 200, with `Location` and `{"location": ...}`;
-  a 200 page without a change (a refused form) → 422 with the page; any other status as the
-  view gave it. The answer is stored on the key. A background replay (`X-Outbox: replay`)
-  drops its flash messages, which the person would otherwise see on some later page; a
-  form sent while the person waits keeps them for the page it goes on to.
+  a 200 page without a change (a refused form) → 422 with the page for a background replay
+  (`X-Outbox: replay`), and the page as it is for a form the person is waiting on, which
+  shows it; any other status as the view gave it. The answer is stored on the key. A
+  background replay drops its flash messages, which the person would otherwise see on
+  some later page; a form sent while the person waits keeps them for the page it goes on to.
 """
 
 import hashlib
@@ -224,7 +225,7 @@ def answer_keyed_request(response: Response) -> Response:
         return _answer(status, location, response)
     if state.committed:
         _store(state, status, None, response)
-    elif status == 200:
+    elif status == 200 and _in_background():
         response.status_code = 422
     return response
 
@@ -258,8 +259,13 @@ def _store(state: KeyedRequest, status: int, location: str | None, response: Res
     return None
 
 
+def _in_background() -> bool:
+    """Sent by the outbox on its own, rather than by a form the person is waiting on."""
+    return request.headers.get(REPLAY_HEADER) == "replay"
+
+
 def _drop_new_flashes(state: KeyedRequest) -> None:
-    if request.headers.get(REPLAY_HEADER) != "replay":
+    if not _in_background():
         return
     flashes = session.get(_FLASHES)
     if not flashes or len(flashes) <= state.flashes_before:

@@ -274,7 +274,8 @@
     } finally {
       if (submit) submit.disabled = false;
     }
-    if (response && response.ok) {
+    const saved = response && response.ok && response.headers.get("Content-Type") === "application/json";
+    if (saved) {
       if (form.dataset.outboxReplaces) await outbox.remove(form.dataset.outboxReplaces);
       form.dispatchEvent(new CustomEvent("outbox:sent", { bubbles: true }));
       location.assign(response.headers.get("Location") || location.href);
@@ -290,7 +291,7 @@
       return;
     }
     // Refused (a mistake in the form, someone else's change, too big): the server's own page
-    // says what to do, with the answers kept.
+    // says what to do, with the answers kept. A refused form answers its page with 200.
     resubmitNatively(form, submitter);
   }
 

@@ -19,8 +19,8 @@ REGISTER_OPEN = datetime.combine(date(2026, 11, 18), time(9, 5), tzinfo=LONDON)
 
 
 def keyed(key: uuid.UUID | str | None = None, **headers) -> dict:
-    """The headers of an outbox send: its op_id as the Idempotency-Key."""
-    return {"Idempotency-Key": str(key or uuid.uuid4()), **headers}
+    """The headers of an outbox send in the background: its op_id as the Idempotency-Key."""
+    return {"Idempotency-Key": str(key or uuid.uuid4()), "X-Outbox": "replay", **headers}
 
 
 def saved_keys() -> list[IdempotencyKey]:

@@ -129,9 +129,7 @@ def test_a_signed_out_person_without_a_key_still_goes_to_sign_in(client, pupil, 
 def test_a_background_send_leaves_no_message_for_a_later_page(client, pupil):
     """A message already waiting stays; the background send's own is dropped."""
     client.post(f"/pupils/{pupil.id}/notes/new", data=note_form())
-    response = client.post(
-        f"/pupils/{pupil.id}/notes/new", data=note_form(), headers=keyed(**{"X-Outbox": "replay"})
-    )
+    response = client.post(f"/pupils/{pupil.id}/notes/new", data=note_form(), headers=keyed())
 
     page = client.get(response.headers["Location"]).text
     assert page.count("Session note sent.") == 1
@@ -223,7 +221,9 @@ def test_a_register_mark_sent_twice_is_one_mark(client, pupil, register_open):
 
 
 def test_a_form_sent_while_the_person_waits_keeps_its_message(client, pupil):
-    response = client.post(f"/pupils/{pupil.id}/notes/new", data=note_form(), headers=keyed())
+    response = client.post(
+        f"/pupils/{pupil.id}/notes/new", data=note_form(), headers=keyed(**{"X-Outbox": ""})
+    )
 
     assert response.status_code == 201
     assert "Session note sent." in client.get(response.headers["Location"]).text
@@ -254,3 +254,15 @@ def test_an_answer_rewritten_by_the_protocol_is_compressed_as_sent(client, pupil
     assert "Enter where the session happened" in text(refused)
     assert created.status_code == 201
     assert json.loads(text(created)) == {"location": created.headers["Location"]}
+
+
+def test_a_refused_form_the_person_waits_on_comes_back_as_its_page(client, pupil):
+    response = client.post(
+        f"/pupils/{pupil.id}/notes/new",
+        data=note_form(place=""),
+        headers=keyed(**{"X-Outbox": ""}),
+    )
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert "Enter where the session happened" in response.text
