@@ -2,7 +2,7 @@
 server exactly once, whatever the connection and the server do in between."""
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ from playwright.sync_api import Page, Route, expect
 
 from ap_field.assessments.models import Assessment
 from ap_field.auth.models import Role
+from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.photos.models import Photo
 from ap_field.premises.models import CheckStatus, SiteCheck
@@ -38,6 +39,7 @@ def a_teacher_and_pupil(make_user, make_pupil):
 
 
 def fill_note(page: Page, place: str) -> None:
+    page.get_by_label("Date").fill((london_today() - timedelta(days=1)).isoformat())
     page.get_by_label("Started").fill("09:00")
     page.get_by_label("Ended").fill("12:00")
     page.get_by_label("Face-to-face").check()
@@ -381,4 +383,42 @@ def test_the_outbox_outlives_closing_the_browser(
         phone.get_by_role("button", name="Sign in").tap()
     expect(phone.get_by_text("Nothing is waiting")).to_be_visible()
     context.close()
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
+
+
+def test_signing_out_with_unsent_items_warns_first_and_keeps_them(
+    new_phone, make_user, make_pupil, expected_errors
+):
+    expected_errors.extend(
+        [
+            NO_SIGNAL,
+            "Failed to load resource: net::ERR_FAILED",
+            "Failed to load resource: the server responded with a status of 401 (UNAUTHORIZED)",
+        ]
+    )
+    teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
+    phone = new_phone(service_workers="block")
+    sign_in(phone, teacher.email)
+    phone.goto(f"/pupils/{pupil.id}/notes/new")
+    phone.context.set_offline(True)
+    fill_note(phone, "Sports hall")
+    phone.get_by_role("button", name="Send the note").tap()
+    saved_offline(phone)
+
+    phone.get_by_role("button", name="Sign out").tap()
+    warning = phone.get_by_role("alert").filter(has_text="not been sent yet")
+    expect(warning).to_contain_text("1 thing you saved has not been sent yet")
+    expect(phone.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
+
+    phone.context.route("**/sync/token", lambda route: route.abort())
+    phone.context.set_offline(False)
+    with phone.expect_navigation(url="**/sign-in"):
+        warning.get_by_role("button", name="Sign out anyway").tap()
+    expect(phone.locator("[data-outbox-count]")).to_have_text("1")
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
+
+    phone.context.unroute("**/sync/token")
+    sign_in(phone, teacher.email)
+    phone.goto("/outbox")
+    expect(outbox_section(phone, "sent")).to_contain_text("Session note")
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
