@@ -159,15 +159,14 @@ def test_an_answer_lost_on_the_way_back_is_sent_again_without_a_duplicate(
             route.continue_()
         posts.append(route.request.headers.get("idempotency-key"))
 
-    phone.route("**/notes/new", answer_lost)
+    phone.context.route("**/notes/new", answer_lost)
+    watching = phone.context.new_page()
     phone.context.set_offline(False)
-    while not posts:
-        phone.wait_for_timeout(100)
+    watching.goto("/outbox")
+    expect(outbox_section(watching, "waiting")).to_contain_text("No connection")
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
-    phone.goto("/outbox")
-    expect(outbox_section(phone, "waiting")).to_contain_text("No connection")
-    phone.get_by_role("button", name="Send now").tap()
-    expect(phone.get_by_text("Nothing is waiting")).to_be_visible()
+    watching.get_by_role("button", name="Send now").tap()
+    expect(watching.get_by_text("Nothing is waiting")).to_be_visible()
 
     assert len(posts) == 2 and len(set(posts)) == 1
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
@@ -198,16 +197,18 @@ def test_a_server_error_twice_then_success_delivers_once_and_drops_nothing(
         answers.append(response.status)
         route.fulfill(response=response)
 
-    phone.route("**/notes/new", failing_twice)
+    phone.context.route("**/notes/new", failing_twice)
+    watching = phone.context.new_page()
+    watching.goto("/outbox")
     phone.get_by_role("button", name="Send the note").tap()
     saved_offline(phone)
-    phone.goto("/outbox")
-    waiting = outbox_section(phone, "waiting")
+    waiting = outbox_section(watching, "waiting")
     expect(waiting).to_contain_text("The server answered 500")
+    assert answers == [500, 500]
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
 
-    phone.get_by_role("button", name="Send now").tap()
-    expect(phone.get_by_text("Nothing is waiting")).to_be_visible()
+    watching.get_by_role("button", name="Send now").tap()
+    expect(watching.get_by_text("Nothing is waiting")).to_be_visible()
     assert answers == [500, 500, 201]
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
 

@@ -30,7 +30,7 @@ def test_a_teacher_arrives_records_the_visit_and_leaves_safely(phone, make_user,
 
     phone.get_by_role("button", name="I've arrived").tap()
     expect(phone.get_by_role("alert")).to_contain_text("You have arrived")
-    expect(phone.locator(".govuk-tag").first).to_have_text("In progress")
+    expect(phone.locator("main .govuk-tag").first).to_have_text("In progress")
 
     phone.get_by_role("link", name="Record or change what happened").tap()
     phone.get_by_label("The pupil", exact=True).check()
@@ -41,5 +41,5 @@ def test_a_teacher_arrives_records_the_visit_and_leaves_safely(phone, make_user,
 
     phone.get_by_role("button", name="I've left safely").tap()
     expect(phone.get_by_role("alert")).to_contain_text("You left safely at")
-    expect(phone.locator(".govuk-tag").first).to_have_text("Happened")
+    expect(phone.locator("main .govuk-tag").first).to_have_text("Happened")
     expect(phone.locator(".govuk-summary-list")).to_contain_text("I want to get back to football")
