@@ -8,7 +8,6 @@ a home visit every month and a parent who answers most sessions. 300 providers e
 site, insurance, and a signed-off site check with a photo.
 """
 
-import io
 import itertools
 import random
 import secrets
@@ -20,7 +19,6 @@ from time import perf_counter as time_counter
 
 import sqlalchemy as sa
 from flask import current_app
-from PIL import Image, ImageDraw
 from stdnum.gb import upn
 from werkzeug.security import generate_password_hash
 
@@ -50,6 +48,7 @@ from ap_field.plans.models import (
     TimetableSlot,
 )
 from ap_field.premises.compliance import add_months
+from ap_field.premises.demo import fire_exit_photo
 from ap_field.premises.models import (
     Answer,
     CheckAnswer,
@@ -841,7 +840,7 @@ class ScaleBuilder:
         self._photos(counts, check_ids, fire.id)
 
     def _photos(self, counts: dict, check_ids: list[int], item_id: int) -> None:
-        clean = clean_photo(_fire_exit_jpeg())
+        clean = clean_photo(fire_exit_photo())
         rows = []
         for _ in check_ids:
             stem = secrets.token_hex(16)
@@ -885,16 +884,6 @@ def _gather_statistics() -> None:
     statement = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text(statement))
-
-
-def _fire_exit_jpeg() -> bytes:
-    image = Image.new("RGB", (800, 600), (34, 139, 34))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((120, 180, 680, 420), fill=(255, 255, 255))
-    draw.text((300, 280), "FIRE EXIT", fill=(34, 139, 34))
-    out = io.BytesIO()
-    image.save(out, "JPEG")
-    return out.getvalue()
 
 
 def build_scale(pupils: int, password: str, report: Callable[[str], None]) -> dict[str, int]:

@@ -69,7 +69,7 @@ FACTS = {
 }  # fmt: skip
 
 
-def _demo_photo_bytes() -> bytes:
+def fire_exit_photo() -> bytes:
     """A drawn picture of a fire exit sign, so the demo report has a thumbnail."""
     image = Image.new("RGB", (800, 600), (34, 139, 34))
     draw = ImageDraw.Draw(image)
@@ -170,7 +170,7 @@ def seed_premises(assessor: User) -> None:
 
     health, appendix = _latest(HEALTH_AND_SAFETY), _latest(APPENDIX_1)
     photo = keep_photo(
-        clean_photo(_demo_photo_bytes()), assessor, uuid.uuid4(), "Fire exit, main corridor"
+        clean_photo(fire_exit_photo()), assessor, uuid.uuid4(), "Fire exit, main corridor"
     )
     _signed_off_check(
         providers[NORTHSIDE],

@@ -8,6 +8,7 @@
   const SENDING_TIMEOUT_MS = 30 * 1000;
   const FLUSH_EVERY_MS = 30 * 1000;
   const LAST_USER = "ap-field-user";
+  const SAVED = "Saved on this phone, not sent yet";
 
   // ---- Who is using this phone ---------------------------------------------------------------
 
@@ -191,24 +192,31 @@
     );
   }
 
+  // A GOV.UK notification banner: its title, its heading line, and the content after them.
+  function notificationBanner(role, title, heading) {
+    const banner = element("div", "govuk-notification-banner");
+    banner.setAttribute("role", role);
+    const header = element("div", "govuk-notification-banner__header");
+    header.append(element("h2", "govuk-notification-banner__title", title));
+    const content = element("div", "govuk-notification-banner__content");
+    content.append(element("p", "govuk-notification-banner__heading", heading));
+    banner.append(header, content);
+    return { banner, content };
+  }
+
   function showSaved(form, entry) {
     const signedOut = entry.state === "signin";
     if (form.hasAttribute("hx-post")) {
       form.parentElement.querySelector(":scope > [data-outbox-saved]")?.remove();
-      const note = element("p", "govuk-inset-text", "Saved on this phone, not sent yet.");
+      const note = element("p", "govuk-inset-text", `${SAVED}.`);
       note.setAttribute("role", "status");
       note.dataset.outboxSaved = "";
       form.after(note);
       return;
     }
-    const banner = element("div", "govuk-notification-banner");
-    banner.setAttribute("role", "status");
+    const { banner, content } = notificationBanner("status", "Not sent yet", SAVED);
     banner.dataset.outboxSaved = "";
-    const header = element("div", "govuk-notification-banner__header");
-    header.append(element("h2", "govuk-notification-banner__title", "Not sent yet"));
-    const content = element("div", "govuk-notification-banner__content");
     content.append(
-      element("p", "govuk-notification-banner__heading", "Saved on this phone, not sent yet"),
       element(
         "p",
         "govuk-body",
@@ -223,7 +231,6 @@
     line.append(link);
     content.append(line);
     if (onIPhone()) content.append(iPhoneHint());
-    banner.append(header, content);
     form.before(banner);
     form.hidden = true;
     banner.querySelector("h2").focus?.();
@@ -405,15 +412,14 @@
 
   function showSignOutWarning(form, count) {
     document.querySelector("[data-sign-out-warning]")?.remove();
-    const warning = element("div", "govuk-notification-banner");
-    warning.setAttribute("role", "alert");
-    warning.dataset.signOutWarning = "";
-    const header = element("div", "govuk-notification-banner__header");
-    header.append(element("h2", "govuk-notification-banner__title", "Important"));
-    const content = element("div", "govuk-notification-banner__content");
     const things = count === 1 ? "1 thing you saved has" : `${count} things you saved have`;
+    const { banner: warning, content } = notificationBanner(
+      "alert",
+      "Important",
+      `${things} not been sent yet`,
+    );
+    warning.dataset.signOutWarning = "";
     content.append(
-      element("p", "govuk-notification-banner__heading", `${things} not been sent yet`),
       element(
         "p",
         "govuk-body",
@@ -432,7 +438,6 @@
       }),
     );
     content.append(actions);
-    warning.append(header, content);
     document.querySelector("main").prepend(warning);
     warning.scrollIntoView();
   }

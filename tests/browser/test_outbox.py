@@ -61,6 +61,17 @@ def saved_offline(page: Page) -> None:
     expect(page.get_by_role("status").filter(has_text=SAVED)).to_be_visible()
 
 
+def note_saved_offline(phone: Page, teacher, pupil, place: str) -> Page:
+    """The teacher writes a session note with no signal: it waits in the phone's outbox."""
+    sign_in(phone, teacher.email)
+    phone.goto(f"/pupils/{pupil.id}/notes/new")
+    phone.context.set_offline(True)
+    fill_note(phone, place)
+    phone.get_by_role("button", name="Send the note").tap()
+    saved_offline(phone)
+    return phone
+
+
 def outbox_section(page: Page, name: str):
     return page.locator(f'[data-outbox-section="{name}"]')
 
@@ -142,13 +153,7 @@ def test_an_answer_lost_on_the_way_back_is_sent_again_without_a_duplicate(
     expected_errors.append(NO_SIGNAL)
     expected_errors.append("Failed to load resource: net::ERR_CONNECTION_RESET")
     teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
-    phone = new_phone(service_workers="block")
-    sign_in(phone, teacher.email)
-    phone.goto(f"/pupils/{pupil.id}/notes/new")
-    phone.context.set_offline(True)
-    fill_note(phone, "Library")
-    phone.get_by_role("button", name="Send the note").tap()
-    saved_offline(phone)
+    phone = note_saved_offline(new_phone(service_workers="block"), teacher, pupil, "Library")
     posts = []
 
     def answer_lost(route: Route) -> None:
@@ -221,13 +226,7 @@ def test_signed_out_while_offline_everything_is_sent_after_signing_in_again(
         "Failed to load resource: the server responded with a status of 401 (UNAUTHORIZED)"
     )
     teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
-    phone = new_phone(service_workers="block")
-    sign_in(phone, teacher.email)
-    phone.goto(f"/pupils/{pupil.id}/notes/new")
-    phone.context.set_offline(True)
-    fill_note(phone, "Home")
-    phone.get_by_role("button", name="Send the note").tap()
-    saved_offline(phone)
+    phone = note_saved_offline(new_phone(service_workers="block"), teacher, pupil, "Home")
 
     teacher.end_all_sessions()
     db.session.commit()
@@ -398,13 +397,7 @@ def test_signing_out_with_unsent_items_warns_first_and_keeps_them(
         ]
     )
     teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
-    phone = new_phone(service_workers="block")
-    sign_in(phone, teacher.email)
-    phone.goto(f"/pupils/{pupil.id}/notes/new")
-    phone.context.set_offline(True)
-    fill_note(phone, "Sports hall")
-    phone.get_by_role("button", name="Send the note").tap()
-    saved_offline(phone)
+    phone = note_saved_offline(new_phone(service_workers="block"), teacher, pupil, "Sports hall")
 
     phone.get_by_role("button", name="Sign out").tap()
     warning = phone.get_by_role("alert").filter(has_text="not been sent yet")

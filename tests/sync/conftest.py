@@ -13,6 +13,7 @@ from ap_field.common.time import LONDON, london_today
 from ap_field.extensions import db
 from ap_field.pupils.services import assign
 from ap_field.sync.models import IdempotencyKey
+from tests.sessions.test_notes import note_form as sessions_note_form
 
 # A Wednesday in term, at 09:05: the AM register is open.
 REGISTER_OPEN = datetime.combine(date(2026, 11, 18), time(9, 5), tzinfo=LONDON)
@@ -30,20 +31,7 @@ def saved_keys() -> list[IdempotencyKey]:
 
 def note_form(**overrides) -> dict:
     """A session note as the new-note page sends it, with the client_uuid it opened with."""
-    return {
-        "client_uuid": str(uuid.uuid4()),
-        "held_on": (london_today() - timedelta(days=1)).isoformat(),
-        "starts_at": "10:00",
-        "ends_at": "11:15",
-        "mode": "face_to_face",
-        "focus": "english",
-        "place": "Home",
-        "planned_minutes": "90",
-        "engagement": "4",
-        "progress": "Read two chapters aloud",
-        "wellbeing": "Calm and chatty",
-        "next_steps": "Start the practice paper",
-    } | overrides
+    return sessions_note_form(client_uuid=str(uuid.uuid4())) | overrides
 
 
 def visit_form(**overrides) -> dict:
