@@ -302,7 +302,7 @@ def test_two_phones_change_one_assessment_and_the_second_chooses(
     )
 
 
-def test_a_refused_item_waits_under_needs_attention_while_later_ones_are_sent(
+def test_refused_items_wait_under_needs_attention_while_later_ones_are_sent(
     new_phone, live_server, make_user, make_pupil, monkeypatch, expected_errors
 ):
     expected_errors.append(NO_SIGNAL)
@@ -314,14 +314,16 @@ def test_a_refused_item_waits_under_needs_attention_while_later_ones_are_sent(
     teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
     phone = new_phone(service_workers="block")
     sign_in(phone, teacher.email)
-    big, small = phone, phone.context.new_page()
-    big.goto(f"/pupils/{pupil.id}/notes/new")
+    big, bigger, small = phone, phone.context.new_page(), phone.context.new_page()
+    for page in (big, bigger):
+        page.goto(f"/pupils/{pupil.id}/notes/new")
     small.goto(f"/pupils/{pupil.id}/assessments/new")
     phone.context.set_offline(True)
-    fill_note(big, "Park")
-    big.get_by_label("Progress against those targets").fill("Read two chapters. " * 600)
-    big.get_by_role("button", name="Send the note").tap()
-    saved_offline(big)
+    for page, place in ((big, "Park"), (bigger, "Field")):
+        fill_note(page, place)
+        page.get_by_label("Progress against those targets").fill("Read two chapters. " * 600)
+        page.get_by_role("button", name="Send the note").tap()
+        saved_offline(page)
     fill_assessment(small, "Cooking")
     small.get_by_role("button", name="Save assessment").tap()
     saved_offline(small)
@@ -329,21 +331,34 @@ def test_a_refused_item_waits_under_needs_attention_while_later_ones_are_sent(
     phone.context.set_offline(False)
     small.goto("/outbox")
     attention = outbox_section(small, "attention")
-    expect(attention.locator("[data-outbox-entry]")).to_have_count(1)
-    expect(attention).to_contain_text("Session note")
-    expect(attention).to_contain_text("Refused (413)")
-    expect(small.locator("[data-outbox-count]")).to_have_text("1")
+    refused = attention.locator("[data-outbox-entry]")
+    expect(refused).to_have_count(2)
+    expect(refused.first).to_contain_text("Session note")
+    expect(refused.first).to_contain_text("Refused (413)")
+    expect(small.locator("[data-outbox-count]")).to_have_text("2")
     assert count(Assessment, Assessment.pupil_id == pupil.id) == 1
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
 
-    attention.get_by_text("What it says").tap()
-    expect(attention).to_contain_text("Park")
-    attention.get_by_role("button", name="Delete").tap()
-    attention.get_by_role("button", name="No, keep it").tap()
-    expect(attention.locator("[data-outbox-entry]")).to_have_count(1)
-    attention.get_by_role("button", name="Delete").tap()
-    attention.get_by_role("button", name="Yes, delete it").tap()
-    expect(small.get_by_text("Nothing is waiting")).to_be_visible()
+    refused.nth(1).get_by_text("What it says").tap()
+    expect(refused.nth(1)).to_contain_text("Field")
+    refused.nth(1).get_by_role("button", name="Delete").tap()
+    refused.nth(1).get_by_role("button", name="No, keep it").tap()
+    expect(refused).to_have_count(2)
+    refused.nth(1).get_by_role("button", name="Delete").tap()
+    refused.nth(1).get_by_role("button", name="Yes, delete it").tap()
+    expect(refused).to_have_count(1)
+
+    refused.first.get_by_role("link", name="Change it").tap()
+    expect(small.get_by_label("Place")).to_have_value("Park")
+    small.get_by_label("Progress against those targets").fill("Read two chapters.")
+    small.get_by_role("button", name="Send the note").tap()
+    expect(small.get_by_role("alert")).to_contain_text("Session note sent")
+    expect(small.locator("[data-outbox-badge]")).to_be_hidden()
+    db.session.rollback()
+    places = db.session.scalars(
+        sa.select(SessionNote.place).where(SessionNote.pupil_id == pupil.id)
+    )
+    assert list(places) == ["Park"]
 
 
 def test_the_outbox_outlives_closing_the_browser(
