@@ -75,14 +75,15 @@ def hash_static_urls(endpoint: str, values: dict) -> None:
 
 
 def static_cache_headers(response, filename: str, version: str | None):
-    """A year and immutable for the URL of a file's current bytes; minutes for any other."""
+    """A year and immutable for the URL of a file's current bytes; minutes for any other. The
+    "no-cache" that Flask sends a static file with goes, or a browser would ask again each
+    time."""
+    response.cache_control.no_cache = None
     if version is not None and version == fingerprints().static.get(filename):
         response.cache_control.public = True
         response.cache_control.max_age = IMMUTABLE_MAX_AGE
         response.cache_control.immutable = True
-        response.expires = None
     else:
-        response.cache_control.no_cache = None
         response.cache_control.max_age = UNHASHED_MAX_AGE
     return response
 
