@@ -13,6 +13,7 @@ from flask import Flask, Response, request
 
 MIN_SIZE = 500  # bytes: below this gzip saves less than its own header and a round of CPU
 LEVEL = 6
+STATIC_LEVEL = 9  # each static file is compressed once per worker, so the smallest body wins
 COMPRESSIBLE = frozenset(
     {
         "text/html",
@@ -40,7 +41,7 @@ class _StaticCache:
         if etag in self.bodies:
             self.bodies.move_to_end(etag)
             return self.bodies[etag]
-        body = gzip.compress(data, LEVEL)
+        body = gzip.compress(data, STATIC_LEVEL)
         self.bodies[etag] = body
         if len(self.bodies) > self.size:
             self.bodies.popitem(last=False)

@@ -3,6 +3,7 @@ from bs4 import BeautifulSoup
 
 from ap_field import create_app
 from ap_field.auth.models import Role
+from ap_field.common.security import CONTENT_SECURITY_POLICY
 from ap_field.extensions import db
 from tests.helpers import LANDING, PASSWORD, ClientRequest
 
@@ -39,6 +40,17 @@ def test_static_files_and_the_sign_in_page_may_be_cached(client, make_user, auth
     response = client.get("/static/css/app.css")
     assert "no-store" not in response.headers.get("Cache-Control", "")
     response.close()
+
+
+def test_scripts_and_stylesheets_carry_only_the_headers_that_apply_to_them(client):
+    for path in ("/static/css/app.css", "/static/js/app.js"):
+        with client.get(path) as response:
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert "Content-Security-Policy" not in response.headers
+            assert "X-Frame-Options" not in response.headers
+    with client.get("/static/icons/favicon.png") as icon:
+        assert icon.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert client.get("/sw.js").headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
 
 
 def inline_code(html: str) -> list[str]:
