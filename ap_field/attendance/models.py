@@ -42,12 +42,15 @@ def _sql_list(values) -> str:
 class AttendanceMark(SyncedRecord, db.Model):
     """A pupil's mark in one session's register. The unique constraint is the register's
     own rule (one mark per pupil, day and session) and the index for a pupil's marks by date;
-    the date index serves the figures that read every pupil's marks over a period."""
+    the date index serves the figures that read every pupil's marks over a period, and the
+    code index the absences of a whole school year (PostgreSQL reads them from it; SQLite,
+    without statistics of each code, reads the marks pupil by pupil)."""
 
     __tablename__ = "attendance_marks"
     __table_args__ = (
         sa.UniqueConstraint("pupil_id", "date", "session"),
         sa.Index("ix_attendance_marks_date_code_pupil_id", "date", "code", "pupil_id"),
+        sa.Index("ix_attendance_marks_code_date_pupil_id", "code", "date", "pupil_id"),
         sa.CheckConstraint(f"code IN ({_sql_list(CODES)})", name="known_code"),
         sa.CheckConstraint(
             f"(code = '{LATE}' AND minutes_late IS NOT NULL"

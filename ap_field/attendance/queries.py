@@ -36,7 +36,7 @@ from ap_field.pupils.models import (
     PupilStatus,
     academic_year_start,
 )
-from ap_field.pupils.queries import pupils_in_scope
+from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
 from ap_field.sessions.services import Delivery, deliveries
 
 QUICK_CODES = (PRESENT_AM, "L", NOT_YET_ESTABLISHED)
@@ -111,6 +111,10 @@ class RegisterStatus:
 
     def is_taken(self, session: RegisterSession) -> bool:
         return self.marked[session] >= self.pupils
+
+    @property
+    def is_overdue(self) -> bool:
+        return any(self.overdue.values())
 
 
 def register_statuses(day: date, now: datetime) -> list[RegisterStatus]:
@@ -298,20 +302,17 @@ def _reports(
     return {report.pupil_id: report for report in reports}
 
 
-def unexplained_absences(pupil_ids: list[int], today: date) -> list[AttendanceMark]:
-    """Marks still N (reason not yet established) from the last week, newest first: each
-    needs following up, today's the same day."""
-    return list(
-        db.session.scalars(
-            sa.select(AttendanceMark)
-            .where(
-                AttendanceMark.pupil_id.in_(pupil_ids),
-                AttendanceMark.code == NOT_YET_ESTABLISHED,
-                AttendanceMark.date.between(today - timedelta(days=FOLLOW_UP_DAYS), today),
-            )
-            .options(so.joinedload(AttendanceMark.pupil), so.joinedload(AttendanceMark.taken_by))
-            .order_by(AttendanceMark.date.desc(), AttendanceMark.session.desc(), AttendanceMark.id)
+def unexplained_absences(in_scope: sa.Select, today: date) -> sa.Select:
+    """The in-scope pupils' marks still N (reason not yet established) from the last week,
+    newest first: each needs following up, today's the same day."""
+    return (
+        joined_to_scope(sa.select(AttendanceMark), AttendanceMark.pupil_id, in_scope)
+        .where(
+            AttendanceMark.code == NOT_YET_ESTABLISHED,
+            AttendanceMark.date.between(today - timedelta(days=FOLLOW_UP_DAYS), today),
         )
+        .options(so.joinedload(AttendanceMark.pupil), so.joinedload(AttendanceMark.taken_by))
+        .order_by(AttendanceMark.date.desc(), AttendanceMark.session.desc(), AttendanceMark.id)
     )
 
 

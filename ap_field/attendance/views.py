@@ -72,6 +72,7 @@ READERS = (Role.TEACHER, Role.LEAD, Role.ADMIN)
 OVERSEERS = (Role.LEAD, Role.ADMIN)
 VARY = {"Vary": "HX-Request"}
 WATCHED_PAGE_SIZE = 25
+REGISTERS_PAGE_SIZE = 25
 CSV_CHUNK = 32 * 1024  # a write per row would cost the server a system call per row
 
 
@@ -86,6 +87,19 @@ def _chosen_session(now: datetime) -> tuple[date, RegisterSession]:
         return day, RegisterSession(request.args.get("session", ""))
     except ValueError:
         return day, now_session if day == today else RegisterSession.AM
+
+
+def _registers_context(day: date, now: datetime, page_url) -> dict:
+    """A page of the teachers' registers for a day, those not taken by their due time first,
+    and how many are not."""
+    statuses = sorted(register_statuses(day, now), key=lambda status: not status.is_overdue)
+    return {
+        "statuses": page_of(statuses, _page_number("registers-page"), REGISTERS_PAGE_SIZE),
+        "overdue_count": sum(1 for status in statuses if status.is_overdue),
+        "registers_url": page_url,
+        "sessions": list(RegisterSession),
+        "due_by": due_by,
+    }
 
 
 def _register_url(day: date, session: RegisterSession, teacher_id: int | None = None) -> str:
@@ -122,13 +136,13 @@ def register():
     day, session = _chosen_session(now)
     teacher = current_user if current_user.role == Role.TEACHER else _teacher_from_query()
     if teacher is None:
-        return render_template(
-            "attendance/registers.html",
-            day=day,
-            statuses=register_statuses(day, now),
-            sessions=list(RegisterSession),
-            due_by=due_by,
-        )
+
+        def page_url(number: int) -> str:
+            query = {"date": day.isoformat(), "registers-page": number}
+            return url_for("attendance.register", **query) + "#registers"
+
+        context = _registers_context(day, now, page_url)
+        return render_template("attendance/registers.html", day=day, **context)
     pupils = block_of(current_user, teacher)
     ids = [pupil.id for pupil in pupils]
     return render_template(
@@ -272,7 +286,12 @@ def overview():
     now = london_now()
     today = now.date()
     in_scope = pupils_in_scope(current_user)
-    pupil_ids = list(db.session.scalars(in_scope.with_only_columns(Pupil.id)))
+    unexplained = db.paginate(
+        unexplained_absences(in_scope, today),
+        page=_page_number("unexplained-page"),
+        per_page=WATCHED_PAGE_SIZE,
+        error_out=False,
+    )
     missing = page_of(
         missing_education_ids(in_scope, today), _page_number("missed-page"), WATCHED_PAGE_SIZE
     )
@@ -282,16 +301,18 @@ def overview():
     return render_template(
         "attendance/overview.html",
         today=today,
-        statuses=register_statuses(today, now),
-        sessions=list(RegisterSession),
-        due_by=due_by,
-        unexplained=unexplained_absences(pupil_ids, today),
+        **_registers_context(
+            today, now, lambda n: _overview_page_url("registers-page", n, "registers")
+        ),
+        unexplained=unexplained.items,
+        unexplained_page=unexplained,
+        unexplained_url=lambda n: _overview_page_url("unexplained-page", n, "unexplained"),
         missing=missing,
         missing_pupils=missing_education(missing.items, today),
         under_hours=under_hours,
         under_hours_pupils=under_full_time(under_hours.items, today),
-        missing_url=lambda n: _overview_page_url("missed-page", n, Concern.MISSED_15_DAYS),
-        hours_url=lambda n: _overview_page_url("hours-page", n, Concern.UNDER_25_HOURS),
+        missing_url=lambda n: _overview_page_url("missed-page", n, Concern.MISSED_15_DAYS.value),
+        hours_url=lambda n: _overview_page_url("hours-page", n, Concern.UNDER_25_HOURS.value),
         concerns=Concern,
         new_uuid=lambda: str(uuid.uuid4()),
     )
@@ -301,10 +322,10 @@ def _page_number(name: str) -> int:
     return request.args.get(name, 1, type=int)
 
 
-def _overview_page_url(name: str, number: int, anchor: Concern) -> str:
-    """A page of one list on the lead's attendance screen, keeping the other list's page."""
+def _overview_page_url(name: str, number: int, anchor: str) -> str:
+    """A page of one list on the lead's attendance screen, keeping the other lists' pages."""
     pages = {key: value for key, value in request.args.items() if key.endswith("-page")}
-    return url_for("attendance.overview", **(pages | {name: number})) + f"#{anchor.value}"
+    return url_for("attendance.overview", **(pages | {name: number})) + f"#{anchor}"
 
 
 @bp.post("/pupils/<int:pupil_id>/attendance/report")

@@ -4,6 +4,10 @@ is (items, page, pages, total, has_prev, has_next, prev_num, next_num)."""
 from dataclasses import dataclass
 from math import ceil
 
+import sqlalchemy as sa
+
+from ap_field.extensions import db
+
 
 @dataclass(frozen=True)
 class ListPage:
@@ -39,3 +43,15 @@ def page_of(items: list, page: int, per_page: int) -> ListPage:
     page = min(max(page, 1), pages)
     first = (page - 1) * per_page
     return ListPage(items[first : first + per_page], page, per_page, len(items))
+
+
+def rows_page(query: sa.Select, page: int, per_page: int) -> ListPage:
+    """The page numbered `page` of a query's rows, kept as rows (several columns each), in two
+    queries: the count, then the page."""
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    )
+    pages = max(1, ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return ListPage(rows, page, per_page, total)

@@ -16,7 +16,7 @@ from ap_field.parents.models import (
 )
 from ap_field.plans.models import TimetableSlot
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.queries import pupils_in_scope
+from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
 from ap_field.sessions.models import SessionNote
 from ap_field.sessions.services import Occurrence, occurrences
 
@@ -141,13 +141,15 @@ def disputes_in_scope(user: User) -> sa.Select[tuple[SessionConfirmation]]:
 
 
 def recent_dispute_count(user: User, today: date) -> int:
-    return db.session.scalar(
+    """Read from the recent notes by day, each with its answer, then narrowed to the scope."""
+    recent_answers = (
         sa.select(sa.func.count())
-        .select_from(SessionConfirmation)
-        .join(SessionNote, SessionNote.id == SessionConfirmation.note_id)
-        .where(
+        .select_from(SessionNote)
+        .join(SessionConfirmation, SessionConfirmation.note_id == SessionNote.id)
+    )
+    return db.session.scalar(
+        joined_to_scope(recent_answers, SessionConfirmation.pupil_id, pupils_in_scope(user)).where(
             SessionConfirmation.answer == Answer.DISPUTED,
-            SessionConfirmation.pupil_id.in_(_pupil_ids(user)),
             SessionNote.held_on >= today - timedelta(days=RECENT_DAYS),
         )
     )

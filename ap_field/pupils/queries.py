@@ -38,6 +38,14 @@ def pupils_in_scope(user: User) -> sa.Select[tuple[Pupil]]:
     return query.where(sa.false())
 
 
+def joined_to_scope(query: sa.Select, pupil_id: sa.ColumnElement, in_scope: sa.Select) -> sa.Select:
+    """`query` narrowed to the pupils of `in_scope` by a join on its `pupil_id` column. A join
+    lets the planner read the other table by its own index (marks by date, notes by day);
+    `IN (subquery)` can send it through that table pupil by pupil."""
+    pupils = in_scope.with_only_columns(Pupil.id).order_by(None).subquery()
+    return query.join(pupils, pupils.c.id == pupil_id)
+
+
 def pupil_in_scope_or_404(user: User, pupil_id: int) -> Pupil:
     """The pupil, if `user` may see them; otherwise 404, so that nobody learns a child exists."""
     pupil = db.session.scalar(pupils_in_scope(user).where(Pupil.id == pupil_id))

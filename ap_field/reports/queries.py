@@ -3,41 +3,40 @@ however many pupils there are."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ap_field.assessments.models import Assessment
 from ap_field.assessments.queries import MeasureChange, assessment_summary
 from ap_field.attendance.figures import Period, Tally, periods, week_first_day
 from ap_field.attendance.models import AttendanceMark, reportable_pupils
 from ap_field.attendance.queries import tallies, under_full_time_ids
+from ap_field.auth.models import Role, User
+from ap_field.common.time import LONDON
 from ap_field.extensions import db
 from ap_field.plans.models import PlanTarget, Progress, Review, TargetProgress
 from ap_field.plans.services import current_plan
 from ap_field.premises.queries import compliance_of_all
-from ap_field.pupils.models import FULL_TIME_HOURS, Pupil, PupilStatus
+from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
+from ap_field.pupils.queries import joined_to_scope
 from ap_field.reports.charts import Chart, Point, columns, rows, trend
+from ap_field.reports.models import ProgrammeSnapshot
 from ap_field.sessions.models import SessionNote
 from ap_field.sessions.services import Delivery, delivery_between
 
 EVIDENCE_NOTES = 10
 WEEKS_CHARTED = 12
+PROGRAMME = 1  # the snapshot's one row
+KEPT_FOR = timedelta(minutes=5)
 
 
-def programme_tally(in_scope: sa.Select, first: date, last: date) -> Tally:
-    """Every in-scope pupil's sessions between two days, counted together by category."""
-    rows = db.session.execute(
-        sa.select(AttendanceMark.code, sa.func.count())
-        .where(
-            AttendanceMark.pupil_id.in_(in_scope.with_only_columns(Pupil.id).order_by(None)),
-            AttendanceMark.date.between(first, last),
-        )
-        .group_by(AttendanceMark.code)
-    ).all()
-    return Tally.of_counts(rows)
+def _code_counts(query: sa.Select) -> list[list]:
+    """(code, sessions) pairs as JSON keeps them."""
+    return [[code, count] for code, count in db.session.execute(query)]
 
 
 @dataclass
@@ -47,9 +46,51 @@ class Dashboard:
     attendance: list[tuple[Period, Tally]]
     providers_flagged: int
     providers: int
+    trend: Chart
+    computed_at: datetime
 
 
-def dashboard(in_scope: sa.Select, today: date, half_term_starts) -> Dashboard:
+def dashboard(in_scope: sa.Select, now: datetime, half_term_starts) -> Dashboard:
+    """The programme's figures: those kept in its snapshot when it was computed today less
+    than KEPT_FOR ago, otherwise computed now and kept."""
+    today = now.astimezone(LONDON).date()
+    snapshot = db.session.get(ProgrammeSnapshot, PROGRAMME)
+    if snapshot is None or snapshot.for_day != today or now - snapshot.computed_at >= KEPT_FOR:
+        snapshot = _keep(today, now, _programme_figures(in_scope, today, half_term_starts))
+    week, half_term, _year = periods(today, half_term_starts)
+    figures = snapshot.figures
+    return Dashboard(
+        under_25_hours=figures["under_25_hours"],
+        missed_15_days=figures["missed_15_days"],
+        attendance=[
+            (week, Tally.of_counts(figures["week"])),
+            (half_term, Tally.of_counts(figures["half_term"])),
+        ],
+        providers_flagged=figures["providers_flagged"],
+        providers=figures["providers"],
+        trend=trend(
+            [
+                Point(
+                    _week_label(date.fromisoformat(monday)),
+                    Tally.of_counts(counts).attendance_percent,
+                )
+                for monday, counts in figures["trend"]
+            ]
+        ),
+        computed_at=snapshot.computed_at,
+    )
+
+
+def _trend(weekly: list[list]) -> Chart:
+    points = []
+    for monday, counts in weekly:
+        percent = Tally.of_counts(counts).attendance_percent
+        points.append(Point(_week_label(date.fromisoformat(monday)), percent))
+    return trend(points)
+
+
+def _programme_figures(in_scope: sa.Select, today: date, half_term_starts) -> dict:
+    """What the dashboard shows of every in-scope pupil and provider, as JSON keeps it."""
     open_pupils = in_scope.where(Pupil.status != PupilStatus.CLOSED)
     missed = db.session.scalar(
         open_pupils.with_only_columns(sa.func.count(Pupil.id))
@@ -58,16 +99,58 @@ def dashboard(in_scope: sa.Select, today: date, half_term_starts) -> Dashboard:
     )
     week, half_term, _year = periods(today, half_term_starts)
     compliance = compliance_of_all()
-    return Dashboard(
-        under_25_hours=len(under_full_time_ids(in_scope)),
-        missed_15_days=missed,
-        attendance=[
-            (period, programme_tally(in_scope, period.first, period.last))
-            for period in (week, half_term)
-        ],
-        providers_flagged=sum(1 for provider in compliance if provider.flags),
-        providers=len(compliance),
+    return {
+        "under_25_hours": len(under_full_time_ids(in_scope)),
+        "missed_15_days": missed,
+        "week": _code_counts(_tally_of_marks(in_scope, week.first, week.last)),
+        "half_term": _code_counts(_tally_of_marks(in_scope, half_term.first, half_term.last)),
+        "providers_flagged": sum(1 for provider in compliance if provider.flags),
+        "providers": len(compliance),
+        "trend": _weekly_counts(in_scope, today),
+    }
+
+
+def _keep(today: date, now: datetime, figures: dict) -> ProgrammeSnapshot:
+    """The figures written over the snapshot in a transaction of their own, so that the
+    request's session stays as it was; two leads computing at once both write, the last wins."""
+    dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
+    values = {"id": PROGRAMME, "for_day": today, "computed_at": now, "figures": figures}
+    upsert = dialect.insert(ProgrammeSnapshot).values(values)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["id"],
+        set_={name: upsert.excluded[name] for name in ("for_day", "computed_at", "figures")},
     )
+    with db.engine.begin() as connection:
+        connection.execute(upsert)
+    return ProgrammeSnapshot(**values)
+
+
+def _tally_of_marks(in_scope: sa.Select, first: date, last: date) -> sa.Select:
+    """Every in-scope pupil's sessions between two days, counted by code."""
+    return (
+        joined_to_scope(
+            sa.select(AttendanceMark.code, sa.func.count()), AttendanceMark.pupil_id, in_scope
+        )
+        .where(AttendanceMark.date.between(first, last))
+        .group_by(AttendanceMark.code)
+    )
+
+
+def _weekly_counts(in_scope: sa.Select, today: date) -> list[list]:
+    """The in-scope pupils' sessions of each charted week, counted by code, in one query."""
+    weeks = charted_weeks(today - timedelta(weeks=WEEKS_CHARTED - 1), today)
+    counts: dict[date, list[list]] = {monday: [] for monday in weeks}
+    for day, code, count in db.session.execute(
+        joined_to_scope(
+            sa.select(AttendanceMark.date, AttendanceMark.code, sa.func.count()),
+            AttendanceMark.pupil_id,
+            in_scope,
+        )
+        .where(AttendanceMark.date.between(weeks[0], today))
+        .group_by(AttendanceMark.date, AttendanceMark.code)
+    ):
+        counts[week_first_day(day)].append([code, count])
+    return [[monday.isoformat(), pairs] for monday, pairs in counts.items()]
 
 
 @dataclass
@@ -149,6 +232,22 @@ def final_report(pupil: Pupil, today: date) -> FinalReport:
     )
 
 
+def teacher_caseloads() -> sa.Select[tuple[User, int]]:
+    """Each active community teacher, by name, with the number of pupils they hold now."""
+    return (
+        sa.select(User, sa.func.count(CaseloadAssignment.id))
+        .outerjoin(
+            CaseloadAssignment,
+            sa.and_(
+                CaseloadAssignment.teacher_id == User.id, CaseloadAssignment.ended_on.is_(None)
+            ),
+        )
+        .where(User.role == Role.TEACHER, User.active)
+        .group_by(User.id)
+        .order_by(User.name, User.id)
+    )
+
+
 def charted_weeks(first: date, last: date) -> list[date]:
     """The Mondays of the weeks from `first` to `last`, at most the last WEEKS_CHARTED."""
     monday, end = week_first_day(first), week_first_day(last)
@@ -196,27 +295,6 @@ def pupil_charts(pupil: Pupil, first: date, last: date) -> PupilCharts:
     return PupilCharts(
         attendance=columns(attendance, Decimal(100)),
         hours=columns(hours, Decimal(most), reference=Decimal(FULL_TIME_HOURS)),
-    )
-
-
-def programme_trend(in_scope: sa.Select, today: date) -> Chart:
-    """The in-scope pupils' attendance together, week by week, in one query."""
-    weeks = charted_weeks(today - timedelta(weeks=WEEKS_CHARTED - 1), today)
-    counts: dict[date, list[tuple[str, int]]] = defaultdict(list)
-    for day, code, count in db.session.execute(
-        sa.select(AttendanceMark.date, AttendanceMark.code, sa.func.count())
-        .where(
-            AttendanceMark.pupil_id.in_(in_scope.with_only_columns(Pupil.id).order_by(None)),
-            AttendanceMark.date.between(weeks[0], today),
-        )
-        .group_by(AttendanceMark.date, AttendanceMark.code)
-    ):
-        counts[week_first_day(day)].append((code, count))
-    return trend(
-        [
-            Point(_week_label(monday), Tally.of_counts(counts[monday]).attendance_percent)
-            for monday in weeks
-        ]
     )
 
 

@@ -1,15 +1,16 @@
 import sqlalchemy as sa
-from flask import Response, current_app, render_template, request, stream_with_context
+from flask import Response, current_app, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from ap_field.attendance.figures import academic_year_first_day
-from ap_field.auth.models import Role, User
+from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.time import london_today
+from ap_field.common.pagination import rows_page
+from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db
 from ap_field.parents.queries import recent_dispute_count
 from ap_field.premises.models import Provider
-from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, Pupil, PupilStatus
+from ap_field.pupils.models import CASELOAD_LIMIT, Pupil, PupilStatus
 from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
 from ap_field.reports import bp
 from ap_field.reports.exports import (
@@ -23,16 +24,18 @@ from ap_field.reports.exports import (
 from ap_field.reports.forms import ExportForm, ImpactForm
 from ap_field.reports.impact import impact
 from ap_field.reports.queries import (
+    KEPT_FOR,
     dashboard,
     final_report,
-    programme_trend,
     progress_chart,
     pupil_charts,
+    teacher_caseloads,
 )
 from ap_field.reports.services import record_export
 from ap_field.sessions.services import recent_note_concerns
 from ap_field.visits.queries import overdue_check_outs, unseen_safeguarding_flags
 
+TEACHERS_PAGE_SIZE = 25
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -47,18 +50,6 @@ def programme():
             sa.select(in_scope.c.status, sa.func.count()).group_by(in_scope.c.status)
         ).all()
     )
-    caseloads = db.session.execute(
-        sa.select(User, sa.func.count(CaseloadAssignment.id))
-        .outerjoin(
-            CaseloadAssignment,
-            sa.and_(
-                CaseloadAssignment.teacher_id == User.id, CaseloadAssignment.ended_on.is_(None)
-            ),
-        )
-        .where(User.role == Role.TEACHER, User.active)
-        .group_by(User.id)
-        .order_by(User.name)
-    ).all()
     reviews_overdue = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(in_scope)
@@ -66,11 +57,14 @@ def programme():
     )
     return render_template(
         "reports/programme.html",
-        figures=dashboard(in_scope_select, london_today(), current_app.config["HALF_TERM_STARTS"]),
-        trend=programme_trend(in_scope_select, london_today()),
+        figures=dashboard(in_scope_select, london_now(), current_app.config["HALF_TERM_STARTS"]),
+        figures_kept_for=KEPT_FOR.seconds // 60,
         reviews_overdue=reviews_overdue,
         by_status=[(status, by_status.get(status, 0)) for status in PupilStatus],
-        caseloads=caseloads,
+        caseloads=rows_page(
+            teacher_caseloads(), request.args.get("teachers-page", 1, type=int), TEACHERS_PAGE_SIZE
+        ),
+        caseloads_url=lambda n: url_for("reports.programme", **{"teachers-page": n}) + "#teachers",
         caseload_limit=CASELOAD_LIMIT,
         overdue_check_outs=overdue_check_outs(),
         unseen_flags=unseen_safeguarding_flags(),

@@ -35,6 +35,9 @@ class SessionNote(SyncedRecord, db.Model):
         sa.CheckConstraint("engagement >= 1 AND engagement <= 5", name="engagement_scale"),
         sa.Index("ix_session_notes_pupil_held_on", "pupil_id", "held_on"),
         sa.Index("ix_session_notes_held_on", "held_on"),
+        sa.Index(
+            "ix_session_notes_safeguarding_concern_held_on", "safeguarding_concern", "held_on"
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

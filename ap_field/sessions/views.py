@@ -61,7 +61,9 @@ def today():
         reviews_due=reviews_due,
         notes_to_write=notes_not_written(block, now),
         disputes=recent_disputes(block, now.date()),
-        unexplained=unexplained_absences([pupil.id for pupil in block], now.date()),
+        unexplained=db.session.scalars(
+            unexplained_absences(pupils_in_scope(current_user), now.date())
+        ).all(),
     )
 
 

@@ -71,6 +71,7 @@ class HomeVisit(SyncedRecord, db.Model):
 
     __tablename__ = "home_visits"
     __table_args__ = (
+        sa.Index("ix_home_visits_left_at_arrived_at", "left_at", "arrived_at"),
         sa.CheckConstraint(
             "(status = 'scheduled' AND arrived_at IS NULL)"
             " OR (status = 'in_progress' AND arrived_at IS NOT NULL AND left_at IS NULL)"

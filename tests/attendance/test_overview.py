@@ -11,6 +11,7 @@ from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.extensions import db
+from tests.attendance.conftest import WEDNESDAY
 from tests.attendance.helpers import put_marks
 from tests.helpers import text_of
 
@@ -71,6 +72,26 @@ def test_a_report_without_a_concern_is_refused(client, auth, make_user, block, c
     )
     assert "Choose what you reported to the local authority" in response.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LocalAuthorityReport)) == 0
+
+
+def test_unexplained_absences_come_a_page_at_a_time_newest_first(
+    client_request, auth, make_user, block, teacher, clock
+):
+    for pupil in block:
+        put_marks(pupil, teacher, ["N"] * 6, WEDNESDAY - timedelta(days=7))
+    auth.login(make_user(Role.LEAD))
+
+    page = client_request.get("/attendance")
+    listed = page.select("#unexplained ~ ul.app-card-list")[0].select("li")
+    assert len(listed) == 25
+    assert "13 November 2026, PM" in listed[0].get_text(" ", strip=True)
+    pager = page.select_one("nav[aria-label='Pages of unexplained absences']")
+    assert "Page 1 of 2" in pager.get_text()
+
+    last = client_request.get(pager.select_one("a[rel=next]")["href"])
+    remaining = last.select("#unexplained ~ ul.app-card-list")[0].select("li")
+    assert len(remaining) == 5
+    assert all("11 November 2026, AM" in card.get_text(" ", strip=True) for card in remaining)
 
 
 def test_the_teachers_today_lists_unexplained_absences(client_request, auth, block, teacher):

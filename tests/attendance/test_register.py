@@ -259,3 +259,29 @@ def test_todays_check_ins_open_their_register(client_request, signed_in, clock):
     clock(13, 0)
     assert text_of(client_request.get("/register?session=am"), "h1") == "AM register"
     assert text_of(client_request.get("/register?date=2026-11-17"), "h1") == "AM register"
+
+
+def test_the_registers_come_a_page_at_a_time_with_those_not_taken_first(
+    client_request, client, auth, make_user, make_pupil, clock
+):
+    taken = []
+    for number in range(25):
+        pupil = make_pupil(legal_name=f"Pupil {number:02d}")
+        assign(pupil, make_user(Role.TEACHER, name=f"Teacher {number:02d}"), None)
+        taken.append(pupil)
+    assign(make_pupil(legal_name="Yusuf Ali"), make_user(Role.TEACHER, name="Zara Young"), None)
+    auth.login(make_user(Role.LEAD))
+    for pupil in taken:
+        client.post(f"/pupils/{pupil.id}/attendance", data=mark_form())
+
+    clock(10, 1)
+    page = client_request.get("/register")
+    teachers = [text_of(row, "th") for row in page.select("#registers tbody tr")]
+    assert teachers == ["Zara Young"] + [f"Teacher {number:02d}" for number in range(24)]
+    assert "Not taken by 10:00" in page.select_one("#registers tbody tr").get_text()
+    assert "1 of 26 teachers have a register not taken" in text_of(page, "#registers-overdue")
+
+    following = page.select_one("nav[aria-label='Pages of registers'] a[rel=next]")["href"]
+    assert following == "/register?date=2026-11-18&registers-page=2#registers"
+    last = client_request.get(following)
+    assert [text_of(row, "th") for row in last.select("#registers tbody tr")] == ["Teacher 24"]

@@ -1,0 +1,44 @@
+"""Indexes for the lead's pages: visits still in progress (no check-out yet) and session
+notes with a safeguarding concern, read on every visit to the Programme page, which
+otherwise read every visit and every note of the last fortnight; and marks by code, for the
+pupils who missed 15 days, which otherwise read every mark of the school year
+
+Revision ID: c7alerts
+Revises: c7snapshot
+Create Date: 2026-12-01 22:10:00.000000
+
+"""
+
+from alembic import op
+
+revision = "c7alerts"
+down_revision = "c7snapshot"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index(
+        "ix_attendance_marks_code_date_pupil_id",
+        "attendance_marks",
+        ["code", "date", "pupil_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_home_visits_left_at_arrived_at",
+        "home_visits",
+        ["left_at", "arrived_at"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_session_notes_safeguarding_concern_held_on",
+        "session_notes",
+        ["safeguarding_concern", "held_on"],
+        unique=False,
+    )
+
+
+def downgrade():
+    op.drop_index("ix_session_notes_safeguarding_concern_held_on", table_name="session_notes")
+    op.drop_index("ix_home_visits_left_at_arrived_at", table_name="home_visits")
+    op.drop_index("ix_attendance_marks_code_date_pupil_id", table_name="attendance_marks")

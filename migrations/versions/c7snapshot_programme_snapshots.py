@@ -1,0 +1,31 @@
+"""The programme's figures kept for a few minutes, so the lead's dashboard does not read a
+year of every pupil's records on each visit
+
+Revision ID: c7snapshot
+Revises: c6indexes
+Create Date: 2026-12-01 22:00:00.000000
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c7snapshot"
+down_revision = "c6indexes"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "programme_snapshots",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("for_day", sa.Date(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_programme_snapshots")),
+    )
+
+
+def downgrade():
+    op.drop_table("programme_snapshots")
