@@ -5,7 +5,13 @@ For each database it builds the programme twice with `flask demo scale` (100 and
 pupils), serves each with gunicorn on loopback, and measures:
 - queries per page at both sizes (the budget: equal);
 - server time, p50 and p95, of the heaviest pages under load from a second process, and
-  the ratio of each page's p50 to a minimal Flask route's, served by the same server;
+  the ratio of each page's p50 to two minimal Flask routes' served by the same server: one
+  that answers "ok" to anyone, and one that a signed-in person gets with the layout around
+  "ok". The budget holds pages to the second, the least any page of the app can cost (the
+  session, the person and the layout); exports are files whose size is the data asked for,
+  so their times are shown beside the pages and held to no ratio. Each page's first
+  request after the server starts is shown too (it pays for what later requests reuse,
+  such as the programme's figures that are kept for a few minutes);
 - bytes per page in Chromium (HTML, CSS and JS as transferred, and a repeat visit's static
   bytes once the service worker controls the page);
 - the outbox: 500 queued session notes replayed, each sent again after its first answer
@@ -286,9 +292,9 @@ def percentile(values: list[float], fraction: float) -> float:
 # Measurements
 
 
-def count_queries(server: Server, sessions: dict, page_list: list[Page]) -> dict[str, int]:
-    """Each page requested twice; the second request's statements count (the first warms
-    the worker's caches)."""
+def count_queries(server: Server, sessions: dict, page_list: list[Page]) -> dict[str, dict]:
+    """Each page requested twice: the second request's statements count (the first warms
+    the worker's caches), and the first request's time is kept as the first visit's."""
     counts = {}
     for page in page_list:
         for attempt in ("warm", "count"):
@@ -300,8 +306,13 @@ def count_queries(server: Server, sessions: dict, page_list: list[Page]) -> dict
                 raise RuntimeError(f"{page.label} answered {response.status_code}")
     time.sleep(0.2)
     for line in server.lines():
-        if line["label"].startswith("queries|") and line["label"].endswith("|count"):
-            counts[line["label"].split("|")[1]] = line["queries"]
+        if line["label"].startswith("queries|"):
+            _, label, attempt = line["label"].split("|")
+            figures = counts.setdefault(label, {})
+            if attempt == "count":
+                figures["queries"] = line["queries"]
+            else:
+                figures["first_ms"] = round(line["ms"], 1)
     return counts
 
 
@@ -530,6 +541,7 @@ def measure(kind: str, work: Path, pg_base: str | None) -> dict:
         with Server(database, work / f"{kind}-{size}.log") as server:
             sessions = {role: server.sign_in(email) for role, email in ACCOUNTS.items()}
             page_list = pages(ids)
+            result["exports"] = [page.label for page in page_list if page.export]
             phase(kind, f"counting queries at {size:,}")
             queries[size] = count_queries(server, sessions, page_list)
             if size != LARGE:
@@ -546,8 +558,11 @@ def measure(kind: str, work: Path, pg_base: str | None) -> dict:
             phase(kind, "photo")
             result["photo"] = photo_upload(server, sessions["assessor"], database)
     result["queries"] = {
-        label: {"small": queries[SMALL].get(label), "large": queries[LARGE].get(label)}
-        for label in queries[LARGE]
+        label: {"small": queries[SMALL][label]["queries"], "large": figures["queries"]}
+        for label, figures in queries[LARGE].items()
+    }
+    result["first_visit_ms"] = {
+        label: figures["first_ms"] for label, figures in queries[LARGE].items()
     }
     return result
 
@@ -564,10 +579,12 @@ def exceeded(kind: str, result: dict) -> list[str]:
                 f"({counts['small']} at {SMALL}, {counts['large']} at {LARGE})"
             )
     for label, figures in result["server_time"].items():
-        if label not in ("minimal", MINIMAL_PAGE_LABEL) and figures["ratio"] > SERVER_TIME_RATIO:
+        if label in ("minimal", MINIMAL_PAGE_LABEL, *result["exports"]):
+            continue
+        if figures["ratio_to_minimal_page"] > SERVER_TIME_RATIO:
             found.append(
                 f"{kind}: server time within {SERVER_TIME_RATIO:g}x a minimal route: {label} "
-                f"is {figures['ratio']}x"
+                f"is {figures['ratio_to_minimal_page']}x the {MINIMAL_PAGE_LABEL}"
             )
     for label, figures in result["bytes"].items():
         for key, budget, name in (
@@ -597,8 +614,8 @@ def _kb(sizes: dict, key: str) -> str:
 
 def table(kind: str, result: dict) -> str:
     header = (
-        f"{'page':36} {'p50 ms':>8} {'p95 ms':>8} {'x min':>6} {'x page':>6} {'q@100':>6} "
-        f"{'q@1000':>7} "
+        f"{'page':36} {'p50 ms':>8} {'p95 ms':>8} {'x route':>7} {'x page':>6} {'1st ms':>7} "
+        f"{'q@100':>6} {'q@1000':>7} "
         f"{'HTML KB':>8} {'CSS KB':>7} {'JS KB':>6} {'repeat B':>9}"
     )
     lines = [f"== {kind} ==", header, "-" * len(header)]
@@ -610,8 +627,8 @@ def table(kind: str, result: dict) -> str:
         sizes = byte_figures.get(label) or {}
         lines.append(
             f"{label[:36]:36} {figures.get('p50_ms', ''):>8} {figures.get('p95_ms', ''):>8} "
-            f"{figures.get('ratio', ''):>6} {figures.get('ratio_to_minimal_page', ''):>6} "
-            f"{counts.get('small', ''):>6} "
+            f"{figures.get('ratio', ''):>7} {figures.get('ratio_to_minimal_page', ''):>6} "
+            f"{result['first_visit_ms'].get(label, ''):>7} {counts.get('small', ''):>6} "
             f"{counts.get('large', ''):>7} {_kb(sizes, 'html_bytes'):>8} "
             f"{_kb(sizes, 'css_bytes'):>7} {_kb(sizes, 'js_bytes'):>6} "
             f"{sizes.get('repeat_static_bytes', ''):>9}"
