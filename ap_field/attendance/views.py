@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from flask import (
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -42,11 +43,9 @@ from ap_field.attendance.queries import (
     history_of,
     marks_for,
     missing_education,
-    missing_education_ids,
     quick_codes,
     register_statuses,
     under_full_time,
-    under_full_time_ids,
     unexplained_absences,
 )
 from ap_field.attendance.services import (
@@ -66,6 +65,7 @@ from ap_field.extensions import db, htmx
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
 from ap_field.pupils.services import current_assignment
+from ap_field.reports.queries import KEPT_FOR, programme_snapshot
 
 MARKERS = (Role.TEACHER, Role.LEAD)
 READERS = (Role.TEACHER, Role.LEAD, Role.ADMIN)
@@ -292,11 +292,12 @@ def overview():
         per_page=WATCHED_PAGE_SIZE,
         error_out=False,
     )
+    kept = programme_snapshot(in_scope, now, current_app.config["HALF_TERM_STARTS"])
     missing = page_of(
-        missing_education_ids(in_scope, today), _page_number("missed-page"), WATCHED_PAGE_SIZE
+        kept.figures["missing_education"], _page_number("missed-page"), WATCHED_PAGE_SIZE
     )
     under_hours = page_of(
-        under_full_time_ids(in_scope), _page_number("hours-page"), WATCHED_PAGE_SIZE
+        kept.figures["under_full_time"], _page_number("hours-page"), WATCHED_PAGE_SIZE
     )
     return render_template(
         "attendance/overview.html",
@@ -307,6 +308,8 @@ def overview():
         unexplained=unexplained.items,
         unexplained_page=unexplained,
         unexplained_url=lambda n: _overview_page_url("unexplained-page", n, "unexplained"),
+        lists_as_at=kept.computed_at,
+        lists_kept_for=KEPT_FOR.seconds // 60,
         missing=missing,
         missing_pupils=missing_education(missing.items, today),
         under_hours=under_hours,

@@ -121,6 +121,9 @@ class SessionConfirmation(SyncedRecord, db.Model):
     __tablename__ = "session_confirmations"
     __table_args__ = (
         sa.CheckConstraint("answer = 'confirmed' OR comment <> ''", name="comment_when_disputed"),
+        sa.Index(
+            "ix_session_confirmations_answer_note_id_pupil_id", "answer", "note_id", "pupil_id"
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

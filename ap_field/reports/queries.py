@@ -13,15 +13,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ap_field.assessments.models import Assessment
 from ap_field.assessments.queries import MeasureChange, assessment_summary
 from ap_field.attendance.figures import Period, Tally, periods, week_first_day
-from ap_field.attendance.models import AttendanceMark, reportable_pupils
-from ap_field.attendance.queries import tallies, under_full_time_ids
+from ap_field.attendance.models import AttendanceMark
+from ap_field.attendance.queries import missing_education_ids, tallies, under_full_time_ids
 from ap_field.auth.models import Role, User
 from ap_field.common.time import LONDON
 from ap_field.extensions import db
 from ap_field.plans.models import PlanTarget, Progress, Review, TargetProgress
 from ap_field.plans.services import current_plan
 from ap_field.premises.queries import compliance_of_all
-from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
+from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil
 from ap_field.pupils.queries import joined_to_scope
 from ap_field.reports.charts import Chart, Point, columns, rows, trend
 from ap_field.reports.models import ProgrammeSnapshot
@@ -50,33 +50,29 @@ class Dashboard:
     computed_at: datetime
 
 
-def dashboard(in_scope: sa.Select, now: datetime, half_term_starts) -> Dashboard:
-    """The programme's figures: those kept in its snapshot when it was computed today less
-    than KEPT_FOR ago, otherwise computed now and kept."""
+def programme_snapshot(in_scope: sa.Select, now: datetime, half_term_starts) -> ProgrammeSnapshot:
+    """The programme's figures as kept when they were worked out today less than KEPT_FOR
+    ago; otherwise worked out now and kept."""
     today = now.astimezone(LONDON).date()
     snapshot = db.session.get(ProgrammeSnapshot, PROGRAMME)
     if snapshot is None or snapshot.for_day != today or now - snapshot.computed_at >= KEPT_FOR:
         snapshot = _keep(today, now, _programme_figures(in_scope, today, half_term_starts))
-    week, half_term, _year = periods(today, half_term_starts)
+    return snapshot
+
+
+def dashboard(snapshot: ProgrammeSnapshot, half_term_starts) -> Dashboard:
+    week, half_term, _year = periods(snapshot.for_day, half_term_starts)
     figures = snapshot.figures
     return Dashboard(
-        under_25_hours=figures["under_25_hours"],
-        missed_15_days=figures["missed_15_days"],
+        under_25_hours=len(figures["under_full_time"]),
+        missed_15_days=len(figures["missing_education"]),
         attendance=[
             (week, Tally.of_counts(figures["week"])),
             (half_term, Tally.of_counts(figures["half_term"])),
         ],
         providers_flagged=figures["providers_flagged"],
         providers=figures["providers"],
-        trend=trend(
-            [
-                Point(
-                    _week_label(date.fromisoformat(monday)),
-                    Tally.of_counts(counts).attendance_percent,
-                )
-                for monday, counts in figures["trend"]
-            ]
-        ),
+        trend=_trend(figures["trend"]),
         computed_at=snapshot.computed_at,
     )
 
@@ -90,18 +86,13 @@ def _trend(weekly: list[list]) -> Chart:
 
 
 def _programme_figures(in_scope: sa.Select, today: date, half_term_starts) -> dict:
-    """What the dashboard shows of every in-scope pupil and provider, as JSON keeps it."""
-    open_pupils = in_scope.where(Pupil.status != PupilStatus.CLOSED)
-    missed = db.session.scalar(
-        open_pupils.with_only_columns(sa.func.count(Pupil.id))
-        .where(Pupil.id.in_(reportable_pupils(today)))
-        .order_by(None)
-    )
+    """What the lead's pages show of every in-scope pupil and provider, as JSON keeps it:
+    the pupils to watch as ids, by name."""
     week, half_term, _year = periods(today, half_term_starts)
     compliance = compliance_of_all()
     return {
-        "under_25_hours": len(under_full_time_ids(in_scope)),
-        "missed_15_days": missed,
+        "under_full_time": under_full_time_ids(in_scope),
+        "missing_education": missing_education_ids(in_scope, today),
         "week": _code_counts(_tally_of_marks(in_scope, week.first, week.last)),
         "half_term": _code_counts(_tally_of_marks(in_scope, half_term.first, half_term.last)),
         "providers_flagged": sum(1 for provider in compliance if provider.flags),

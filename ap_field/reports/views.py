@@ -27,6 +27,7 @@ from ap_field.reports.queries import (
     KEPT_FOR,
     dashboard,
     final_report,
+    programme_snapshot,
     progress_chart,
     pupil_charts,
     teacher_caseloads,
@@ -45,6 +46,7 @@ def programme():
     """The programme at a glance: pupils by status and each teacher's caseload."""
     in_scope_select = pupils_in_scope(current_user)
     in_scope = in_scope_select.subquery()
+    half_term_starts = current_app.config["HALF_TERM_STARTS"]
     by_status = dict(
         db.session.execute(
             sa.select(in_scope.c.status, sa.func.count()).group_by(in_scope.c.status)
@@ -57,7 +59,9 @@ def programme():
     )
     return render_template(
         "reports/programme.html",
-        figures=dashboard(in_scope_select, london_now(), current_app.config["HALF_TERM_STARTS"]),
+        figures=dashboard(
+            programme_snapshot(in_scope_select, london_now(), half_term_starts), half_term_starts
+        ),
         figures_kept_for=KEPT_FOR.seconds // 60,
         reviews_overdue=reviews_overdue,
         by_status=[(status, by_status.get(status, 0)) for status in PupilStatus],

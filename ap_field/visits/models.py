@@ -72,6 +72,11 @@ class HomeVisit(SyncedRecord, db.Model):
     __tablename__ = "home_visits"
     __table_args__ = (
         sa.Index("ix_home_visits_left_at_arrived_at", "left_at", "arrived_at"),
+        sa.Index(
+            "ix_home_visits_safeguarding_concern_seen_by_lead_at",
+            "safeguarding_concern",
+            "seen_by_lead_at",
+        ),
         sa.CheckConstraint(
             "(status = 'scheduled' AND arrived_at IS NULL)"
             " OR (status = 'in_progress' AND arrived_at IS NOT NULL AND left_at IS NULL)"

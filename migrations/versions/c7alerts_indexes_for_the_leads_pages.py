@@ -1,7 +1,8 @@
-"""Indexes for the lead's pages: visits still in progress (no check-out yet) and session
-notes with a safeguarding concern, read on every visit to the Programme page, which
-otherwise read every visit and every note of the last fortnight; and marks by code, for the
-pupils who missed 15 days, which otherwise read every mark of the school year
+"""Indexes for the lead's pages: visits still in progress (no check-out yet), visits with a
+safeguarding concern not yet seen, session notes with a safeguarding concern and disputed
+answers, read on every visit to the Programme page, which otherwise read every visit, every
+answer and every note of the last fortnight; and marks by code, for the pupils who missed
+15 days, which otherwise read every mark of the school year
 
 Revision ID: c7alerts
 Revises: c7snapshot
@@ -31,6 +32,18 @@ def upgrade():
         unique=False,
     )
     op.create_index(
+        "ix_home_visits_safeguarding_concern_seen_by_lead_at",
+        "home_visits",
+        ["safeguarding_concern", "seen_by_lead_at"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_session_confirmations_answer_note_id_pupil_id",
+        "session_confirmations",
+        ["answer", "note_id", "pupil_id"],
+        unique=False,
+    )
+    op.create_index(
         "ix_session_notes_safeguarding_concern_held_on",
         "session_notes",
         ["safeguarding_concern", "held_on"],
@@ -40,5 +53,11 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_session_notes_safeguarding_concern_held_on", table_name="session_notes")
+    op.drop_index(
+        "ix_session_confirmations_answer_note_id_pupil_id", table_name="session_confirmations"
+    )
+    op.drop_index(
+        "ix_home_visits_safeguarding_concern_seen_by_lead_at", table_name="home_visits"
+    )
     op.drop_index("ix_home_visits_left_at_arrived_at", table_name="home_visits")
     op.drop_index("ix_attendance_marks_code_date_pupil_id", table_name="attendance_marks")

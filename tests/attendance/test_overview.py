@@ -42,6 +42,28 @@ def test_fifteen_days_missed_under_25_hours_and_unexplained(
     assert "Amara Bello" in listed.get_text() and "Ben Carter" not in listed.get_text()
 
 
+def test_who_is_listed_is_worked_out_again_every_five_minutes(
+    client_request, auth, make_user, block, clock
+):
+    block[3].planned_hours_per_week = Decimal("18")
+    db.session.commit()
+    auth.login(make_user(Role.LEAD))
+
+    def under_25_hours() -> str:
+        page = client_request.get("/attendance")
+        return page.select_one("#under_25_hours + p + ul").get_text(" ", strip=True)
+
+    assert "Dev Patel" in under_25_hours() and "Ben Carter" not in under_25_hours()
+    block[1].planned_hours_per_week = Decimal("20")
+    db.session.commit()
+    clock(9, 9)
+    page = client_request.get("/attendance")
+    assert "as at 09:05, worked out again every 5 minutes" in text_of(page, "#lists-as-at")
+    assert "Ben Carter" not in under_25_hours()
+    clock(9, 10)
+    assert "Ben Carter Planned 20.0 hours" in under_25_hours()
+
+
 def test_reporting_to_the_local_authority_records_who_and_when(
     client_request, client, auth, make_user, block, teacher, clock
 ):
