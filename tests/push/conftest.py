@@ -5,6 +5,7 @@ import pytest
 
 from ap_field.auth.models import Role
 from ap_field.push import vapid
+from ap_field.push.kinds import KINDS
 from ap_field.push.services import checked_subscription, subscribe
 from tests.push.helpers import Device, push_service_on_loopback
 
@@ -48,3 +49,10 @@ def teacher(make_user):
 @pytest.fixture
 def lead(make_user):
     return make_user(Role.LEAD)
+
+
+@pytest.fixture
+def registers_not_due(monkeypatch):
+    """For tests of other reminders: the pupils they make never have a register taken, so
+    after 10:00 on a school day a "register not taken" reminder would be due as well."""
+    monkeypatch.delitem(KINDS, "register_not_taken")

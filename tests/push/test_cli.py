@@ -98,7 +98,15 @@ def test_a_tick_with_nothing_due_says_so(app, runner):
 
 
 def test_an_error_in_one_kind_is_logged_and_the_others_still_run(
-    app, runner, make_pupil, teacher, subscribed, push_service, monkeypatch, caplog
+    app,
+    runner,
+    make_pupil,
+    teacher,
+    subscribed,
+    push_service,
+    monkeypatch,
+    caplog,
+    registers_not_due,
 ):
     def broken(now):
         raise RuntimeError("broken finder")

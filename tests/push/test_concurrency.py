@@ -4,6 +4,7 @@ TEST_DATABASE_URL to see it on PostgreSQL, where pending rows are claimed with S
 import threading
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -12,6 +13,8 @@ from ap_field.extensions import db
 from ap_field.pupils.services import assign
 from ap_field.push.models import Reminder, ReminderState
 from ap_field.push.reminders import tick
+
+pytestmark = pytest.mark.usefixtures("registers_not_due")
 
 TICKS = 3
 

@@ -12,6 +12,8 @@ from ap_field.pupils.services import assign
 from ap_field.push.models import PushSubscription, Reminder, ReminderState
 from ap_field.push.reminders import tick
 
+pytestmark = pytest.mark.usefixtures("registers_not_due")
+
 
 @pytest.fixture
 def review_due(make_pupil, teacher):

@@ -17,6 +17,8 @@ from ap_field.push.services import choose_kinds
 from ap_field.visits.models import VisitPlace, VisitPurpose
 from ap_field.visits.services import arrive, create_visit
 
+pytestmark = pytest.mark.usefixtures("registers_not_due")
+
 
 def reminded() -> set[tuple[str, int]]:
     """(kind, person) of every reminder claimed so far."""

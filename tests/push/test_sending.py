@@ -4,6 +4,7 @@ checks what a real one would, and the device decrypts the message."""
 import time
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -15,6 +16,8 @@ from ap_field.pupils.services import assign
 from ap_field.push import vapid
 from ap_field.push.models import PushSubscription, Reminder, ReminderState
 from tests.push.helpers import b64url_decode, jwt_claims
+
+pytestmark = pytest.mark.usefixtures("registers_not_due")
 
 # RFC 8291, section 5 and Appendix A: the user agent's keys, the auth secret and the message.
 RFC_8291_UA_PRIVATE = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94"
