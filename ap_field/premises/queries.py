@@ -279,39 +279,35 @@ def recent_signed_off_checks(limit: int = 20) -> list[SiteCheck]:
     )
 
 
-def checks_falling_due(last_day: date) -> list[SiteCheck]:
+def checks_falling_due(last_day: date) -> sa.Select[tuple[SiteCheck]]:
     """Each site's latest signed-off check whose next check is due by `last_day` (overdue
     ones included), soonest first."""
     later = so.aliased(SiteCheck)
-    return list(
-        db.session.scalars(
-            _check_query()
-            .where(
-                SiteCheck.status == CheckStatus.SIGNED_OFF,
-                SiteCheck.next_due_on <= last_day,
-                ~sa.exists().where(
-                    later.site_id == SiteCheck.site_id,
-                    later.status == CheckStatus.SIGNED_OFF,
-                    later.signed_off_at > SiteCheck.signed_off_at,
-                ),
-            )
-            .order_by(SiteCheck.next_due_on)
+    return (
+        _check_query()
+        .where(
+            SiteCheck.status == CheckStatus.SIGNED_OFF,
+            SiteCheck.next_due_on <= last_day,
+            ~sa.exists().where(
+                later.site_id == SiteCheck.site_id,
+                later.status == CheckStatus.SIGNED_OFF,
+                later.signed_off_at > SiteCheck.signed_off_at,
+            ),
         )
+        .order_by(SiteCheck.next_due_on, SiteCheck.id)
     )
 
 
-def sites_never_checked() -> list[ProviderSite]:
+def sites_never_checked() -> sa.Select[tuple[ProviderSite]]:
     signed_off = sa.select(SiteCheck.id).where(
         SiteCheck.site_id == ProviderSite.id, SiteCheck.status == CheckStatus.SIGNED_OFF
     )
-    return list(
-        db.session.scalars(
-            sa.select(ProviderSite)
-            .join(Provider)
-            .options(so.contains_eager(ProviderSite.provider))
-            .where(~signed_off.exists())
-            .order_by(Provider.name, ProviderSite.name)
-        )
+    return (
+        sa.select(ProviderSite)
+        .join(Provider)
+        .options(so.contains_eager(ProviderSite.provider))
+        .where(~signed_off.exists())
+        .order_by(Provider.name, ProviderSite.name, ProviderSite.id)
     )
 
 

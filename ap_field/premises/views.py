@@ -88,6 +88,7 @@ from ap_field.pupils.services import StaleEdit
 
 PROVIDER_EDITORS = (Role.LEAD, Role.ADMIN)
 PROVIDERS_PAGE_SIZE = 25
+DUE_PAGE_SIZE = 25
 
 
 def _replayed(model, client_uuid):
@@ -270,13 +271,31 @@ def site_checks():
             per_page=PROVIDERS_PAGE_SIZE,
             error_out=False,
         ),
-        page_url=lambda number: url_for("premises.site_checks", page=number) + "#providers",
+        page_url=lambda number: _site_checks_url("page", number, "providers"),
         signed_off=recent_signed_off_checks(),
-        falling_due=checks_falling_due(today + SITE_CHECK_DUE_AHEAD),
-        never_checked=sites_never_checked(),
+        falling_due=db.paginate(
+            checks_falling_due(today + SITE_CHECK_DUE_AHEAD),
+            page=request.args.get("due-page", 1, type=int),
+            per_page=DUE_PAGE_SIZE,
+            error_out=False,
+        ),
+        due_url=lambda number: _site_checks_url("due-page", number, "due"),
+        never_checked=db.paginate(
+            sites_never_checked(),
+            page=request.args.get("never-page", 1, type=int),
+            per_page=DUE_PAGE_SIZE,
+            error_out=False,
+        ),
+        never_url=lambda number: _site_checks_url("never-page", number, "never-checked"),
         today=today,
         may_check=current_user.role == Role.ASSESSOR,
     )
+
+
+def _site_checks_url(name: str, number: int, anchor: str) -> str:
+    """A page of one list on the site checks page, keeping the other lists' pages."""
+    pages = {key: value for key, value in request.args.items() if key.endswith("page")}
+    return url_for("premises.site_checks", **(pages | {name: number})) + f"#{anchor}"
 
 
 @bp.route("/site-checks/new", methods=["GET", "POST"])

@@ -225,7 +225,7 @@ def site_check_due(now: datetime) -> Iterator[Due]:
     today = now.astimezone(LONDON).date()
     due = [
         check
-        for check in checks_falling_due(today + SITE_CHECK_DUE_AHEAD)
+        for check in db.session.scalars(checks_falling_due(today + SITE_CHECK_DUE_AHEAD))
         if check.next_due_on >= today
     ]
     return _site_check_reminders(due, "A provider's site check is due on {due}.")
@@ -234,7 +234,7 @@ def site_check_due(now: datetime) -> Iterator[Due]:
 @reminder_kind("site_check_overdue", label="A site check is overdue", title="Site check overdue")
 def site_check_overdue(now: datetime) -> Iterator[Due]:
     today = now.astimezone(LONDON).date()
-    overdue = checks_falling_due(today - timedelta(days=1))
+    overdue = db.session.scalars(checks_falling_due(today - timedelta(days=1))).all()
     return _site_check_reminders(overdue, "A provider's site check was due on {due}.")
 
 

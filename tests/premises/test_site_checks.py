@@ -356,15 +356,28 @@ def test_the_site_checks_page_shows_checks_falling_due_overdue_and_never_done(
     db.session.commit()
 
     page = client_request.get("/site-checks")
-    due = [
-        " ".join(card.get_text(" ", strip=True).split())
-        for card in page.select("h2:-soup-contains('Due') + ul .app-card")
-    ]
-    assert [card.split(":")[0] for card in due] == [
-        "Overdue Farm",
-        "Due Soon Garage",
-        "New Kitchen",
-    ]
+    due = cards(page, "#due")
+    assert [card.split(":")[0] for card in due] == ["Overdue Farm", "Due Soon Garage"]
     assert "Overdue since" in due[0]
     assert due[1].startswith("Due Soon Garage: Main site Due ")
-    assert "Never checked" in due[2]
+    [never] = cards(page, "#never-checked")
+    assert never.startswith("New Kitchen") and "Never checked" in never
+
+
+def cards(page, heading: str) -> list[str]:
+    return [
+        " ".join(card.get_text(" ", strip=True).split())
+        for card in page.select(f"{heading} + ul .app-card")
+    ]
+
+
+def test_sites_never_checked_come_a_page_at_a_time(client_request, assessor):
+    for number in range(26):
+        make_provider(f"Provider {number:02d}")
+    page = client_request.get("/site-checks")
+    listed = cards(page, "#never-checked")
+    assert len(listed) == 25 and listed[0].startswith("Provider 00")
+    following = page.select_one("nav[aria-label='Pages of sites never checked'] a[rel=next]")
+    assert following["href"] == "/site-checks?never-page=2#never-checked"
+    [last] = cards(client_request.get(following["href"]), "#never-checked")
+    assert last.startswith("Provider 25")
