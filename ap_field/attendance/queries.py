@@ -104,7 +104,7 @@ def history_of(mark: AttendanceMark) -> list[AttendanceMarkChange]:
 
 @dataclass
 class RegisterStatus:
-    teacher: User
+    teacher: sa.Row  # the teacher's id and name: a day's registers read no more of them
     pupils: int
     marked: dict[RegisterSession, int]
     overdue: dict[RegisterSession, bool]
@@ -124,10 +124,10 @@ def register_statuses(day: date, now: datetime) -> list[RegisterStatus]:
         CaseloadAssignment.teacher_id == User.id, CaseloadAssignment.ended_on.is_(None)
     )
     teachers = db.session.execute(
-        sa.select(User, sa.func.count(CaseloadAssignment.id))
+        sa.select(so.Bundle("teacher", User.id, User.name), sa.func.count(CaseloadAssignment.id))
         .join(CaseloadAssignment, open_assignments)
-        .group_by(User.id)
-        .order_by(User.name)
+        .group_by(User.id, User.name)
+        .order_by(User.name, User.id)
     ).all()
     marked = db.session.execute(
         sa.select(CaseloadAssignment.teacher_id, AttendanceMark.session, sa.func.count())
