@@ -34,7 +34,7 @@ class SessionNote(SyncedRecord, db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("engagement >= 1 AND engagement <= 5", name="engagement_scale"),
         sa.Index("ix_session_notes_pupil_held_on", "pupil_id", "held_on"),
-        sa.Index("ix_session_notes_held_on", "held_on"),
+        sa.Index("ix_session_notes_held_on_id", "held_on", "id"),
         sa.Index(
             "ix_session_notes_safeguarding_concern_held_on", "safeguarding_concern", "held_on"
         ),
