@@ -58,7 +58,7 @@ from ap_field.attendance.services import (
 )
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
-from ap_field.common.pagination import page_of
+from ap_field.common.pagination import page_of, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db, htmx
@@ -286,11 +286,8 @@ def overview():
     now = london_now()
     today = now.date()
     in_scope = pupils_in_scope(current_user)
-    unexplained = db.paginate(
-        unexplained_absences(in_scope, today),
-        page=_page_number("unexplained-page"),
-        per_page=WATCHED_PAGE_SIZE,
-        error_out=False,
+    unexplained = requested_page(
+        unexplained_absences(in_scope, today), "unexplained-page", WATCHED_PAGE_SIZE
     )
     kept = programme_snapshot(in_scope, now, current_app.config["HALF_TERM_STARTS"])
     missing = page_of(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from math import ceil
 
 import sqlalchemy as sa
+from flask import request
 
 from ap_field.extensions import db
 
@@ -55,3 +56,9 @@ def rows_page(query: sa.Select, page: int, per_page: int) -> ListPage:
     page = min(max(page, 1), pages)
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return ListPage(rows, page, per_page, total)
+
+
+def requested_page(query: sa.Select, parameter: str, per_page: int):
+    """The page of `query` that the query string names in `parameter` (from 1)."""
+    page = request.args.get(parameter, 1, type=int)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

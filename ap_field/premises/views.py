@@ -20,6 +20,7 @@ from werkzeug.exceptions import NotFound
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
+from ap_field.common.pagination import requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today
 from ap_field.extensions import db, htmx
@@ -265,27 +266,14 @@ def site_checks():
     return render_template(
         "premises/site_checks.html",
         drafts=draft_checks(),
-        providers=db.paginate(
-            providers_with_sites(),
-            page=request.args.get("page", 1, type=int),
-            per_page=PROVIDERS_PAGE_SIZE,
-            error_out=False,
-        ),
+        providers=requested_page(providers_with_sites(), "page", PROVIDERS_PAGE_SIZE),
         page_url=lambda number: _site_checks_url("page", number, "providers"),
         signed_off=recent_signed_off_checks(),
-        falling_due=db.paginate(
-            checks_falling_due(today + SITE_CHECK_DUE_AHEAD),
-            page=request.args.get("due-page", 1, type=int),
-            per_page=DUE_PAGE_SIZE,
-            error_out=False,
+        falling_due=requested_page(
+            checks_falling_due(today + SITE_CHECK_DUE_AHEAD), "due-page", DUE_PAGE_SIZE
         ),
         due_url=lambda number: _site_checks_url("due-page", number, "due"),
-        never_checked=db.paginate(
-            sites_never_checked(),
-            page=request.args.get("never-page", 1, type=int),
-            per_page=DUE_PAGE_SIZE,
-            error_out=False,
-        ),
+        never_checked=requested_page(sites_never_checked(), "never-page", DUE_PAGE_SIZE),
         never_url=lambda number: _site_checks_url("never-page", number, "never-checked"),
         today=today,
         may_check=current_user.role == Role.ASSESSOR,
