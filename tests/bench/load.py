@@ -1,6 +1,8 @@
 """The load generator, run as a second process: for each target in turn, a few threads
-request it over and over for a short while. It prints how many requests each target got
-and their statuses; server times are read from the server's own log."""
+request it over and over for a short while, each thread taking the target's requests in
+turn (a page and the minimal page beside it, so that both are timed under the same load).
+It prints how many requests each label got and their statuses; server times are read from
+the server's own log."""
 
 import json
 import sys
@@ -11,41 +13,52 @@ from collections import Counter
 import requests
 
 
-def hammer(target: dict, threads: int) -> dict:
-    statuses: Counter = Counter()
+def hammer(target: dict, threads: int) -> list[dict]:
+    asked = target["requests"]
+    statuses: dict[str, Counter] = {request["label"]: Counter() for request in asked}
     lock = threading.Lock()
     deadline = time.monotonic() + target["seconds"]
     made = [0]
 
-    def worker() -> None:
-        with requests.Session() as session:
-            session.cookies.update(target["cookies"])
-            while True:
-                with lock:
-                    if made[0] >= target["most"] or (
-                        made[0] >= target["least"] and time.monotonic() > deadline
-                    ):
-                        return
-                    made[0] += 1
-                response = session.get(
-                    target["url"],
-                    headers={"X-Bench-Label": target["label"], "Accept-Encoding": "gzip"},
-                    allow_redirects=False,
-                )
-                with lock:
-                    statuses[response.status_code] += 1
+    def worker(first: int) -> None:
+        sessions = {}
+        for request in asked:
+            sessions[request["label"]] = requests.Session()
+            sessions[request["label"]].cookies.update(request["cookies"])
+        turn = first
+        while True:
+            with lock:
+                if made[0] >= target["most"] or (
+                    made[0] >= target["least"] and time.monotonic() > deadline
+                ):
+                    break
+                made[0] += 1
+            request = asked[turn % len(asked)]
+            turn += 1
+            response = sessions[request["label"]].get(
+                request["url"],
+                headers={"X-Bench-Label": request["label"], "Accept-Encoding": "gzip"},
+                allow_redirects=False,
+            )
+            with lock:
+                statuses[request["label"]][response.status_code] += 1
+        for session in sessions.values():
+            session.close()
 
-    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    workers = [threading.Thread(target=worker, args=(number,)) for number in range(threads)]
     for thread in workers:
         thread.start()
     for thread in workers:
         thread.join()
-    return {"label": target["label"], "requests": made[0], "statuses": dict(statuses)}
+    return [
+        {"label": label, "requests": sum(counted.values()), "statuses": dict(counted)}
+        for label, counted in statuses.items()
+    ]
 
 
 def main() -> None:
     spec = json.load(sys.stdin)
-    results = [hammer(target, spec["threads"]) for target in spec["targets"]]
+    results = [result for target in spec["targets"] for result in hammer(target, spec["threads"])]
     json.dump(results, sys.stdout)
 
 
