@@ -289,7 +289,7 @@ def overview():
     unexplained = requested_page(
         unexplained_absences(in_scope, today), "unexplained-page", WATCHED_PAGE_SIZE
     )
-    kept = programme_snapshot(in_scope, now, current_app.config["HALF_TERM_STARTS"])
+    kept = programme_snapshot(current_user, now, current_app.config["HALF_TERM_STARTS"])
     missing = page_of(
         kept.figures["missing_education"], _page_number("missed-page"), WATCHED_PAGE_SIZE
     )

@@ -22,7 +22,7 @@ from ap_field.plans.models import PlanTarget, Progress, Review, TargetProgress
 from ap_field.plans.services import current_plan
 from ap_field.premises.queries import compliance_of_all
 from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil
-from ap_field.pupils.queries import joined_to_scope
+from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
 from ap_field.reports.charts import Chart, Point, columns, rows, trend
 from ap_field.reports.models import ProgrammeSnapshot
 from ap_field.sessions.models import SessionNote
@@ -31,6 +31,7 @@ from ap_field.sessions.services import Delivery, delivery_between
 EVIDENCE_NOTES = 10
 WEEKS_CHARTED = 12
 PROGRAMME = 1  # the snapshot's one row
+PROGRAMME_READERS = (Role.LEAD, Role.ADMIN)
 KEPT_FOR = timedelta(minutes=5)
 
 
@@ -50,13 +51,17 @@ class Dashboard:
     computed_at: datetime
 
 
-def programme_snapshot(in_scope: sa.Select, now: datetime, half_term_starts) -> ProgrammeSnapshot:
+def programme_snapshot(user: User, now: datetime, half_term_starts) -> ProgrammeSnapshot:
     """The programme's figures as kept when they were worked out today less than KEPT_FOR
-    ago; otherwise worked out now and kept."""
+    ago; otherwise worked out now and kept. They are the whole programme's, shared by
+    everyone who reads them, so only those who see every pupil may."""
+    if user.role not in PROGRAMME_READERS:
+        raise PermissionError("The programme's figures are for leads and admins")
     today = now.astimezone(LONDON).date()
     snapshot = db.session.get(ProgrammeSnapshot, PROGRAMME)
     if snapshot is None or snapshot.for_day != today or now - snapshot.computed_at >= KEPT_FOR:
-        snapshot = _keep(today, now, _programme_figures(in_scope, today, half_term_starts))
+        figures = _programme_figures(pupils_in_scope(user), today, half_term_starts)
+        snapshot = _keep(today, now, figures)
     return snapshot
 
 

@@ -25,6 +25,7 @@ from ap_field.reports.forms import ExportForm, ImpactForm
 from ap_field.reports.impact import impact
 from ap_field.reports.queries import (
     KEPT_FOR,
+    PROGRAMME_READERS,
     dashboard,
     final_report,
     programme_snapshot,
@@ -41,7 +42,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 @bp.route("/programme")
-@allow(Role.LEAD, Role.ADMIN)
+@allow(*PROGRAMME_READERS)
 def programme():
     """The programme at a glance: pupils by status and each teacher's caseload."""
     in_scope_select = pupils_in_scope(current_user)
@@ -60,7 +61,7 @@ def programme():
     return render_template(
         "reports/programme.html",
         figures=dashboard(
-            programme_snapshot(in_scope_select, london_now(), half_term_starts), half_term_starts
+            programme_snapshot(current_user, london_now(), half_term_starts), half_term_starts
         ),
         figures_kept_for=KEPT_FOR.seconds // 60,
         reviews_overdue=reviews_overdue,

@@ -9,12 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from ap_field.auth.models import Role
-from ap_field.common.time import london_today
+from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db
 from ap_field.pupils.models import PupilStatus
 from ap_field.pupils.services import assign
 from ap_field.reports.models import ProgrammeSnapshot
-from ap_field.reports.queries import PROGRAMME
+from ap_field.reports.queries import PROGRAMME, programme_snapshot
 from tests.attendance.helpers import put_marks
 from tests.helpers import text_of
 from tests.premises.helpers import make_provider
@@ -120,6 +120,13 @@ def test_figures_kept_from_yesterday_are_worked_out_again(
     snapshot.for_day -= timedelta(days=1)
     db.session.commit()
     assert figure(client_request.get("/programme"), "Under 25 hours a week") == "2"
+
+
+def test_only_those_who_see_every_pupil_may_read_the_kept_figures(app, make_user):
+    for role in (Role.TEACHER, Role.PARENT, Role.ASSESSOR):
+        with pytest.raises(PermissionError):
+            programme_snapshot(make_user(role), london_now(), app.config["HALF_TERM_STARTS"])
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgrammeSnapshot)) == 0
 
 
 def test_the_alerts_beside_the_kept_figures_are_read_live(
