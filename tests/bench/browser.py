@@ -4,8 +4,9 @@ Each page opens in a fresh browser context (an empty cache), signed in with cook
 the benchmark's own sign-in. The first load counts the HTML document and the CSS and JS it
 pulls in, as transferred (compressed, with headers). Once a service worker controls the
 page, a second load is the repeat visit: every static response that did not come from the
-service worker counts, and so does every static file the server sent meanwhile (the
-service worker's own fetches, which the page's protocol session does not see).
+service worker counts, and so does every static file the server was asked for after it
+began (the service worker's own fetches, which the page's protocol session does not see;
+a request counts by when it arrived, not by when its last byte left).
 """
 
 import shutil

@@ -383,7 +383,7 @@ def browser_bytes(server: Server, sessions: dict, page_list: list[Page]) -> dict
         sent = [
             line
             for line in server.lines()
-            if line.get("at", 0) >= moment
+            if line["arrived"] >= moment
             and (line["path"].startswith("/static/") or line["path"] == "/manifest.webmanifest")
         ]
         return len(sent), sum(line["bytes"] for line in sent)

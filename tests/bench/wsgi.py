@@ -45,6 +45,7 @@ def instrumented(app):
 
     def serve(environ, start_response):
         _counter.statements = 0
+        arrived = time.time()
         started = time.perf_counter()
         status = {}
 
@@ -72,7 +73,7 @@ def instrumented(app):
                 "queries": _counter.statements,
                 "bytes": sent,
                 "pid": os.getpid(),
-                "at": time.time(),
+                "arrived": arrived,
             }
             with open(log_path, "a") as log:
                 log.write(json.dumps(line) + "\n")
