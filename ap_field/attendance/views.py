@@ -58,7 +58,7 @@ from ap_field.attendance.services import (
 )
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
-from ap_field.common.pagination import page_of, requested_page
+from ap_field.common.pagination import list_page_url, page_of, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db, htmx
@@ -322,10 +322,8 @@ def _page_number(name: str) -> int:
     return request.args.get(name, 1, type=int)
 
 
-def _overview_page_url(name: str, number: int, anchor: str) -> str:
-    """A page of one list on the lead's attendance screen, keeping the other lists' pages."""
-    pages = {key: value for key, value in request.args.items() if key.endswith("-page")}
-    return url_for("attendance.overview", **(pages | {name: number})) + f"#{anchor}"
+def _overview_page_url(parameter: str, number: int, anchor: str) -> str:
+    return list_page_url("attendance.overview", parameter, number, anchor)
 
 
 @bp.post("/pupils/<int:pupil_id>/attendance/report")

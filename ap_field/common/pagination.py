@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from math import ceil
 
 import sqlalchemy as sa
-from flask import request
+from flask import request, url_for
 
 from ap_field.extensions import db
 
@@ -62,3 +62,10 @@ def requested_page(query: sa.Select, parameter: str, per_page: int):
     """The page of `query` that the query string names in `parameter` (from 1)."""
     page = request.args.get(parameter, 1, type=int)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def list_page_url(endpoint: str, parameter: str, number: int, anchor: str) -> str:
+    """The URL of page `number` of one of several paged lists on a page, keeping the other
+    lists' pages and landing on the list."""
+    pages = {key: value for key, value in request.args.items() if key.endswith("page")}
+    return url_for(endpoint, **(pages | {parameter: number})) + f"#{anchor}"

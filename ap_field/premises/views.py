@@ -20,7 +20,7 @@ from werkzeug.exceptions import NotFound
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.pagination import requested_page
+from ap_field.common.pagination import list_page_url, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today
 from ap_field.extensions import db, htmx
@@ -280,10 +280,8 @@ def site_checks():
     )
 
 
-def _site_checks_url(name: str, number: int, anchor: str) -> str:
-    """A page of one list on the site checks page, keeping the other lists' pages."""
-    pages = {key: value for key, value in request.args.items() if key.endswith("page")}
-    return url_for("premises.site_checks", **(pages | {name: number})) + f"#{anchor}"
+def _site_checks_url(parameter: str, number: int, anchor: str) -> str:
+    return list_page_url("premises.site_checks", parameter, number, anchor)
 
 
 @bp.route("/site-checks/new", methods=["GET", "POST"])
