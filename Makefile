@@ -21,9 +21,11 @@ run: $(INSTALLED)
 	AP_FIELD_ENV=development $(BIN)/flask push init --if-missing
 	AP_FIELD_ENV=development $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-## test: set up, make sure Chromium is there, run the whole suite with the browser tests
+## test: set up, make sure Chromium is there, run the whole suite with the browser tests, one
+## worker per core (pytest-xdist; each worker has its own database), in random order
+## (pytest-randomly prints the seed: `-p randomly -p "randomly_seed=N"` replays it)
 test: $(INSTALLED) chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 ## chromium: Debian's chromium where apt is available, Playwright's own build elsewhere
 chromium: $(INSTALLED)

@@ -1,47 +1,52 @@
-"""Fixtures: an app on a migrated database (SQLite, or PostgreSQL when DATABASE_URL is set),
+"""Fixtures: one app for the run on a migrated database (SQLite, or PostgreSQL when
+TEST_DATABASE_URL is set), each test's writes rolled back after it (tests/transactions.py),
 a client, a CLI runner, users of each role and an `auth` helper."""
 
-import itertools
 import os
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 import flask_migrate
 import pytest
 import sqlalchemy as sa
 
 from ap_field import create_app
-from ap_field.auth.models import Role, User
+from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.config import database_url_from
-from ap_field.extensions import db
+from ap_field.extensions import db, limiter
 from ap_field.parents.models import ParentLink
-from ap_field.pupils.models import Ethnicity, Gender, PupilStatus
-from ap_field.pupils.services import create_pupil
 from tests.helpers import (
-    PASSWORD,
     AuthActions,
     ClientRequest,
     SeparateContextClient,
     config_for_tests,
+    new_pupil,
+    new_user,
+    next_serial,
     valid_upn,
 )
+from tests.transactions import allow_savepoints, empty_tables, rolled_back, savepoint
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """A clean database for this run: a fresh SQLite file, or, when TEST_DATABASE_URL names a
-    PostgreSQL database whose name says it is for tests, that database's schema emptied."""
+    PostgreSQL database whose name says it is for tests, that database's schema emptied. Each
+    pytest-xdist worker has a schema of its own."""
     if url := os.environ.get("TEST_DATABASE_URL"):
         url = database_url_from(url)
         if "test" not in sa.make_url(url).database:
             pytest.exit(f"TEST_DATABASE_URL must name a test database, not {url}", returncode=2)
+        schema = os.environ.get("PYTEST_XDIST_WORKER", "public")
         engine = sa.create_engine(url)
         with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
+            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
         engine.dispose()
-        return url
+        if schema == "public":
+            return url
+        with_schema = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+        return with_schema.render_as_string(hide_password=False)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ap_field.sqlite3'}"
 
 
@@ -55,10 +60,52 @@ def migrated(database_url, tmp_path_factory) -> str:
     return database_url
 
 
-def empty_tables() -> None:
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
-    db.session.commit()
+def _app_for_the_run(migrated, tmp_path_factory, savepoints: bool):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("AP_FIELD_INSTANCE", str(tmp_path_factory.mktemp("instance")))
+        app = create_app(config_for_tests(migrated))
+    app.test_client_class = SeparateContextClient
+    with app.app_context():
+        if savepoints:
+            allow_savepoints(db.engine)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _engine_of(app):
+    with app.app_context():
+        return db.engine
+
+
+@pytest.fixture(scope="session")
+def rollback_app(migrated, tmp_path_factory):
+    """The app of the tests whose writes are rolled back."""
+    yield from _app_for_the_run(migrated, tmp_path_factory, savepoints=True)
+
+
+@pytest.fixture(scope="session")
+def committing_app(migrated, tmp_path_factory):
+    """The app of the tests marked `real_commits`, with the database's own transactions."""
+    yield from _app_for_the_run(migrated, tmp_path_factory, savepoints=False)
+
+
+@pytest.fixture(scope="module")
+def module_transaction(rollback_app):
+    """A transaction for a module's shared data; a module opts in by making its `transaction`
+    fixture module-scoped and returning this."""
+    with rolled_back(_engine_of(rollback_app)) as connection:
+        yield connection
+
+
+@pytest.fixture
+def transaction(request, rollback_app):
+    """The test's transaction, rolled back after it; None for a test marked `real_commits`."""
+    if request.node.get_closest_marker("real_commits"):
+        yield None
+        return
+    with rolled_back(_engine_of(rollback_app)) as connection:
+        yield connection
 
 
 @pytest.fixture
@@ -68,20 +115,32 @@ def app_config() -> dict:
 
 
 @pytest.fixture
-def app(migrated, app_config, tmp_path, monkeypatch):
-    monkeypatch.setenv("AP_FIELD_INSTANCE", str(tmp_path / "instance"))
-    app = create_app(config_for_tests(migrated, **app_config))
-    app.test_client_class = SeparateContextClient
+def app(transaction, rollback_app, committing_app, app_config, tmp_path, monkeypatch):
+    """The app, in an app context, with an instance folder and configuration of the test's own
+    (whatever the test changes in its config is put back); what the test writes is gone after it."""
+    app = committing_app if transaction is None else rollback_app
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    monkeypatch.setenv("AP_FIELD_INSTANCE", str(instance))
+    monkeypatch.setattr(app, "instance_path", str(instance))
+    config = dict(app.config)
+    app.config.update(app_config)
     with app.app_context():
-        yield app
-        db.session.remove()
-        empty_tables()
-        db.engine.dispose()
+        if transaction is None:
+            yield app
+            empty_tables()
+        else:
+            with savepoint(transaction):
+                yield app
+    app.config.clear()
+    app.config.update(config)
+    limiter.reset()
 
 
 @pytest.fixture
-def make_app(migrated):
-    """Another app on the test database, for tests of configuration; its engine is closed after."""
+def make_app(transaction, migrated):
+    """Another app on the test database, for tests of configuration; what it writes goes as the
+    test's own writes go, and its engine is closed after."""
     made = []
 
     def make(**overrides):
@@ -106,22 +165,9 @@ def runner(app):
     return app.test_cli_runner()
 
 
-_emails = itertools.count(1)
-
-
 @pytest.fixture
 def make_user(app):
-    def make(role: Role = Role.TEACHER, *, password: str = PASSWORD, **fields) -> User:
-        number = next(_emails)
-        fields.setdefault("email", f"{role.value}{number}@example.org")
-        fields.setdefault("name", f"{role.label} {number}")
-        user = User(role=role, **fields)
-        user.set_password(password)
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-    return make
+    return new_user
 
 
 @pytest.fixture
@@ -134,29 +180,9 @@ def client_request(client) -> ClientRequest:
     return ClientRequest(client)
 
 
-_serials = itertools.count(100)
-
-
 @pytest.fixture
 def make_pupil(app):
-    def make(**values):
-        serial = next(_serials)
-        record = {
-            "case_number": f"AP-{serial:04d}",
-            "legal_name": f"Pupil {serial}",
-            "date_of_birth": date(2011, 5, 1),
-            "gender": Gender.FEMALE,
-            "ethnicity": Ethnicity.WBRI,
-            "upn": valid_upn(serial),
-            "school_on_roll": "Northside Academy",
-            "reasons": ["mental_health"],
-            "planned_hours_per_week": Decimal("25"),
-            "status": PupilStatus.ACTIVE,
-            "providers": [],
-        }
-        return create_pupil(record | values)
-
-    return make
+    return new_pupil
 
 
 @pytest.fixture
@@ -164,7 +190,7 @@ def pupil_form():
     """The fields of a valid pupil form, as a browser sends them."""
 
     def form(**overrides) -> dict:
-        serial = next(_serials)
+        serial = next_serial()
         today = london_today()
         return {
             "client_uuid": "",

@@ -1,14 +1,20 @@
 """Helpers the tests share: the test configuration, signing in, and fetching pages."""
 
 import contextvars
+import itertools
 from collections import Counter
 from datetime import date, timedelta
+from decimal import Decimal
 
 from bs4 import BeautifulSoup
+from flask import has_app_context
 from flask.testing import FlaskClient
 from stdnum.gb import upn
 
 from ap_field.auth.models import Role, User
+from ap_field.extensions import db
+from ap_field.pupils.models import Ethnicity, Gender, PupilStatus
+from ap_field.pupils.services import create_pupil
 
 PASSWORD = "correct-staple-meadow"
 
@@ -49,7 +55,22 @@ class SeparateContextClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        _settle_the_tests_session()
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def _settle_the_tests_session() -> None:
+    """What the test wrote is committed before its request starts, and its objects keep the
+    state they had. With each test's writes inside one rolled-back transaction
+    (tests/transactions.py), a request would otherwise nest inside the test's own SAVEPOINT,
+    and a later rollback of the test's session would undo the request as well."""
+    if not has_app_context() or not (session := db.session()).in_transaction():
+        return
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 class AuthActions:
@@ -140,3 +161,52 @@ def write_demo_plan(pupil, author, starts_on=None):
         ],
         author,
     )
+
+
+_emails = itertools.count(1)
+_serials = itertools.count(100)
+
+
+def next_serial() -> int:
+    """A number no other pupil of the run has, for case numbers and UPNs."""
+    return next(_serials)
+
+
+def new_user(role: Role = Role.TEACHER, *, password: str = PASSWORD, **fields) -> User:
+    """An account of `role`, committed; the `make_user` fixture, and for module-wide data."""
+    number = next(_emails)
+    fields.setdefault("email", f"{role.value}{number}@example.org")
+    fields.setdefault("name", f"{role.label} {number}")
+    user = User(role=role, **fields)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def new_pupil(**values):
+    """A pupil on the programme, committed; the `make_pupil` fixture, and for module-wide data."""
+    serial = next_serial()
+    record = {
+        "case_number": f"AP-{serial:04d}",
+        "legal_name": f"Pupil {serial}",
+        "date_of_birth": date(2011, 5, 1),
+        "gender": Gender.FEMALE,
+        "ethnicity": Ethnicity.WBRI,
+        "upn": valid_upn(serial),
+        "school_on_roll": "Northside Academy",
+        "reasons": ["mental_health"],
+        "planned_hours_per_week": Decimal("25"),
+        "status": PupilStatus.ACTIVE,
+        "providers": [],
+    }
+    return create_pupil(record | values)
+
+
+def detached(*records):
+    """The records with every column loaded, out of their session, for data a whole module
+    shares: each test reads them after the session that made them is gone."""
+    for record in records:
+        db.session.refresh(record)
+    db.session.expunge_all()
+    return records

@@ -106,6 +106,7 @@ def test_a_client_uuid_can_be_used_only_once(app):
     db.session.rollback()
 
 
+@pytest.mark.real_commits
 def test_each_save_bumps_the_version_and_a_stale_save_is_refused(app):
     pupil = make_pupil()
     assert pupil.version == 1

@@ -1,3 +1,4 @@
+import pytest
 import sqlalchemy as sa
 from stdnum.gb import upn
 
@@ -63,6 +64,7 @@ def test_every_demo_account_signs_in(app, runner):
         assert response.status_code == 302, user.email
 
 
+@pytest.mark.real_commits
 def test_scale_builds_a_large_programme_with_a_year_of_records(runner):
     result = runner.invoke(args=["demo", "scale", "--pupils", "20"])
 

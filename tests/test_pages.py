@@ -9,9 +9,16 @@ from ap_field.extensions import db
 from tests.helpers import AuthActions, ClientRequest, text_of
 
 
-@pytest.fixture
-def demo(runner):
-    runner.invoke(args=["demo", "seed"])
+@pytest.fixture(scope="module")
+def transaction(module_transaction):
+    """The demo programme below is seeded once for the module."""
+    return module_transaction
+
+
+@pytest.fixture(scope="module")
+def demo(transaction, rollback_app):
+    result = rollback_app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
 
 
 def sign_in_as(app, email: str) -> ClientRequest:

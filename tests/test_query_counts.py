@@ -90,6 +90,7 @@ def empty_database() -> None:
     db.session.commit()
 
 
+@pytest.mark.real_commits
 def test_pages_read_as_many_queries_for_more_pupils_and_a_year_of_records(app, runner):
     measured = []
     for size in SIZES:

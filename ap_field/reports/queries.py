@@ -107,8 +107,8 @@ def _programme_figures(in_scope: sa.Select, today: date, half_term_starts) -> di
 
 
 def _keep(today: date, now: datetime, figures: dict) -> ProgrammeSnapshot:
-    """The figures written over the snapshot in a transaction of their own, so that the
-    request's session stays as it was; two leads computing at once both write, the last wins."""
+    """The figures written over the snapshot and committed at once: the pages that read them
+    change nothing else. Two leads computing at once both write; the last wins."""
     dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
     values = {"id": PROGRAMME, "for_day": today, "computed_at": now, "figures": figures}
     upsert = dialect.insert(ProgrammeSnapshot).values(values)
@@ -116,8 +116,8 @@ def _keep(today: date, now: datetime, figures: dict) -> ProgrammeSnapshot:
         index_elements=["id"],
         set_={name: upsert.excluded[name] for name in ("for_day", "computed_at", "figures")},
     )
-    with db.engine.begin() as connection:
-        connection.execute(upsert)
+    db.session.execute(upsert)
+    db.session.commit()
     return ProgrammeSnapshot(**values)
 
 

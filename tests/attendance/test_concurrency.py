@@ -16,6 +16,8 @@ from ap_field.auth.models import Role, User
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
 
+pytestmark = pytest.mark.real_commits
+
 ROUNDS = 8
 
 

@@ -3,6 +3,8 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from ap_field.auth.models import Role
 from tests.helpers import PASSWORD, text_of
 
@@ -72,6 +74,7 @@ def test_successful_sign_ins_and_visits_do_not_count(client, client_request, mak
     assert "Enter a correct email address and password" in text_of(page, "#email-error")
 
 
+@pytest.mark.real_commits
 def test_a_burst_of_simultaneous_guesses_gets_no_more_than_five_answers(app, make_user):
     """Attempts are counted before the password is checked, so sending them all at once
     does not let more through."""

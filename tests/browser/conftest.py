@@ -3,6 +3,7 @@
 import shutil
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -26,6 +27,15 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
+
+
+def pytest_collection_modifyitems(items):
+    """Every test here drives the browser, against a server that must see what it commits."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.real_commits)
 
 
 @dataclass

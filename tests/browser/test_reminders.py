@@ -16,8 +16,6 @@ from tests.helpers import write_demo_plan
 from tests.push.conftest import TEST_KEY
 from tests.push.helpers import Device, push_service_on_loopback
 
-pytestmark = pytest.mark.browser
-
 # Playwright's contexts are like incognito windows, where Chromium has no Push API.
 INCOGNITO_PUSH = (
     "Chrome currently does not support the Push API in incognito mode "

@@ -20,8 +20,6 @@ SIZES = {
     "desktop": {"width": 1280, "height": 800},
 }
 
-pytestmark = pytest.mark.browser
-
 
 @pytest.fixture(params=list(SIZES))
 def screen(request, new_phone):

@@ -3,7 +3,7 @@
 import pytest
 
 from ap_field.auth.models import Role
-from tests.helpers import PASSWORD, text_of
+from tests.helpers import PASSWORD, ClientRequest, text_of
 
 
 @pytest.fixture
@@ -45,12 +45,14 @@ def test_413_is_a_page(client, client_request):
     assert_shell_page(page, "The file or form is too big")
 
 
-def test_500_is_a_page_and_the_error_is_logged(app, client_request, caplog):
+def test_500_is_a_page_and_the_error_is_logged(make_app, caplog):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
     @app.route("/broken")
     def broken():
         raise RuntimeError("database exploded")
 
-    page = client_request.get("/broken", expected_status=500)
+    page = ClientRequest(app.test_client()).get("/broken", expected_status=500)
 
     assert_shell_page(page, "Sorry, there is a problem with ap-field")
     assert "database exploded" not in page.get_text()

@@ -119,6 +119,7 @@ def test_the_database_refuses_a_sixth_open_slot(app, lead, make_user, make_pupil
         db.session.rollback()
 
 
+@pytest.mark.real_commits
 def test_two_leads_assigning_the_last_place_at_once_leave_five(app, lead, make_user, make_pupil):
     """Both requests see one free slot; the database lets only one of them take it."""
     teacher = make_user(Role.TEACHER)
@@ -151,6 +152,7 @@ def test_two_leads_assigning_the_last_place_at_once_leave_five(app, lead, make_u
     assert caseload_size(teacher) == 5
 
 
+@pytest.mark.real_commits
 def test_simultaneous_inserts_of_the_same_slot_conflict(app, lead, make_user, make_pupil):
     """Two transactions insert the fifth slot; the second fails once the first commits."""
     teacher = make_user(Role.TEACHER)

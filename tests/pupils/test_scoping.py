@@ -28,7 +28,7 @@ from ap_field.sessions.services import delivery_between, write_note
 from ap_field.visits.models import VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit
 from tests.assessments.helpers import make_assessment
-from tests.helpers import config_for_tests, write_demo_plan
+from tests.helpers import config_for_tests, detached, new_pupil, new_user, write_demo_plan
 
 
 def pupil_routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -144,21 +144,29 @@ class World:
     children: dict[str, dict[str, int]]
 
 
-@pytest.fixture
-def world(make_user, make_pupil) -> World:
+@pytest.fixture(scope="module")
+def transaction(module_transaction):
+    """The world below is built once for the module's hundreds of cases."""
+    return module_transaction
+
+
+@pytest.fixture(scope="module")
+def world(transaction, rollback_app) -> World:
     """The role's teacher and parent hold `mine`; another teacher and parent hold `theirs`;
     each pupil has one record of every kind in CHILD_MAKERS."""
-    users = {role: make_user(role) for role in Role}
-    mine, theirs = make_pupil(legal_name="Mine"), make_pupil(legal_name="Theirs")
-    assign(mine, users[Role.TEACHER], users[Role.LEAD])
-    assign(theirs, make_user(Role.TEACHER), users[Role.LEAD])
-    children = {
-        argument: {
-            "mine": maker(mine, users, make_user),
-            "theirs": maker(theirs, users, make_user),
+    with rollback_app.app_context():
+        users = {role: new_user(role) for role in Role}
+        mine, theirs = new_pupil(legal_name="Mine"), new_pupil(legal_name="Theirs")
+        assign(mine, users[Role.TEACHER], users[Role.LEAD])
+        assign(theirs, new_user(Role.TEACHER), users[Role.LEAD])
+        children = {
+            argument: {
+                "mine": maker(mine, users, new_user),
+                "theirs": maker(theirs, users, new_user),
+            }
+            for argument, maker in CHILD_MAKERS.items()
         }
-        for argument, maker in CHILD_MAKERS.items()
-    }
+        detached(mine, theirs, *users.values())
     return World(users, mine, theirs, children)
 
 

@@ -14,7 +14,7 @@ from ap_field.pupils.services import assign
 from ap_field.push.models import Reminder, ReminderState
 from ap_field.push.reminders import tick
 
-pytestmark = pytest.mark.usefixtures("registers_not_due")
+pytestmark = [pytest.mark.usefixtures("registers_not_due"), pytest.mark.real_commits]
 
 TICKS = 3
 

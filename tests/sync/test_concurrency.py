@@ -5,6 +5,7 @@ TEST_DATABASE_URL as well."""
 import threading
 import uuid
 
+import pytest
 import sqlalchemy as sa
 
 from ap_field.extensions import db
@@ -14,6 +15,8 @@ from ap_field.visits import views as visit_views
 from ap_field.visits.models import HomeVisit
 from tests.helpers import AuthActions
 from tests.sync.conftest import keyed, saved_keys, visit_form
+
+pytestmark = pytest.mark.real_commits
 
 ROUNDS = 4
 
