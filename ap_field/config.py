@@ -86,7 +86,7 @@ class Config:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     # Where photos are kept: shared storage when several app servers run; else instance/photos.
     PHOTO_DIR = os.environ.get("AP_FIELD_PHOTO_DIR")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "swept-memory://")
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_ATTEMPTS_PER_MINUTE = 5

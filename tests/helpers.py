@@ -36,7 +36,7 @@ def config_for_tests(url: str, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "swept-memory://",
         # Hashing is slow on purpose; the tests make hundreds of accounts.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "DEMO_DATA_ALLOWED": True,

@@ -4,8 +4,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from limits import parse
+from limits.strategies import MovingWindowRateLimiter
 
 from ap_field.auth.models import Role
+from ap_field.extensions import SweptMemoryStorage, limiter
 from tests.helpers import PASSWORD, text_of
 
 
@@ -125,3 +128,43 @@ def test_spaces_and_capitals_do_not_make_a_new_account_key(client, make_user):
         response = fail_to_sign_in(client, variant, ip=f"198.51.100.{number}")
     assert response.status_code == 429
     assert user.active
+
+
+def test_counts_are_kept_in_the_swept_memory_storage_by_default(app):
+    assert isinstance(limiter.storage, SweptMemoryStorage)
+    assert not limiter.storage.timer.is_alive()
+
+
+def test_expired_counts_are_swept_while_others_are_cleared_at_the_same_time(monkeypatch):
+    """The sweep meets clears from other threads (a correct password clears its account's
+    count) without an error, and leaves only what has not expired."""
+    storage = SweptMemoryStorage()
+    monkeypatch.setattr(storage, "SWEEP_EVERY", 0)
+    limit = parse("5 per second")
+    window = MovingWindowRateLimiter(storage)
+    failures = []
+
+    def count_and_clear(worker: int) -> None:
+        try:
+            for round_number in range(300):
+                key = f"account-{worker}-{round_number % 7}"
+                window.hit(limit, key)
+                if round_number % 3 == 0:
+                    window.clear(limit, key)
+        except Exception as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=count_and_clear, args=(worker,)) for worker in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    storage.acquire_entry("short", 5, 0)
+    storage.acquire_entry("long", 5, 60)
+    storage.incr("fixed", 0)
+    storage.acquire_entry("trigger", 5, 60)
+    assert "short" not in storage.events
+    assert "fixed" not in storage.storage
+    assert storage.get_moving_window("long", 5, 60)[1] == 1
