@@ -58,7 +58,7 @@ from ap_field.attendance.services import (
 )
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
-from ap_field.common.pagination import list_page_url, page_of, requested_page
+from ap_field.common.pagination import list_page_url, page_number, page_of, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db, htmx
@@ -94,7 +94,7 @@ def _registers_context(day: date, now: datetime, page_url) -> dict:
     and how many are not."""
     statuses = sorted(register_statuses(day, now), key=lambda status: not status.is_overdue)
     return {
-        "statuses": page_of(statuses, _page_number("registers-page"), REGISTERS_PAGE_SIZE),
+        "statuses": page_of(statuses, page_number("registers-page"), REGISTERS_PAGE_SIZE),
         "overdue_count": sum(1 for status in statuses if status.is_overdue),
         "registers_url": page_url,
         "sessions": list(RegisterSession),
@@ -291,10 +291,10 @@ def overview():
     )
     kept = programme_snapshot(current_user, now, current_app.config["HALF_TERM_STARTS"])
     missing = page_of(
-        kept.figures["missing_education"], _page_number("missed-page"), WATCHED_PAGE_SIZE
+        kept.figures["missing_education"], page_number("missed-page"), WATCHED_PAGE_SIZE
     )
     under_hours = page_of(
-        kept.figures["under_full_time"], _page_number("hours-page"), WATCHED_PAGE_SIZE
+        kept.figures["under_full_time"], page_number("hours-page"), WATCHED_PAGE_SIZE
     )
     return render_template(
         "attendance/overview.html",
@@ -316,10 +316,6 @@ def overview():
         concerns=Concern,
         new_uuid=lambda: str(uuid.uuid4()),
     )
-
-
-def _page_number(name: str) -> int:
-    return request.args.get(name, 1, type=int)
 
 
 def _overview_page_url(parameter: str, number: int, anchor: str) -> str:

@@ -58,10 +58,19 @@ def rows_page(query: sa.Select, page: int, per_page: int) -> ListPage:
     return ListPage(rows, page, per_page, total)
 
 
+MAX_PAGE = 1_000_000  # past any list's end; a larger number would overflow the offset
+
+
+def page_number(parameter: str = "page") -> int:
+    """The page number the query string names in `parameter`: 1 when it is missing, not a
+    number, or out of range."""
+    page = request.args.get(parameter, type=int)
+    return page if page is not None and 1 <= page <= MAX_PAGE else 1
+
+
 def requested_page(query: sa.Select, parameter: str, per_page: int):
     """The page of `query` that the query string names in `parameter` (from 1)."""
-    page = request.args.get(parameter, 1, type=int)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return db.paginate(query, page=page_number(parameter), per_page=per_page, error_out=False)
 
 
 def list_page_url(endpoint: str, parameter: str, number: int, anchor: str) -> str:

@@ -20,7 +20,7 @@ from werkzeug.exceptions import NotFound
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.pagination import list_page_url, requested_page
+from ap_field.common.pagination import list_page_url, page_number, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today
 from ap_field.extensions import db, htmx
@@ -111,7 +111,7 @@ def _stale(what: str, back: str):
 @bp.route("/providers")
 @allow(*PROVIDER_EDITORS)
 def providers():
-    page = compliance_page(request.args.get("page", 1, type=int), PROVIDERS_PAGE_SIZE)
+    page = compliance_page(page_number(), PROVIDERS_PAGE_SIZE)
     return render_template(
         "premises/providers.html",
         page=page,

@@ -10,6 +10,8 @@ from ap_field.attendance.queries import pupil_figures
 from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
+from ap_field.common.pagination import page_number
+from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today, utcnow
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
@@ -55,11 +57,10 @@ PUPIL_VIEWERS = (Role.LEAD, Role.ADMIN, Role.TEACHER)
 
 def _filters() -> PupilFilters:
     args = request.args
-    teacher = args.get("teacher", "")
     return PupilFilters(
         q=args.get("q", "").strip(),
         status=args.get("status", ""),
-        teacher=int(teacher) if teacher.isdigit() else None,
+        teacher=id_from_query("teacher"),
         school=args.get("school", ""),
         under_25_hours="under-25-hours" in args.getlist("show"),
         review_overdue="review-overdue" in args.getlist("show"),
@@ -70,7 +71,7 @@ def _filters() -> PupilFilters:
 def _results_context() -> dict:
     filters = _filters()
     query = filters.apply(pupils_in_scope(current_user), london_today())
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return {
         "filters": filters,
         "page": page,
@@ -261,7 +262,7 @@ def audit_trail(pupil_id: int):
         .where(AuditEvent.pupil_id == pupil.id)
         .options(so.joinedload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=TRAIL_PAGE_SIZE,
         error_out=False,
     )

@@ -146,9 +146,14 @@ class Delivery:
     retry_after: int = 0
 
 
+RETRY_AFTER_MAX = 24 * 60 * 60  # a push service asking for longer is asked again in a day
+
+
 def _retry_after(value: str | None) -> int:
-    """Retry-After in seconds; an HTTP date or nonsense counts as no advice."""
-    return int(value) if value and value.isdigit() else 0
+    """Retry-After in seconds, at most a day; an HTTP date or nonsense counts as no advice."""
+    if not value or not value.isascii() or not value.isdigit():
+        return 0
+    return min(int(value), RETRY_AFTER_MAX)
 
 
 class Sender:

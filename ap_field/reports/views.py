@@ -5,7 +5,7 @@ from flask_login import current_user
 from ap_field.attendance.figures import academic_year_first_day
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.pagination import rows_page
+from ap_field.common.pagination import page_number, rows_page
 from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db
 from ap_field.parents.queries import recent_dispute_count
@@ -66,9 +66,7 @@ def programme():
         figures_kept_for=KEPT_FOR.seconds // 60,
         reviews_overdue=reviews_overdue,
         by_status=[(status, by_status.get(status, 0)) for status in PupilStatus],
-        caseloads=rows_page(
-            teacher_caseloads(), request.args.get("teachers-page", 1, type=int), TEACHERS_PAGE_SIZE
-        ),
+        caseloads=rows_page(teacher_caseloads(), page_number("teachers-page"), TEACHERS_PAGE_SIZE),
         caseloads_url=lambda n: url_for("reports.programme", **{"teachers-page": n}) + "#teachers",
         caseload_limit=CASELOAD_LIMIT,
         overdue_check_outs=overdue_check_outs(),

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ap_field.attendance.queries import unexplained_absences
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
+from ap_field.common.pagination import page_number
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db
@@ -73,7 +74,7 @@ def notes(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     page = db.paginate(
         notes_newest_first(pupil),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=NOTES_PAGE_SIZE,
         error_out=False,
     )

@@ -64,6 +64,22 @@ def test_too_many_requests_is_retried_on_a_later_tick_not_before_retry_after(
     assert kept.failure_count == 0
 
 
+@pytest.mark.parametrize(
+    ("retry_after", "waits"),
+    [("²", timedelta(minutes=1)), ("9" * 30, timedelta(days=1)), ("soon", timedelta(minutes=1))],
+)
+def test_a_retry_after_that_is_not_a_number_of_seconds_is_read_safely(
+    app, review_due, teacher, subscribed, push_service, retry_after, waits
+):
+    """Non-ASCII digits and nonsense count as no advice; a huge number waits a day."""
+    device = subscribed(teacher)
+    push_service.answer(device, 429, Retry_After=retry_after)
+    now = utcnow()
+
+    assert tick(now).retrying == 1
+    assert the_reminder().not_before == now + waits
+
+
 def test_a_retry_goes_only_to_the_devices_that_did_not_get_it(
     app, review_due, teacher, subscribed, push_service
 ):
