@@ -18,6 +18,7 @@ from ap_field.config import config_for_environment, database_url, secret_key
 from ap_field.demo import demo_cli
 from ap_field.extensions import csrf, db, htmx, limiter, login_manager, migrate
 from ap_field.push.cli import push_cli, reminders_cli
+from ap_field.pwa.services import SessionInterface
 
 # One package per area; each area's views module holds its blueprint's routes.
 AREAS = (
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.session_interface = SessionInterface()
     app.url_map.converters["int"] = RecordId
     app.url_map.converters["token"] = LinkToken
     app.config.from_object(config_for_environment())

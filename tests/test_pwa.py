@@ -65,6 +65,7 @@ def test_a_static_file_at_its_hashed_url_is_kept_for_a_year(client):
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert "Expires" not in response.headers
+        assert "Cookie" not in response.vary
 
     for other in ("/static/css/app.css", "/static/css/app.css?v=0123456789ab"):
         with client.get(other) as response:
@@ -199,3 +200,12 @@ def test_a_pupil_page_keeps_only_the_forms_its_reader_may_open(
     for page in pages:
         with client.get(page) as response:
             assert response.status_code == 200, page
+
+
+def test_a_static_file_does_not_vary_by_cookie_for_a_signed_in_person(client, auth, make_user):
+    auth.login(make_user(Role.TEACHER), remember="y")
+    with client.get("/static/css/app.css?v=" + static_hash("css/app.css")) as response:
+        assert "Cookie" not in response.vary
+        assert "Set-Cookie" not in response.headers
+    page = client.get("/today")
+    assert "Cookie" in page.vary

@@ -8,7 +8,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from ap_field.common.access import PUBLIC, access_rule
@@ -144,3 +145,15 @@ def caseload_pages(pupils) -> list[str]:
     for pupil in pupils:
         pages += pupil_pages(pupil)
     return pages
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, left alone by static files: they read no session, so
+    they go out with no `Vary: Cookie` (which would keep each person's copy apart in shared
+    caches) and no refreshed cookie. Flask-Login looks at the session after every request,
+    which otherwise marks every response as varying by cookie."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
