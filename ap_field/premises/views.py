@@ -20,6 +20,7 @@ from werkzeug.exceptions import NotFound
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
+from ap_field.common.conflicts import form_differences
 from ap_field.common.pagination import list_page_url, page_number, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today
@@ -96,13 +97,18 @@ def _replayed(model, client_uuid):
     return db.session.scalar(sa.select(model).where(model.client_uuid == client_uuid))
 
 
-def _stale(what: str, back: str):
-    flash(
-        f"Someone else saved {what} after you opened the form. Their version is shown: "
-        "make your change again.",
-        "important",
+def _stale(what: str, record, form, back: str):
+    """409: someone saved first. Both versions side by side; keep theirs or save mine."""
+    db.session.rollback()
+    db.session.refresh(record)
+    page = render_template(
+        "premises/conflict.html",
+        what=what,
+        keep_url=back,
+        current_version=record.version,
+        differences=form_differences(form, record),
     )
-    return redirect(back)
+    return page, 409
 
 
 # Providers
@@ -159,8 +165,7 @@ def edit_provider(provider_id: int):
         try:
             update_provider(provider, form.values(), seen_version=form.version.data)
         except StaleEdit:
-            db.session.rollback()
-            return _stale("this provider", request.path)
+            return _stale("this provider", provider, form, back)
         flash("The provider is saved.", "success")
         return redirect(back)
     return render_template("premises/provider_form.html", form=form, provider=provider)
@@ -187,8 +192,7 @@ def _site_or_policy_form(provider_id: int, model, form_class, record_id: int | N
                 seen_version=form.version.data,
             )
         except StaleEdit:
-            db.session.rollback()
-            return _stale(what, request.path)
+            return _stale(f"this {what}", existing, form, back)
         flash(f"The {what} is saved.", "success")
         return redirect(back)
     template = "premises/site_form.html" if model is ProviderSite else "premises/policy_form.html"
@@ -458,8 +462,7 @@ def sign_off_check(check_id: int):
         try:
             sign_off(check, form.values(), seen_version=form.version.data)
         except StaleEdit:
-            db.session.rollback()
-            return _stale("this check", request.path)
+            return _stale("this check", check, form, url_for("premises.check", check_id=check.id))
         except (CheckIncomplete, CheckSignedOff):
             db.session.rollback()
             return redirect(url_for("premises.check", check_id=check.id))

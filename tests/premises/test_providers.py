@@ -154,12 +154,15 @@ def test_a_lead_adds_insurance_and_the_flags_follow(client_request, make_user, a
     )
 
 
-def test_a_stale_edit_of_a_provider_is_refused(client_request, make_user, auth):
+def test_a_stale_edit_of_a_provider_gets_409_with_both_versions(client_request, make_user, auth):
     auth.login(make_user(Role.LEAD))
     provider = make_provider()
     form = provider_form(name="Renamed", version=str(provider.version - 1 or 0))
-    response = client_request.post(f"/providers/{provider.id}/edit", form)
-    assert response.location == f"/providers/{provider.id}/edit"
+    page = client_request.post(f"/providers/{provider.id}/edit", form, expected_status=409)
+    assert text_of(page, "h1") == "Someone else changed this provider"
+    differences = [" ".join(row.get_text().split()) for row in page.select("tbody tr")]
+    assert "Name Riverside Motor Skills Renamed" in differences
+    assert page.select_one("[data-keep-mine] input[name=version]")["value"] == str(provider.version)
     db.session.expire_all()
     assert db.session.get(Provider, provider.id).name == "Riverside Motor Skills"
     client_request.post(

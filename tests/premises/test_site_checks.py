@@ -176,6 +176,24 @@ def test_an_assessor_starts_answers_resumes_and_signs_off_a_check(client, client
     assert {"site_check.started", "site_check.answered", "site_check.signed_off"} <= events
 
 
+def test_a_stale_sign_off_gets_409_and_signs_nothing_off(client_request, assessor):
+    check = make_check(assessor)
+    answer_everything(check)
+    page = client_request.post(
+        f"/site-checks/{check.id}/sign-off",
+        {
+            "version": check.version - 1,
+            "outcome": "satisfactory",
+            "competence_statement": "IOSH",
+            "confirm": "y",
+        },
+        expected_status=409,
+    )
+    assert text_of(page, "h1") == "Someone else changed this check"
+    db.session.expire_all()
+    assert db.session.get(SiteCheck, check.id).status == CheckStatus.DRAFT
+
+
 def test_sign_off_waits_for_every_item(client_request, assessor):
     check = make_check(assessor)
     page = client_request.get(f"/site-checks/{check.id}/sign-off")
