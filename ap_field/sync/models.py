@@ -2,7 +2,7 @@
 write sent twice is made once and answered the same both times."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -10,6 +10,8 @@ import sqlalchemy.orm as so
 from ap_field.common.models import UTCDateTime
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
+
+KEYS_KEPT_FOR = timedelta(days=30)  # a phone offline longer sends again as a new write
 
 
 class IdempotencyKey(db.Model):
@@ -30,3 +32,12 @@ class IdempotencyKey(db.Model):
 
     def __repr__(self) -> str:
         return f"<IdempotencyKey {self.key} of user {self.user_id}>"
+
+
+def forget_old_keys(now: datetime) -> int:
+    """Delete the keys older than KEYS_KEPT_FOR, and say how many went."""
+    deleted = db.session.execute(
+        sa.delete(IdempotencyKey).where(IdempotencyKey.created_at < now - KEYS_KEPT_FOR)
+    ).rowcount
+    db.session.commit()
+    return deleted

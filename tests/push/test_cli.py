@@ -2,17 +2,20 @@
 
 import dataclasses
 import stat
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
-from ap_field.common.time import london_today
+from ap_field.common.time import london_today, utcnow
 from ap_field.extensions import db
 from ap_field.pupils.services import assign
 from ap_field.push import vapid
 from ap_field.push.kinds import KINDS
 from ap_field.push.models import Reminder
+from ap_field.sync.models import IdempotencyKey
 
 
 def test_push_init_writes_a_private_key_only_its_owner_can_read(app, runner):
@@ -122,3 +125,27 @@ def test_an_error_in_one_kind_is_logged_and_the_others_still_run(
     assert "1 errors" in result.output
     assert "Finding review_due reminders failed" in caplog.text
     assert len(push_service.to(device)) == 1
+
+
+@pytest.mark.parametrize("push_configured", [True, False])
+def test_the_tick_forgets_idempotency_keys_older_than_30_days(
+    app, runner, make_user, push_configured
+):
+    if not push_configured:
+        app.config["VAPID_SUBJECT"] = None
+    user = make_user()
+    now = utcnow()
+    for age in (timedelta(days=31), timedelta(days=29)):
+        db.session.add(
+            IdempotencyKey(
+                key=uuid.uuid4(), user_id=user.id, request_hash="0" * 64, created_at=now - age
+            )
+        )
+    db.session.commit()
+
+    result = runner.invoke(args=["reminders", "tick"])
+
+    assert "Idempotency keys older than 30 days deleted: 1" in result.output
+    db.session.expire_all()
+    [kept] = db.session.scalars(sa.select(IdempotencyKey)).all()
+    assert kept.created_at > now - timedelta(days=30)
