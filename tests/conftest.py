@@ -18,6 +18,7 @@ from ap_field.parents.models import ParentLink
 from tests.helpers import (
     AuthActions,
     ClientRequest,
+    Clock,
     SeparateContextClient,
     config_for_tests,
     new_pupil,
@@ -153,6 +154,13 @@ def make_app(transaction, migrated):
     for other in made:
         with other.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Sets the time the app sees: `clock(9, 5)` is 09:05 on a Wednesday in term,
+    `clock.set(moment)` any moment."""
+    return Clock(monkeypatch)
 
 
 @pytest.fixture

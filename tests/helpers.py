@@ -3,7 +3,7 @@
 import contextvars
 import itertools
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from bs4 import BeautifulSoup
@@ -12,11 +12,14 @@ from flask.testing import FlaskClient
 from stdnum.gb import upn
 
 from ap_field.auth.models import Role, User
+from ap_field.common.time import LONDON
 from ap_field.extensions import db
 from ap_field.pupils.models import Ethnicity, Gender, PupilStatus
 from ap_field.pupils.services import create_pupil
 
 PASSWORD = "correct-staple-meadow"
+# A Wednesday in term: the day the clock fixture sets unless told another.
+WEDNESDAY = date(2026, 11, 18)
 
 # Where each role lands after signing in, and the heading it sees there.
 LANDING = {
@@ -210,3 +213,24 @@ def detached(*records):
         db.session.refresh(record)
     db.session.expunge_all()
     return records
+
+
+class Clock:
+    """The time the whole app sees, set by a test: ap_field.common.time is the app's one
+    source of now, and it reads `datetime.now`, which this replaces there."""
+
+    def __init__(self, monkeypatch):
+        self._monkeypatch = monkeypatch
+
+    def set(self, moment: datetime) -> datetime:
+        class Frozen(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return moment.astimezone(tz)
+
+        self._monkeypatch.setattr("ap_field.common.time.datetime", Frozen)
+        return moment
+
+    def __call__(self, hour: int, minute: int = 0, on: date = WEDNESDAY) -> datetime:
+        """clock(9, 5) is 09:05, London time, on WEDNESDAY."""
+        return self.set(datetime.combine(on, time(hour, minute), tzinfo=LONDON))

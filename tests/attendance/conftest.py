@@ -1,30 +1,22 @@
-"""Fixtures for registers: a London clock the tests set, and a teacher's block of five."""
+"""Fixtures for registers: the clock at 09:05 on a Wednesday in term, and a teacher's block
+of five."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 import pytest
 
-from ap_field.attendance import views
 from ap_field.auth.models import Role
-from ap_field.common.time import LONDON
 from ap_field.pupils.services import assign
+from tests.helpers import WEDNESDAY
 
-# A Wednesday in term: AM runs until 12:00, the PM register is due by 14:00.
-WEDNESDAY = date(2026, 11, 18)
+# AM runs until 12:00 on WEDNESDAY, the PM register is due by 14:00.
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """Sets the London time the register views see: clock(9, 5) is 09:05 on WEDNESDAY."""
-
-    def set_to(hour: int, minute: int = 0, on: date = WEDNESDAY) -> datetime:
-        moment = datetime.combine(on, time(hour, minute), tzinfo=LONDON)
-        monkeypatch.setattr(views, "london_now", lambda: moment)
-        monkeypatch.setattr(views, "london_today", lambda: moment.date())
-        return moment
-
-    set_to(9, 5)
-    return set_to
+def clock(clock):
+    """The registers' tests start at 09:05 on WEDNESDAY, with the AM register open."""
+    clock(9, 5)
+    return clock
 
 
 @pytest.fixture

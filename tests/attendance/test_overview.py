@@ -126,12 +126,9 @@ def test_the_teachers_today_lists_unexplained_absences(client_request, auth, blo
     assert "Ema Novak" in text_of(page, "#unexplained ~ ul")
 
 
-def test_the_pupil_page_shows_the_figures(client_request, auth, block, teacher, monkeypatch):
+def test_the_pupil_page_shows_the_figures(client_request, auth, block, teacher, clock):
     """Week of Monday 16 November, up to Wednesday 18th AM: /, I, \\, N, L = 5 possible,
     3 attended = 60.0%, 1 authorised, 1 unauthorised."""
-    from ap_field.pupils import views as pupil_views
-
-    monkeypatch.setattr(pupil_views, "london_today", lambda: date(2026, 11, 18))
     put_marks(block[0], teacher, ["/", "I", "\\", "N", "L"], date(2026, 11, 16))
     auth.login(teacher)
     page = client_request.get(f"/pupils/{block[0].id}")

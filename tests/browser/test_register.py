@@ -2,13 +2,11 @@
 ten taps: one to open the register, one per pupil present, two for a code under "More
 codes" and three for a late arrival (Late, the minutes box, Save)."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 from playwright.sync_api import Locator, Page, expect
 
-from ap_field.attendance import views
 from ap_field.auth.models import Role
-from ap_field.common.time import LONDON
 from ap_field.pupils.services import assign
 from tests.browser.conftest import sign_in
 
@@ -16,11 +14,8 @@ NAMES = ["Amara Bello", "Ben Carter", "Cara Doyle", "Dev Patel", "Ema Novak"]
 MAX_TAPS = 10
 
 
-def test_an_am_register_for_a_block_of_five_in_ten_taps(
-    phone: Page, make_user, make_pupil, monkeypatch
-):
-    monday_morning = datetime.combine(date(2026, 11, 16), time(9, 5), tzinfo=LONDON)
-    monkeypatch.setattr(views, "london_now", lambda: monday_morning)
+def test_an_am_register_for_a_block_of_five_in_ten_taps(phone: Page, make_user, make_pupil, clock):
+    clock(9, 5, on=date(2026, 11, 16))
     teacher = make_user(Role.TEACHER)
     for name in NAMES:
         assign(make_pupil(legal_name=name), teacher, None, on=date(2026, 9, 1))

@@ -10,17 +10,14 @@ from ap_field.common.time import LONDON
 from ap_field.plans.models import Focus, Mode
 from ap_field.plans.services import add_slot
 from ap_field.pupils.services import assign
-from ap_field.sessions import forms, views
 from tests.helpers import text_of
 
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=LONDON)
 
 
 @pytest.fixture
-def day(monkeypatch):
-    monkeypatch.setattr(views, "london_now", lambda: MONDAY_NOON)
-    monkeypatch.setattr(forms, "london_now", lambda: MONDAY_NOON)
-    return MONDAY_NOON.date()
+def day(clock):
+    return clock.set(MONDAY_NOON).date()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from ap_field.attendance import views as attendance_views
 from ap_field.auth.models import Role
 from ap_field.common.time import LONDON, london_today
 from ap_field.extensions import db
@@ -81,8 +80,6 @@ def pupil(make_pupil, teacher):
 
 
 @pytest.fixture
-def register_open(monkeypatch):
-    """The register views see REGISTER_OPEN as now."""
-    monkeypatch.setattr(attendance_views, "london_now", lambda: REGISTER_OPEN)
-    monkeypatch.setattr(attendance_views, "london_today", lambda: REGISTER_OPEN.date())
-    return REGISTER_OPEN
+def register_open(clock):
+    """The app sees REGISTER_OPEN as now."""
+    return clock.set(REGISTER_OPEN)
