@@ -27,9 +27,8 @@ from ap_field.assessments.models import (
     FocusArea,
     WorkingLevel,
 )
-from ap_field.common.forms import CheckboxesField, DateField, SyncedForm
+from ap_field.common.forms import CheckboxesField, DateField, SyncedForm, choices
 from ap_field.common.time import london_today
-from ap_field.pupils.forms import choices
 from ap_field.pupils.models import ProvisionReason
 
 NUMBER_INPUT = {"inputmode": "numeric", "autocomplete": "off"}

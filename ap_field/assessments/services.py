@@ -1,16 +1,11 @@
 """Recording and correcting assessments, each written with its audit event in one transaction."""
 
-import uuid
-
-import sqlalchemy as sa
-import sqlalchemy.orm as so
-
 from ap_field.assessments.models import Assessment
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
+from ap_field.common.writes import apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.services import StaleEdit
 
 AUDITED_FIELDS = (
     "assessed_on",
@@ -43,10 +38,6 @@ def snapshot(assessment: Assessment) -> dict:
     return snapshot_of({name: getattr(assessment, name) for name in AUDITED_FIELDS})
 
 
-def find_by_client_uuid(client_uuid: uuid.UUID) -> Assessment | None:
-    return db.session.scalar(sa.select(Assessment).where(Assessment.client_uuid == client_uuid))
-
-
 def create_assessment(pupil: Pupil, assessor: User, values: dict) -> Assessment:
     assessment = Assessment(pupil_id=pupil.id, assessor_id=assessor.id, **values)
     db.session.add(assessment)
@@ -63,24 +54,14 @@ def create_assessment(pupil: Pupil, assessor: User, values: dict) -> Assessment:
 
 def update_assessment(assessment: Assessment, values: dict, seen_version: int | None) -> None:
     """Apply an edit made on version `seen_version`; refuse it if the record moved on since."""
-    if assessment.version != seen_version:
-        raise StaleEdit()
-    before = snapshot(assessment)
-    for name, value in values.items():
-        setattr(assessment, name, value)
-    after = snapshot(assessment)
-    changed = [name for name in AUDITED_FIELDS if before[name] != after[name]]
-    if not changed:
+    if (changed := apply_edit(assessment, values, seen_version, snapshot)) is None:
         return
+    before, after = changed
     record(
         "assessment.updated",
         pupil_id=assessment.pupil_id,
         assessment_id=assessment.id,
-        before={name: before[name] for name in changed},
-        after={name: after[name] for name in changed},
+        before=before,
+        after=after,
     )
-    try:
-        db.session.commit()
-    except so.exc.StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit() from error
+    commit_or_stale()

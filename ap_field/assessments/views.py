@@ -13,17 +13,16 @@ from ap_field.assessments.queries import (
 from ap_field.assessments.services import (
     AUDITED_FIELDS,
     create_assessment,
-    find_by_client_uuid,
     snapshot,
     snapshot_of,
     update_assessment,
 )
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
+from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import pupil_in_scope_or_404
-from ap_field.pupils.services import StaleEdit
 
 ASSESSMENT_USERS = (Role.TEACHER, Role.LEAD, Role.ADMIN)
 
@@ -55,7 +54,7 @@ def new(pupil_id: int):
     if request.method == "GET":
         form.open_new()
         form.barriers.data, form.barrier_other.data = pupil.reasons, pupil.reason_other
-    elif replayed := find_by_client_uuid(form.record_uuid()):
+    elif replayed := by_client_uuid(Assessment, form.record_uuid()):
         if replayed.pupil_id != pupil.id:
             abort(422)
         return redirect(url_for("assessments.show", pupil_id=pupil.id, assessment_id=replayed.id))

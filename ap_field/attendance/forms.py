@@ -8,8 +8,7 @@ from ap_field.attendance.clock import AM, has_started, is_past, is_school_day
 from ap_field.attendance.codes import CODES, LATE, PRESENT_AM, PRESENT_PM
 from ap_field.attendance.models import MAX_MINUTES_LATE, Concern, RegisterSession
 from ap_field.attendance.services import MarkValues
-from ap_field.common.forms import BaseForm, DateField, SyncedForm
-from ap_field.pupils.forms import choices
+from ap_field.common.forms import BaseForm, DateField, SyncedForm, choices
 
 MAX_RANGE_DAYS = 400
 

@@ -49,12 +49,6 @@ def find_mark(pupil_id: int, day: date, session: RegisterSession) -> AttendanceM
     )
 
 
-def find_by_client_uuid(client_uuid: uuid.UUID) -> AttendanceMark | None:
-    return db.session.scalar(
-        sa.select(AttendanceMark).where(AttendanceMark.client_uuid == client_uuid)
-    )
-
-
 def record_mark(
     pupil: Pupil,
     values: MarkValues,

@@ -50,7 +50,6 @@ from ap_field.attendance.queries import (
 )
 from ap_field.attendance.services import (
     MarkConflict,
-    find_by_client_uuid,
     find_mark,
     record_export,
     record_mark,
@@ -61,6 +60,7 @@ from ap_field.common.access import allow
 from ap_field.common.pagination import list_page_url, page_number, page_of, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
+from ap_field.common.writes import by_client_uuid
 from ap_field.extensions import db, htmx
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
@@ -176,7 +176,7 @@ def mark(pupil_id: int):
         day, session = _chosen_session(now)
         _fill(form, pupil, day, session)
         return _mark_page(pupil, form)
-    replayed = find_by_client_uuid(form.record_uuid())
+    replayed = by_client_uuid(AttendanceMark, form.record_uuid())
     if replayed is not None and replayed.pupil_id == pupil.id:
         return _marked(pupil, replayed, now)
     if not form.validate_on_submit():

@@ -4,6 +4,7 @@ import wtforms
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
+from wtforms.fields.choices import SelectChoice
 
 
 def _strip(value):
@@ -89,6 +90,12 @@ class SyncedForm(BaseForm):
             return uuid.UUID(str(self.client_uuid.data or ""))
         except ValueError:
             return uuid.uuid4()
+
+
+def choices(enum_class, blank: str | None = None) -> list[SelectChoice]:
+    """A select's or radios' options from an enum with labels, after `blank` if given."""
+    options = [SelectChoice(value, label) for value, label in enum_class.choices()]
+    return [SelectChoice("", blank), *options] if blank else options
 
 
 def field_errors(form) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from flask import abort, current_app
 
 from ap_field.auth.models import User
+from ap_field.common.writes import by_client_uuid
 from ap_field.extensions import db
 from ap_field.photos.images import CleanPhoto
 from ap_field.photos.models import Photo
@@ -38,7 +39,7 @@ def _write(data: bytes, name: str) -> None:
 def replayed_photo(client_uuid: uuid.UUID, upload_sha256: str) -> Photo | None:
     """The photo a replayed upload already made. The same id with other bytes is a different
     photo claiming a used id: 422, as for any replay whose body differs."""
-    photo = db.session.scalar(sa.select(Photo).where(Photo.client_uuid == client_uuid))
+    photo = by_client_uuid(Photo, client_uuid)
     if photo is not None and photo.upload_sha256 != upload_sha256:
         abort(422)
     return photo

@@ -14,7 +14,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ap_field.common.forms import BaseForm, CheckboxesField, DateField, SyncedForm, TimeField
+from ap_field.common.forms import (
+    BaseForm,
+    CheckboxesField,
+    DateField,
+    SyncedForm,
+    TimeField,
+    choices,
+)
 from ap_field.common.time import london_today
 from ap_field.plans.models import (
     REVIEW_INTERVAL,
@@ -26,7 +33,6 @@ from ap_field.plans.models import (
     ReviewParticipant,
     TargetKind,
 )
-from ap_field.pupils.forms import choices
 
 MAX_TARGETS = 6
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
 from ap_field.common.time import london_today
+from ap_field.common.writes import by_client_uuid
 from ap_field.extensions import db, htmx
 from ap_field.plans import bp
 from ap_field.plans.forms import AgreementForm, PlanForm, ReviewForm, SlotForm, TargetForm
@@ -81,9 +82,7 @@ def new_plan(pupil_id: int):
     form = PlanForm(data=_starting_from(previous))
     if request.method == "GET":
         form.open_new()
-    elif replayed := db.session.scalar(
-        sa.select(LearningPlan).where(LearningPlan.client_uuid == form.record_uuid())
-    ):
+    elif replayed := by_client_uuid(LearningPlan, form.record_uuid()):
         return redirect(url_for("plans.version", pupil_id=pupil.id, plan_id=replayed.id))
     if form.validate_on_submit():
         written = write_plan(
@@ -155,9 +154,7 @@ def timetable_page(pupil_id: int):
     form = SlotForm()
     if request.method == "GET":
         form.open_new()
-    elif db.session.scalar(
-        sa.select(TimetableSlot.id).where(TimetableSlot.client_uuid == form.record_uuid())
-    ):
+    elif by_client_uuid(TimetableSlot, form.record_uuid()):
         return redirect(url_for("plans.timetable_page", pupil_id=pupil.id))
     if form.validate_on_submit():
         try:
@@ -261,9 +258,7 @@ def new_review(pupil_id: int):
         form.open_new()
         for target in reviewed.targets:
             form.progress.append_entry({"target_id": target.id})
-    elif replayed := db.session.scalar(
-        sa.select(Review).where(Review.client_uuid == form.record_uuid())
-    ):
+    elif replayed := by_client_uuid(Review, form.record_uuid()):
         return redirect(url_for("plans.review", pupil_id=pupil.id, review_id=replayed.id))
     targets = {target.id: target for target in reviewed.targets}
     if form.validate_on_submit() and _progress_matches(form, targets):

@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ap_field.common.forms import BaseForm, DateField, DecimalField, SyncedForm
+from ap_field.common.forms import BaseForm, DateField, DecimalField, SyncedForm, choices
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.premises.models import (
@@ -36,7 +36,6 @@ from ap_field.premises.models import (
     ProviderType,
 )
 from ap_field.premises.template_text import TemplateTextError, parse_template_text
-from ap_field.pupils.forms import choices
 
 LONG_TEXT = 5000
 NOT_HIGHER_RISK = "none"

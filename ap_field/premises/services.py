@@ -4,11 +4,11 @@ transaction. A signed-off check refuses every change (the models' flush guard ba
 import uuid
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
 from ap_field.common.time import london_today, utcnow
+from ap_field.common.writes import StaleEdit, apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.photos.images import CleanPhoto
 from ap_field.photos.models import Photo
@@ -28,7 +28,6 @@ from ap_field.premises.models import (
 )
 from ap_field.premises.standard_templates import STANDARD_TEMPLATES
 from ap_field.premises.template_text import SectionText, parse_template_text
-from ap_field.pupils.services import StaleEdit
 
 PROVIDER_FIELDS = (
     "name",
@@ -61,14 +60,6 @@ def _snapshot(provider: Provider) -> dict:
     return {name: plain(getattr(provider, name)) for name in PROVIDER_FIELDS}
 
 
-def _commit_or_stale() -> None:
-    try:
-        db.session.commit()
-    except so.exc.StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit() from error
-
-
 def add_provider(values: dict, site: dict, client_uuid: uuid.UUID) -> Provider:
     provider = Provider(client_uuid=client_uuid, **values)
     db.session.add(provider)
@@ -80,23 +71,11 @@ def add_provider(values: dict, site: dict, client_uuid: uuid.UUID) -> Provider:
 
 
 def update_provider(provider: Provider, values: dict, seen_version: int | None) -> None:
-    if provider.version != seen_version:
-        raise StaleEdit()
-    before = _snapshot(provider)
-    for name, value in values.items():
-        setattr(provider, name, value)
-    after = _snapshot(provider)
-    changed = [name for name in after if before[name] != after[name]]
-    if not changed:
+    if (changed := apply_edit(provider, values, seen_version, _snapshot)) is None:
         return
-    record(
-        "provider.updated",
-        pupil_id=None,
-        provider_id=provider.id,
-        before={name: before[name] for name in changed},
-        after={name: after[name] for name in changed},
-    )
-    _commit_or_stale()
+    before, after = changed
+    record("provider.updated", pupil_id=None, provider_id=provider.id, before=before, after=after)
+    commit_or_stale()
 
 
 def save_site(provider: Provider, site: ProviderSite | None, values: dict, **synced) -> None:
@@ -110,7 +89,7 @@ def save_site(provider: Provider, site: ProviderSite | None, values: dict, **syn
         setattr(site, name, value)
     db.session.flush()
     record("provider.site_saved", pupil_id=None, provider_id=provider.id, site_id=site.id)
-    _commit_or_stale()
+    commit_or_stale()
 
 
 def save_policy(provider: Provider, policy: InsurancePolicy | None, values: dict, **synced):
@@ -131,7 +110,7 @@ def save_policy(provider: Provider, policy: InsurancePolicy | None, values: dict
         cover_amount=policy.cover_amount,
         expires_on=policy.expires_on,
     )
-    _commit_or_stale()
+    commit_or_stale()
 
 
 def _build_template(
@@ -304,4 +283,4 @@ def sign_off(check: SiteCheck, values: dict, seen_version: int | None) -> None:
     check.signed_off_at = utcnow()
     check.next_due_on = add_months(london_today(), SITE_CHECK_MONTHS)
     record("site_check.signed_off", pupil_id=None, check_id=check.id, outcome=check.outcome)
-    _commit_or_stale()
+    commit_or_stale()

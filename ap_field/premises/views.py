@@ -4,7 +4,6 @@ and site checks (competent persons make them; leads and admins read them).
 Assessors never see a provider's pupil figures: those pages are for leads and admins.
 """
 
-import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
@@ -24,6 +23,7 @@ from ap_field.common.conflicts import form_differences
 from ap_field.common.pagination import list_page_url, page_number, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today
+from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.extensions import db, htmx
 from ap_field.photos.images import PhotoRefused, clean_photo
 from ap_field.photos.models import Photo
@@ -86,15 +86,10 @@ from ap_field.premises.services import (
     update_provider,
 )
 from ap_field.premises.template_text import template_as_text
-from ap_field.pupils.services import StaleEdit
 
 PROVIDER_EDITORS = (Role.LEAD, Role.ADMIN)
 PROVIDERS_PAGE_SIZE = 25
 DUE_PAGE_SIZE = 25
-
-
-def _replayed(model, client_uuid):
-    return db.session.scalar(sa.select(model).where(model.client_uuid == client_uuid))
 
 
 def _stale(what: str, record, form, back: str):
@@ -131,7 +126,7 @@ def new_provider():
     form = NewProviderForm()
     if request.method == "GET":
         form.open_new()
-    elif replayed := _replayed(Provider, form.record_uuid()):
+    elif replayed := by_client_uuid(Provider, form.record_uuid()):
         return redirect(url_for("premises.provider", provider_id=replayed.id))
     if form.validate_on_submit():
         site = {"name": form.site_name.data, "address": form.address.data}
@@ -179,7 +174,7 @@ def _site_or_policy_form(provider_id: int, model, form_class, record_id: int | N
     back = url_for("premises.provider", provider_id=provider.id)
     if existing is None and request.method == "GET":
         form.open_new()
-    elif existing is None and _replayed(model, form.record_uuid()):
+    elif existing is None and by_client_uuid(model, form.record_uuid()):
         return redirect(back)
     if form.validate_on_submit():
         save = save_site if model is ProviderSite else save_policy
@@ -249,7 +244,7 @@ def new_template():
             base = template_or_404(start_from)
             form.name.data, form.source.data = base.name, base.source
             form.text.data = template_as_text(base)
-    elif replayed := _replayed(CheckTemplate, form.record_uuid()):
+    elif replayed := by_client_uuid(CheckTemplate, form.record_uuid()):
         return redirect(url_for("premises.template", template_id=replayed.id))
     if form.validate_on_submit():
         template = add_template_version(
@@ -296,7 +291,7 @@ def new_check():
     if request.method == "GET":
         form.open_new()
         form.site_id.data = id_from_query("site")
-    elif replayed := _replayed(SiteCheck, form.record_uuid()):
+    elif replayed := by_client_uuid(SiteCheck, form.record_uuid()):
         return redirect(url_for("premises.check", check_id=replayed.id))
     if form.validate_on_submit():
         check = start_check(

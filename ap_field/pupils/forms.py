@@ -29,6 +29,7 @@ from ap_field.common.forms import (
     DateField,
     DecimalField,
     SyncedForm,
+    choices,
 )
 from ap_field.common.time import london_today
 from ap_field.extensions import db
@@ -52,11 +53,6 @@ UPN_PROBLEMS = {
     InvalidComponent: "The UPN's local authority number (characters 2 to 4) does not exist",
     InvalidChecksum: "The UPN's check letter does not match: copy it again from the school record",
 }
-
-
-def choices(enum_class, blank: str | None = None) -> list[SelectChoice]:
-    options = [SelectChoice(value, label) for value, label in enum_class.choices()]
-    return [SelectChoice("", blank), *options] if blank else options
 
 
 def upn_problem(value: str) -> str | None:

@@ -1,14 +1,13 @@
 """Changes to pupils and caseloads, each written with its audit event in one transaction."""
 
-import uuid
 from datetime import date
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import Role, User
 from ap_field.common.time import london_today
+from ap_field.common.writes import apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, Pupil, PupilStatus
 
@@ -48,10 +47,6 @@ class CaseloadFull(Exception):
         )
 
 
-class StaleEdit(Exception):
-    """Someone else saved the record after this form was opened."""
-
-
 def snapshot(pupil: Pupil) -> dict:
     """The audited fields of a record, as the audit trail keeps them."""
     return snapshot_of({name: getattr(pupil, name) for name in (*AUDITED_FIELDS, "providers")})
@@ -61,10 +56,6 @@ def snapshot_of(values: dict) -> dict:
     plain_values = {name: plain(values[name]) for name in AUDITED_FIELDS}
     plain_values["providers"] = [provider.name for provider in values["providers"]]
     return plain_values
-
-
-def find_by_client_uuid(client_uuid: uuid.UUID) -> Pupil | None:
-    return db.session.scalar(sa.select(Pupil).where(Pupil.client_uuid == client_uuid))
 
 
 def create_pupil(values: dict) -> Pupil:
@@ -78,28 +69,13 @@ def create_pupil(values: dict) -> Pupil:
 
 def update_pupil(pupil: Pupil, values: dict, seen_version: int) -> Pupil:
     """Apply an edit made on version `seen_version`; refuse it if the record moved on since."""
-    if pupil.version != seen_version:
-        raise StaleEdit()
-    before = snapshot(pupil)
-    for name, value in values.items():
-        setattr(pupil, name, value)
-    after = snapshot(pupil)
-    changed = {name for name in after if before[name] != after[name]}
-    if not changed:
+    if (changed := apply_edit(pupil, values, seen_version, snapshot)) is None:
         return pupil
-    record(
-        "pupil.updated",
-        pupil_id=pupil.id,
-        before={name: before[name] for name in changed},
-        after={name: after[name] for name in changed},
-    )
+    before, after = changed
+    record("pupil.updated", pupil_id=pupil.id, before=before, after=after)
     if pupil.status == PupilStatus.CLOSED:
         end_assignment(pupil, reason="Record closed")
-    try:
-        db.session.commit()
-    except so.exc.StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit() from error
+    commit_or_stale()
     return pupil
 
 

@@ -13,6 +13,7 @@ from ap_field.common.access import allow
 from ap_field.common.pagination import page_number
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today, utcnow
+from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
 from ap_field.parents.queries import disputes_of, pending_invitations
@@ -37,12 +38,10 @@ from ap_field.pupils.queries import (
 )
 from ap_field.pupils.services import (
     CaseloadFull,
-    StaleEdit,
     assign,
     caseload_size,
     create_pupil,
     current_assignment,
-    find_by_client_uuid,
     snapshot,
     snapshot_of,
     update_pupil,
@@ -136,7 +135,7 @@ def new():
     form = PupilForm()
     if request.method == "GET":
         form.open_new()
-    elif replayed := find_by_client_uuid(form.record_uuid()):
+    elif replayed := by_client_uuid(Pupil, form.record_uuid()):
         return redirect(url_for("pupils.show", pupil_id=replayed.id))
     if form.validate_on_submit():
         pupil = create_pupil({"client_uuid": form.record_uuid(), **form.values()})

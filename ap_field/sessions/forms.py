@@ -9,10 +9,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from ap_field.common.forms import BaseForm, CheckboxesField, DateField, SyncedForm, TimeField
+from ap_field.common.forms import (
+    BaseForm,
+    CheckboxesField,
+    DateField,
+    SyncedForm,
+    TimeField,
+    choices,
+)
 from ap_field.common.time import london_now
 from ap_field.plans.models import Focus, Mode
-from ap_field.pupils.forms import choices
 
 ENGAGEMENT = [SelectChoice(str(n), label) for n, label in enumerate(
     ["1 – not engaged", "2", "3", "4", "5 – fully engaged"], start=1

@@ -1,6 +1,5 @@
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -10,6 +9,7 @@ from ap_field.common.access import allow
 from ap_field.common.pagination import page_number
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
+from ap_field.common.writes import by_client_uuid
 from ap_field.extensions import db
 from ap_field.parents.queries import answers_by_note, recent_disputes
 from ap_field.parents.services import answer_for
@@ -99,9 +99,7 @@ def new_note(pupil_id: int):
     if request.method == "GET":
         form.open_new()
         _fill_from_timetable(form, pupil)
-    elif replayed := db.session.scalar(
-        sa.select(SessionNote).where(SessionNote.client_uuid == form.record_uuid())
-    ):
+    elif replayed := by_client_uuid(SessionNote, form.record_uuid()):
         return redirect(url_for("sessions.note", pupil_id=pupil.id, note_id=replayed.id))
     if form.validate_on_submit():
         chosen = [target for target in targets if target.id in (form.target_ids.data or [])]

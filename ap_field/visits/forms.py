@@ -4,9 +4,15 @@ import wtforms
 from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ap_field.common.forms import BaseForm, CheckboxesField, DateField, SyncedForm, TimeField
+from ap_field.common.forms import (
+    BaseForm,
+    CheckboxesField,
+    DateField,
+    SyncedForm,
+    TimeField,
+    choices,
+)
 from ap_field.common.time import LONDON, london_now, london_today, utcnow
-from ap_field.pupils.forms import choices
 from ap_field.visits.models import (
     HomeVisit,
     Present,

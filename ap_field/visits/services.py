@@ -4,15 +4,14 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
 from ap_field.common.time import format_london_time, utcnow
+from ap_field.common.writes import StaleEdit, apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.services import StaleEdit
 from ap_field.visits.models import (
     HomeVisit,
     VisitAction,
@@ -51,11 +50,6 @@ def snapshot_of(values: dict) -> dict:
     return {name: plain(values[name]) for name in AUDITED_FIELDS if name in values}
 
 
-def find_by_client_uuid(model: type, client_uuid: uuid.UUID):
-    """The visit, action or addendum a replayed create already made, if any."""
-    return db.session.scalar(sa.select(model).where(model.client_uuid == client_uuid))
-
-
 def create_visit(pupil: Pupil, visitor: User, values: dict) -> HomeVisit:
     visit = HomeVisit(pupil_id=pupil.id, teacher_id=visitor.id, **values)
     db.session.add(visit)
@@ -70,36 +64,22 @@ def create_visit(pupil: Pupil, visitor: User, values: dict) -> HomeVisit:
 
 def update_visit(visit: HomeVisit, values: dict, seen_version: int | None) -> HomeVisit:
     """Apply an edit made on version `seen_version`; refuse it if the visit moved on since."""
-    if visit.version != seen_version:
-        raise StaleEdit()
-    before = snapshot(visit)
     had_concern = visit.safeguarding_concern
-    for name, value in values.items():
-        setattr(visit, name, value)
-    after = snapshot(visit)
-    changed = {name for name in after if before[name] != after[name]}
-    if not changed:
+    if (changed := apply_edit(visit, values, seen_version, snapshot)) is None:
         return visit
-    now_recorded = "status" in changed and visit.status == VisitStatus.COMPLETED
+    before, after = changed
+    now_recorded = "status" in after and visit.status == VisitStatus.COMPLETED
     record(
         "visit.recorded" if now_recorded else "visit.updated",
         pupil_id=visit.pupil_id,
         visit_id=visit.id,
-        before={name: before[name] for name in changed},
-        after={name: after[name] for name in changed},
+        before=before,
+        after=after,
     )
     if visit.safeguarding_concern and not had_concern:
         record("visit.concern_raised", pupil_id=visit.pupil_id, visit_id=visit.id)
-    _commit_or_stale()
+    commit_or_stale()
     return visit
-
-
-def _commit_or_stale() -> None:
-    try:
-        db.session.commit()
-    except so.exc.StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit() from error
 
 
 def _lone_working(visit: HomeVisit, change: Callable[[HomeVisit], None]) -> None:
@@ -199,4 +179,4 @@ def mark_concern_seen(visit: HomeVisit, lead: User, seen_version: int | None) ->
         return
     visit.seen_by_lead_at, visit.seen_by_id = utcnow(), lead.id
     record("visit.concern_seen", pupil_id=visit.pupil_id, visit_id=visit.id)
-    _commit_or_stale()
+    commit_or_stale()

@@ -12,10 +12,10 @@ from flask_login import current_user
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
 from ap_field.common.time import format_london_datetime, format_london_time, utcnow
+from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
-from ap_field.pupils.services import StaleEdit
 from ap_field.visits import bp
 from ap_field.visits.forms import ActionForm, AddendumForm, ArrivalForm, SeenForm, VisitForm
 from ap_field.visits.models import (
@@ -34,7 +34,6 @@ from ap_field.visits.services import (
     add_addendum,
     arrive,
     create_visit,
-    find_by_client_uuid,
     leave,
     mark_concern_seen,
     snapshot,
@@ -52,7 +51,7 @@ def _visit_url(visit: HomeVisit) -> str:
 
 def _replayed(model: type, client_uuid, **owner):
     """What a replayed create already made; a client_uuid another record holds is refused."""
-    made = find_by_client_uuid(model, client_uuid)
+    made = by_client_uuid(model, client_uuid)
     if made is not None and any(getattr(made, name) != value for name, value in owner.items()):
         abort(422)
     return made

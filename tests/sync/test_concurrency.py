@@ -82,7 +82,7 @@ def pretend_the_first_look_missed(monkeypatch) -> None:
     real_find = protocol._find
     first_looks = iter([None])
     monkeypatch.setattr(protocol, "_find", lambda key: next(first_looks, None) or real_find(key))
-    monkeypatch.setattr(visit_views, "find_by_client_uuid", lambda model, client_uuid: None)
+    monkeypatch.setattr(visit_views, "by_client_uuid", lambda model, client_uuid: None)
 
 
 def test_a_create_refused_by_the_unique_client_uuid_is_answered_as_a_replay(
