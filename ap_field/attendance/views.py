@@ -127,6 +127,17 @@ def _row_context(day: date, session: RegisterSession, now: datetime, pupil_ids: 
     }
 
 
+def _every_register(day: date, now: datetime):
+    """A lead's or admin's page of every teacher's registers for the day."""
+
+    def page_url(number: int) -> str:
+        query = {"date": day.isoformat(), "registers-page": number}
+        return url_for("attendance.register", **query) + "#registers"
+
+    context = _registers_context(day, now, page_url)
+    return render_template("attendance/registers.html", day=day, **context)
+
+
 @bp.route("/register")
 @allow(*READERS)
 def register():
@@ -136,13 +147,7 @@ def register():
     day, session = _chosen_session(now)
     teacher = current_user if current_user.role == Role.TEACHER else _teacher_from_query()
     if teacher is None:
-
-        def page_url(number: int) -> str:
-            query = {"date": day.isoformat(), "registers-page": number}
-            return url_for("attendance.register", **query) + "#registers"
-
-        context = _registers_context(day, now, page_url)
-        return render_template("attendance/registers.html", day=day, **context)
+        return _every_register(day, now)
     pupils = block_of(current_user, teacher)
     ids = [pupil.id for pupil in pupils]
     return render_template(
@@ -289,13 +294,6 @@ def overview():
     unexplained = requested_page(
         unexplained_absences(in_scope, today), "unexplained-page", WATCHED_PAGE_SIZE
     )
-    kept = programme_snapshot(current_user, now, current_app.config["HALF_TERM_STARTS"])
-    missing = page_of(
-        kept.figures["missing_education"], page_number("missed-page"), WATCHED_PAGE_SIZE
-    )
-    under_hours = page_of(
-        kept.figures["under_full_time"], page_number("hours-page"), WATCHED_PAGE_SIZE
-    )
     return render_template(
         "attendance/overview.html",
         today=today,
@@ -305,17 +303,33 @@ def overview():
         unexplained=unexplained.items,
         unexplained_page=unexplained,
         unexplained_url=lambda n: _overview_page_url("unexplained-page", n, "unexplained"),
-        lists_as_at=kept.computed_at,
-        lists_kept_for=KEPT_FOR.seconds // 60,
-        missing=missing,
-        missing_pupils=missing_education(missing.items, today),
-        under_hours=under_hours,
-        under_hours_pupils=under_full_time(under_hours.items, today),
-        missing_url=lambda n: _overview_page_url("missed-page", n, Concern.MISSED_15_DAYS.value),
-        hours_url=lambda n: _overview_page_url("hours-page", n, Concern.UNDER_25_HOURS.value),
+        **_watched_lists(now),
         concerns=Concern,
         new_uuid=lambda: str(uuid.uuid4()),
     )
+
+
+def _watched_lists(now: datetime) -> dict:
+    """The pupils past 15 days missed and under 25 hours, a page of each from the programme's
+    kept figures, with each listed pupil's own figures read now."""
+    today = now.date()
+    kept = programme_snapshot(current_user, now, current_app.config["HALF_TERM_STARTS"])
+    missing = page_of(
+        kept.figures["missing_education"], page_number("missed-page"), WATCHED_PAGE_SIZE
+    )
+    under_hours = page_of(
+        kept.figures["under_full_time"], page_number("hours-page"), WATCHED_PAGE_SIZE
+    )
+    return {
+        "lists_as_at": kept.computed_at,
+        "lists_kept_for": KEPT_FOR.seconds // 60,
+        "missing": missing,
+        "missing_pupils": missing_education(missing.items, today),
+        "under_hours": under_hours,
+        "under_hours_pupils": under_full_time(under_hours.items, today),
+        "missing_url": lambda n: _overview_page_url("missed-page", n, Concern.MISSED_15_DAYS.value),
+        "hours_url": lambda n: _overview_page_url("hours-page", n, Concern.UNDER_25_HOURS.value),
+    }
 
 
 def _overview_page_url(parameter: str, number: int, anchor: str) -> str:

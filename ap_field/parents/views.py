@@ -84,6 +84,12 @@ def _school_week(today: date) -> list[tuple[str, date]]:
     return [(name, monday + timedelta(days=n)) for n, name in enumerate(SCHOOL_DAYS)]
 
 
+def _thanks(note: SessionNote, answer: Answer) -> str:
+    if answer == Answer.CONFIRMED:
+        return f"Thank you. You confirmed the session on {format_long_date(note.held_on)}."
+    return "Thank you. Your child's teacher and the programme lead will see this."
+
+
 @bp.route("/my-child/<int:pupil_id>/sessions/<int:note_id>", methods=["GET", "POST"])
 @allow(Role.PARENT)
 def session_answer(pupil_id: int, note_id: int):
@@ -104,13 +110,7 @@ def session_answer(pupil_id: int, note_id: int):
             confirm_session(note, current_user, answer, form.comment.data, form.record_uuid())
         except AlreadyAnswered as already:
             return _already_answered(already.confirmation)
-        if answer == Answer.CONFIRMED:
-            when = format_long_date(note.held_on)
-            flash(f"Thank you. You confirmed the session on {when}.", "success")
-        else:
-            flash(
-                "Thank you. Your child's teacher and the programme lead will see this.", "success"
-            )
+        flash(_thanks(note, answer), "success")
         return redirect(url_for("parents.my_child"))
     return render_template(
         "parents/session.html", pupil=pupil, note=note, answer=answer_for(note), form=form
@@ -202,20 +202,23 @@ def join(token: str):
         return _join_signed_in(invitation)
     form = JoinForm(data={"name": invitation.parent_name})
     if form.validate_on_submit():
-        try:
-            parent = accept_as_new_parent(
-                invitation, form.name.data, form.email.data, form.new_password.data
-            )
-        except InvitationNotUsable as refused:
-            return _refused(refused)
-        except EmailInUse:
-            form.email.errors.append("There is already an account with this email address")
-        else:
-            _sign_in(parent, remember=form.remember.data)
-            child = invitation.pupil.display_name
-            flash(f"Your account is ready and linked to {child}.", "success")
-            return redirect(url_for("parents.my_child"))
+        return _join_as_new_parent(invitation, form)
     return _private(render_template("parents/join.html", form=form, invitation=invitation))
+
+
+def _join_as_new_parent(invitation: ParentInvitation, form: JoinForm):
+    try:
+        parent = accept_as_new_parent(
+            invitation, form.name.data, form.email.data, form.new_password.data
+        )
+    except InvitationNotUsable as refused:
+        return _refused(refused)
+    except EmailInUse:
+        form.email.errors.append("There is already an account with this email address")
+        return _private(render_template("parents/join.html", form=form, invitation=invitation))
+    _sign_in(parent, remember=form.remember.data)
+    flash(f"Your account is ready and linked to {invitation.pupil.display_name}.", "success")
+    return redirect(url_for("parents.my_child"))
 
 
 def _accepted_by_me(invitation: ParentInvitation) -> bool:

@@ -211,3 +211,22 @@ class ReviewForm(SyncedForm):
             raise ValidationError("The next review must be after this one")
         if field.data and self.held_on.data and field.data > self.held_on.data + timedelta(28):
             raise ValidationError("Reviews are fortnightly: the next one must be within 4 weeks")
+
+    def values(self) -> dict:
+        return {
+            "held_on": self.held_on.data,
+            "participants": self.participants.data,
+            "timetable_changes": self.timetable_changes.data,
+            "next_review_on": self.next_review_on.data,
+        }
+
+    def progress_values(self) -> list[dict]:
+        """Each target's progress, as hold_review takes it."""
+        return [
+            {
+                "target_id": entry.form.target_id.data,
+                "progress": entry.form.progress.data,
+                "comment": entry.form.comment.data or "",
+            }
+            for entry in self.progress
+        ]

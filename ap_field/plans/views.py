@@ -252,39 +252,43 @@ def new_review(pupil_id: int):
     if reviewed is None:
         flash("Write the learning plan first: a review looks at its targets.", "important")
         return redirect(url_for("plans.plan", pupil_id=pupil.id))
+    form = _review_form(pupil, reviewed)
+    if request.method == "POST" and (replayed := by_client_uuid(Review, form.record_uuid())):
+        return redirect(url_for("plans.review", pupil_id=pupil.id, review_id=replayed.id))
+    targets = {target.id: target for target in reviewed.targets}
+    if form.validate_on_submit() and _progress_matches(form, targets):
+        held = _hold(pupil, reviewed, form)
+        flash("Review saved. The next review date is set.", "success")
+        return redirect(url_for("plans.review", pupil_id=pupil.id, review_id=held.id))
+    return _review_form_page(pupil, reviewed, form, targets)
+
+
+def _hold(pupil: Pupil, reviewed: LearningPlan, form: ReviewForm) -> Review:
+    """The review as the form gives it, with the sessions delivered since the last one."""
+    delivery = delivery_between(pupil, review_period_start(pupil, reviewed), form.held_on.data)
+    return hold_review(
+        pupil,
+        reviewed,
+        form.values(),
+        form.progress_values(),
+        delivery,
+        current_user,
+        form.record_uuid(),
+    )
+
+
+def _review_form(pupil: Pupil, reviewed: LearningPlan) -> ReviewForm:
+    """The review form, opened with a row for each of the plan's targets."""
     previous = last_review(pupil)
     form = ReviewForm(previous_review_on=previous.held_on if previous else None)
     if request.method == "GET":
         form.open_new()
         for target in reviewed.targets:
             form.progress.append_entry({"target_id": target.id})
-    elif replayed := by_client_uuid(Review, form.record_uuid()):
-        return redirect(url_for("plans.review", pupil_id=pupil.id, review_id=replayed.id))
-    targets = {target.id: target for target in reviewed.targets}
-    if form.validate_on_submit() and _progress_matches(form, targets):
-        held = hold_review(
-            pupil,
-            reviewed,
-            {
-                "held_on": form.held_on.data,
-                "participants": form.participants.data,
-                "timetable_changes": form.timetable_changes.data,
-                "next_review_on": form.next_review_on.data,
-            },
-            [
-                {
-                    "target_id": entry.form.target_id.data,
-                    "progress": entry.form.progress.data,
-                    "comment": entry.form.comment.data or "",
-                }
-                for entry in form.progress
-            ],
-            delivery_between(pupil, review_period_start(pupil, reviewed), form.held_on.data),
-            current_user,
-            form.record_uuid(),
-        )
-        flash("Review saved. The next review date is set.", "success")
-        return redirect(url_for("plans.review", pupil_id=pupil.id, review_id=held.id))
+    return form
+
+
+def _review_form_page(pupil: Pupil, reviewed: LearningPlan, form: ReviewForm, targets: dict):
     start = review_period_start(pupil, reviewed)
     return render_template(
         "plans/review_form.html",

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort
 
 from ap_field.attendance.models import reportable_pupils
+from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role, User
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
@@ -137,3 +139,36 @@ def active_teachers() -> list[User]:
             sa.select(User).where(User.role == Role.TEACHER, User.active).order_by(User.name)
         )
     )
+
+
+CHRONOLOGY_SHOWN = 50  # the pupil page's latest events; the audit trail pages through all
+
+
+def assignment_history(pupil: Pupil) -> list[CaseloadAssignment]:
+    """The pupil's teachers, latest first, each with the teacher loaded."""
+    return db.session.scalars(
+        sa.select(CaseloadAssignment)
+        .where(CaseloadAssignment.pupil_id == pupil.id)
+        .options(so.joinedload(CaseloadAssignment.teacher))
+        .order_by(CaseloadAssignment.started_on.desc(), CaseloadAssignment.id.desc())
+    ).all()
+
+
+def parent_links_of(pupil: Pupil) -> list[ParentLink]:
+    return db.session.scalars(
+        sa.select(ParentLink)
+        .where(ParentLink.pupil_id == pupil.id)
+        .options(so.joinedload(ParentLink.parent))
+        .order_by(ParentLink.id)
+    ).all()
+
+
+def chronology_of(pupil: Pupil) -> list[AuditEvent]:
+    """The latest events of the pupil's record, with who did each."""
+    return db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.pupil_id == pupil.id)
+        .options(so.joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(CHRONOLOGY_SHOWN)
+    ).all()

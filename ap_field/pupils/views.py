@@ -15,13 +15,11 @@ from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today, utcnow
 from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.extensions import db
-from ap_field.parents.models import ParentLink
 from ap_field.parents.queries import disputes_of, pending_invitations
 from ap_field.pupils import bp
 from ap_field.pupils.forms import AssignForm, PupilForm
 from ap_field.pupils.models import (
     CASELOAD_LIMIT,
-    CaseloadAssignment,
     Pupil,
     PupilStatus,
     national_curriculum_year,
@@ -31,7 +29,10 @@ from ap_field.pupils.queries import (
     PAGE_SIZE,
     PupilFilters,
     active_teachers,
+    assignment_history,
+    chronology_of,
     current_teachers,
+    parent_links_of,
     pupil_in_scope_or_404,
     pupils_in_scope,
     schools_on_roll,
@@ -159,31 +160,12 @@ def _form_page(form: PupilForm, pupil: Pupil | None):
 @allow(*PUPIL_VIEWERS)
 def show(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    history = db.session.scalars(
-        sa.select(CaseloadAssignment)
-        .where(CaseloadAssignment.pupil_id == pupil.id)
-        .options(so.joinedload(CaseloadAssignment.teacher))
-        .order_by(CaseloadAssignment.started_on.desc(), CaseloadAssignment.id.desc())
-    ).all()
-    parents = db.session.scalars(
-        sa.select(ParentLink)
-        .where(ParentLink.pupil_id == pupil.id)
-        .options(so.joinedload(ParentLink.parent))
-        .order_by(ParentLink.id)
-    ).all()
-    chronology = db.session.scalars(
-        sa.select(AuditEvent)
-        .where(AuditEvent.pupil_id == pupil.id)
-        .options(so.joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(50)
-    ).all()
     return render_template(
         "pupils/show.html",
         pupil=pupil,
-        history=history,
-        parents=parents,
-        chronology=chronology,
+        history=assignment_history(pupil),
+        parents=parent_links_of(pupil),
+        chronology=chronology_of(pupil),
         assessments=assessment_summary(pupil),
         visits=pupil_visits(pupil),
         invitations=pending_invitations(pupil, utcnow()),

@@ -7,6 +7,23 @@ from ap_field.pwa import bp
 from ap_field.pwa.services import hash_static_urls, static_cache_headers, worker_script
 
 THEME_COLOUR = "#1d70b8"
+MANIFEST = {
+    "name": "ap-field",
+    "short_name": "ap-field",
+    "description": "Alternative provision in the field: visits, registers, plans, checks.",
+    "id": "/",
+    "start_url": "/",
+    "scope": "/",
+    "display": "standalone",
+    "orientation": "portrait",
+    "background_color": "#ffffff",
+    "theme_color": THEME_COLOUR,
+}
+ICONS = [
+    ("icons/icon-192.png", "192x192", "any"),
+    ("icons/icon-512.png", "512x512", "any"),
+    ("icons/icon-maskable-512.png", "512x512", "maskable"),
+]
 
 
 @bp.route("/manifest.webmanifest")
@@ -14,33 +31,15 @@ THEME_COLOUR = "#1d70b8"
 def manifest():
     """What a phone needs to install ap-field to its home screen."""
     icons = [
-        ("icons/icon-192.png", "192x192", "any"),
-        ("icons/icon-512.png", "512x512", "any"),
-        ("icons/icon-maskable-512.png", "512x512", "maskable"),
-    ]
-    response = jsonify(
         {
-            "name": "ap-field",
-            "short_name": "ap-field",
-            "description": "Alternative provision in the field: visits, registers, plans, checks.",
-            "id": "/",
-            "start_url": "/",
-            "scope": "/",
-            "display": "standalone",
-            "orientation": "portrait",
-            "background_color": "#ffffff",
-            "theme_color": THEME_COLOUR,
-            "icons": [
-                {
-                    "src": url_for("static", filename=path),
-                    "sizes": sizes,
-                    "type": "image/png",
-                    "purpose": purpose,
-                }
-                for path, sizes, purpose in icons
-            ],
+            "src": url_for("static", filename=path),
+            "sizes": sizes,
+            "type": "image/png",
+            "purpose": purpose,
         }
-    )
+        for path, sizes, purpose in ICONS
+    ]
+    response = jsonify(MANIFEST | {"icons": icons})
     response.mimetype = "application/manifest+json"
     return response
 

@@ -21,7 +21,7 @@ from ap_field.extensions import db
 from ap_field.plans.models import PlanTarget, Progress, Review, TargetProgress
 from ap_field.plans.services import current_plan
 from ap_field.premises.queries import compliance_of_all
-from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil
+from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
 from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
 from ap_field.reports.charts import Chart, Point, columns, rows, trend
 from ap_field.reports.models import ProgrammeSnapshot
@@ -312,4 +312,23 @@ def progress_chart(targets: list[TargetOutcome]) -> Chart:
             for outcome in targets
         ],
         Decimal(len(PROGRESS_STEPS) - 1),
+    )
+
+
+def pupils_by_status(in_scope: sa.Subquery) -> list[tuple[PupilStatus, int]]:
+    """How many in-scope pupils have each status, every status listed."""
+    counts = dict(
+        db.session.execute(
+            sa.select(in_scope.c.status, sa.func.count()).group_by(in_scope.c.status)
+        ).all()
+    )
+    return [(status, counts.get(status, 0)) for status in PupilStatus]
+
+
+def reviews_overdue(in_scope: sa.Subquery, today: date) -> int:
+    """In-scope pupils still on the programme whose review date has passed."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(in_scope)
+        .where(in_scope.c.review_date < today, in_scope.c.status != PupilStatus.CLOSED)
     )

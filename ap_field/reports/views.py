@@ -10,7 +10,7 @@ from ap_field.common.time import london_now, london_today
 from ap_field.extensions import db
 from ap_field.parents.queries import recent_dispute_count
 from ap_field.premises.models import Provider
-from ap_field.pupils.models import CASELOAD_LIMIT, Pupil, PupilStatus
+from ap_field.pupils.models import CASELOAD_LIMIT, Pupil
 from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
 from ap_field.reports import bp
 from ap_field.reports.exports import (
@@ -31,6 +31,8 @@ from ap_field.reports.queries import (
     programme_snapshot,
     progress_chart,
     pupil_charts,
+    pupils_by_status,
+    reviews_overdue,
     teacher_caseloads,
 )
 from ap_field.reports.services import record_export
@@ -45,27 +47,16 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 @allow(*PROGRAMME_READERS)
 def programme():
     """The programme at a glance: pupils by status and each teacher's caseload."""
-    in_scope_select = pupils_in_scope(current_user)
-    in_scope = in_scope_select.subquery()
+    in_scope = pupils_in_scope(current_user).subquery()
     half_term_starts = current_app.config["HALF_TERM_STARTS"]
-    by_status = dict(
-        db.session.execute(
-            sa.select(in_scope.c.status, sa.func.count()).group_by(in_scope.c.status)
-        ).all()
-    )
-    reviews_overdue = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(in_scope)
-        .where(in_scope.c.review_date < london_today(), in_scope.c.status != PupilStatus.CLOSED)
-    )
     return render_template(
         "reports/programme.html",
         figures=dashboard(
             programme_snapshot(current_user, london_now(), half_term_starts), half_term_starts
         ),
         figures_kept_for=KEPT_FOR.seconds // 60,
-        reviews_overdue=reviews_overdue,
-        by_status=[(status, by_status.get(status, 0)) for status in PupilStatus],
+        reviews_overdue=reviews_overdue(in_scope, london_today()),
+        by_status=pupils_by_status(in_scope),
         caseloads=rows_page(teacher_caseloads(), page_number("teachers-page"), TEACHERS_PAGE_SIZE),
         caseloads_url=lambda n: url_for("reports.programme", **{"teachers-page": n}) + "#teachers",
         caseload_limit=CASELOAD_LIMIT,

@@ -1,5 +1,6 @@
 """Every view declares who may use it; strangers go to sign-in; other roles get a 403."""
 
+import inspect
 import re
 
 import pytest
@@ -152,3 +153,17 @@ def test_an_id_too_large_for_the_database_is_a_404(client, make_user, auth):
     auth.login(make_user(Role.LEAD))
     assert client.get("/pupils/99999999999999999999999").status_code == 404
     assert client.get("/admin/users/2147483648").status_code == 404
+
+
+def test_every_view_is_at_most_25_lines(app):
+    """Views read a request and choose an answer; the work is in each area's services and
+    queries, where it can be read and tested on its own."""
+    long_views = {}
+    for endpoint, view in app.view_functions.items():
+        if endpoint == "static":
+            continue
+        lines, _ = inspect.getsourcelines(inspect.unwrap(view))
+        body = [line for line in lines if not line.lstrip().startswith("@")]
+        if len(body) > 25:
+            long_views[endpoint] = len(body)
+    assert long_views == {}
