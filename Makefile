@@ -45,9 +45,14 @@ chromium: $(INSTALLED)
 bench: $(INSTALLED) chromium
 	$(BIN)/python -m tests.bench.run
 
-lint: $(INSTALLED)
+## lint: ruff for the Python, ESLint for our JavaScript (needs Node and npm)
+lint: $(INSTALLED) node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	npx --no-install eslint static/js static/sw.js eslint.config.js
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -6,7 +6,7 @@
 // A reminder carries no names: a title, a line of text, an opaque id and the page to open.
 
 function showReminder(event) {
-  let message = {};
+  let message;
   try {
     message = event.data ? event.data.json() : {};
   } catch {

@@ -264,7 +264,7 @@
   async function sendOrKeep(form, submitter, entry) {
     const submit = submitter || form.querySelector('[type="submit"]');
     if (submit) submit.disabled = true;
-    let response = null;
+    let response;
     try {
       const body = new FormData(form, submitter);
       response = await post(entry, body);

@@ -2,12 +2,12 @@
 // permission only after a tap on the button, never on page load.
 
 const panel = document.querySelector("[data-push]");
-const status = panel && panel.querySelector("[data-push-status]");
+const statusLine = panel && panel.querySelector("[data-push-status]");
 const action = panel && panel.querySelector("[data-push-action]");
 const button = panel && panel.querySelector("[data-push-subscribe]");
 
 function say(message) {
-  status.textContent = message;
+  statusLine.textContent = message;
 }
 
 function bytesFromBase64url(text) {

@@ -1,0 +1,44 @@
+// ESLint for ap-field's own JavaScript (make lint): the pages' scripts and the service worker.
+// They are plain scripts, run as the browser loads them, with no build step.
+const js = require("@eslint/js");
+const globals = require("globals");
+
+module.exports = [
+  js.configs.recommended,
+  {
+    files: ["static/js/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "script",
+      globals: { ...globals.browser, htmx: "readonly", apFieldOutbox: "readonly" },
+    },
+  },
+  {
+    files: ["static/sw.js"],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "script",
+      globals: {
+        ...globals.serviceworker,
+        apFieldOutbox: "readonly",
+        // Written above the script by the server (ap_field/pwa/services.py).
+        VERSION: "readonly",
+        PRECACHE: "readonly",
+        OFFLINE_URL: "readonly",
+        OUTBOX_URL: "readonly",
+      },
+    },
+  },
+  {
+    files: ["eslint.config.js"],
+    languageOptions: { sourceType: "commonjs", globals: globals.node },
+  },
+  {
+    rules: {
+      eqeqeq: "error",
+      "no-var": "error",
+      "prefer-const": "error",
+      "no-unused-vars": ["error", { args: "after-used", caughtErrors: "none" }],
+    },
+  },
+];
