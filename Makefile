@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 5000
 export FLASK_APP := app.py
 
-.PHONY: run test lint format assets chromium bench
+.PHONY: run test lint format assets chromium bench screenshots
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,7 @@ format: $(INSTALLED)
 ## assets: rebuild the committed CSS, htmx and icons (needs Node and npm)
 assets: $(INSTALLED)
 	bash assets/build.sh
+
+## screenshots: the main screens at phone size, from the demo programme, into docs/screenshots/
+screenshots: $(INSTALLED) chromium
+	$(BIN)/python docs/screenshots.py

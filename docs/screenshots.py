@@ -1,0 +1,100 @@
+"""`make screenshots`: the main screens at phone size (390 x 844), from the demo programme,
+into docs/screenshots/ for the README.
+
+It builds the demo in a throwaway instance folder, serves it on a free loopback port and
+signs in as each role in Debian's Chromium (or Playwright's own build).
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+# (file, who signs in, the page, what it shows)
+SCREENS = [
+    ("today.png", "teacher1@example.org", "/today", "A community teacher's Today"),
+    ("register.png", "teacher1@example.org", "/register?session=am", "The AM register"),
+    ("pupil.png", "teacher1@example.org", "first-pupil", "A pupil's page"),
+    ("programme.png", "lead@example.org", "/programme", "The programme lead's dashboard"),
+    ("site-checks.png", "assessor@example.org", "/site-checks", "A competent person's site checks"),
+    ("my-child.png", "parent1@example.org", "/my-child", "A parent's page"),
+]
+
+
+def demo_app():
+    from ap_field import create_app
+    from ap_field.demo import DEMO_PASSWORD
+
+    instance = Path(tempfile.mkdtemp(prefix="ap-field-screens-"))
+    os.environ["AP_FIELD_INSTANCE"] = str(instance)
+    app = create_app({"SECRET_KEY": "screenshots", "DEMO_DATA_ALLOWED": True,
+                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})  # fmt: skip
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["demo", "seed"]):
+        result = runner.invoke(args=command)
+        if result.exit_code != 0:
+            sys.exit(result.output)
+    return app, instance, DEMO_PASSWORD
+
+
+def take(base_url: str, password: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+        )
+        for name, email, path, _caption in SCREENS:
+            context = browser.new_context(base_url=base_url, **PHONE)
+            page = context.new_page()
+            page.goto("/sign-in")
+            page.get_by_label("Email address").fill(email)
+            page.get_by_label("Password", exact=True).fill(password)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Sign in").click()
+            if path == "first-pupil":
+                page.goto("/caseload")
+                page.locator(".app-card__title a").first.click()
+            else:
+                page.goto(path)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=OUT / name)
+            context.close()
+        browser.close()
+
+
+def main() -> None:
+    app, instance, password = demo_app()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        take(f"http://127.0.0.1:{server.server_port}", password)
+    finally:
+        server.shutdown()
+        shutil.rmtree(instance, ignore_errors=True)
+    for name, _email, _path, caption in SCREENS:
+        print(f"{OUT / name}: {caption}")
+
+
+if __name__ == "__main__":
+    main()
