@@ -21,6 +21,7 @@ from tests.helpers import (
     Clock,
     SeparateContextClient,
     config_for_tests,
+    empty_schema,
     new_pupil,
     new_user,
     next_serial,
@@ -38,16 +39,7 @@ def database_url(tmp_path_factory) -> str:
         url = database_url_from(url)
         if "test" not in sa.make_url(url).database:
             pytest.exit(f"TEST_DATABASE_URL must name a test database, not {url}", returncode=2)
-        schema = os.environ.get("PYTEST_XDIST_WORKER", "public")
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        engine.dispose()
-        if schema == "public":
-            return url
-        with_schema = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        return with_schema.render_as_string(hide_password=False)
+        return empty_schema(url, os.environ.get("PYTEST_XDIST_WORKER", "public"))
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ap_field.sqlite3'}"
 
 

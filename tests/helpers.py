@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from flask import has_app_context
 from flask.testing import FlaskClient
@@ -234,3 +235,17 @@ class Clock:
     def __call__(self, hour: int, minute: int = 0, on: date = WEDNESDAY) -> datetime:
         """clock(9, 5) is 09:05, London time, on WEDNESDAY."""
         return self.set(datetime.combine(on, time(hour, minute), tzinfo=LONDON))
+
+
+def empty_schema(url: str, schema: str) -> str:
+    """`schema` of the PostgreSQL database at `url`, dropped and made anew; the URL of a
+    connection that works in it."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    if schema == "public":
+        return url
+    with_schema = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return with_schema.render_as_string(hide_password=False)

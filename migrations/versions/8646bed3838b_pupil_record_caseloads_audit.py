@@ -90,6 +90,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_pupils_school_on_roll'))
         batch_op.drop_index(batch_op.f('ix_pupils_review_date'))
         batch_op.drop_constraint(op.f('ck_pupils_planned_hours_range'), type_='check')
+        # The CHECK constraints of the non-native enums go with their columns; SQLite's batch
+        # rebuild would otherwise keep them, naming columns that are gone.
+        for enum_name in ('destination', 'exclusion_type', 'send_status', 'ethnicity', 'gender'):
+            batch_op.drop_constraint(op.f(f'ck_pupils_{enum_name}'), type_='check')
         batch_op.drop_column('destination')
         batch_op.drop_column('action_to_be_taken')
         batch_op.drop_column('review_date')
