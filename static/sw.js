@@ -173,12 +173,16 @@ async function markedCopy(kept) {
   return new Response(marked, { status: 200, headers });
 }
 
+// The kept page at the request's URL; for a link whose query string only fills the form in
+// (Today's "Write the note" for a slot), the kept page of its path.
 async function keptCopy(request) {
-  for (const name of await pagesCaches()) {
-    const cache = await caches.open(name);
-    const kept = await cache.match(request, { ignoreVary: true });
-    if (kept) {
-      return markedCopy(kept);
+  for (const ignoreSearch of [false, true]) {
+    for (const name of await pagesCaches()) {
+      const cache = await caches.open(name);
+      const kept = await cache.match(request, { ignoreVary: true, ignoreSearch });
+      if (kept) {
+        return markedCopy(kept);
+      }
     }
   }
   return null;

@@ -3,12 +3,16 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from bs4 import BeautifulSoup
 
 from ap_field import PROJECT_ROOT
-from ap_field.auth.models import Role
+from ap_field.auth.models import Role, User
+from ap_field.demo import DEMO_PASSWORD
+from ap_field.extensions import db
 from ap_field.pupils.services import assign
 from tests.helpers import AuthActions
 
@@ -169,11 +173,25 @@ def test_a_teacher_keeps_their_own_caseload_and_its_forms(client, make_user, mak
         "/today",
         "/caseload",
         "/register",
-        f"/pupils/{mine.id}",
-        f"/pupils/{mine.id}/notes/new",
-        f"/pupils/{mine.id}/visits/new",
-        f"/pupils/{mine.id}/assessments/new",
-        f"/pupils/{mine.id}/attendance",
+        "/register?session=am",
+        "/register?session=pm",
+        *[
+            f"/pupils/{mine.id}{page}"
+            for page in (
+                "",
+                "/notes/new",
+                "/visits/new",
+                "/assessments/new",
+                "/attendance",
+                "/plan",
+                "/timetable",
+                "/reviews",
+                "/notes",
+                "/visits",
+                "/assessments",
+                "/final-report",
+            )
+        ],
     ]
     assert not any(f"/pupils/{theirs.id}" in page for page in pages)
     for page in pages:
@@ -181,11 +199,14 @@ def test_a_teacher_keeps_their_own_caseload_and_its_forms(client, make_user, mak
             assert response.status_code == 200, page
 
 
+READ_BY_STAFF = ["plan", "timetable", "reviews", "notes", "visits", "assessments", "final-report"]
+
+
 @pytest.mark.parametrize(
     ("role", "forms"),
     [
-        (Role.LEAD, ["notes/new", "visits/new", "assessments/new", "attendance"]),
-        (Role.ADMIN, ["notes/new", "assessments/new"]),
+        (Role.LEAD, ["notes/new", "visits/new", "assessments/new", "attendance", *READ_BY_STAFF]),
+        (Role.ADMIN, ["notes/new", "assessments/new", *READ_BY_STAFF]),
     ],
 )
 def test_a_pupil_page_keeps_only_the_forms_its_reader_may_open(
@@ -209,3 +230,27 @@ def test_a_static_file_does_not_vary_by_cookie_for_a_signed_in_person(client, au
         assert "Set-Cookie" not in response.headers
     page = client.get("/today")
     assert "Cookie" in page.vary
+
+
+def test_every_page_today_and_a_pupil_page_link_to_is_kept(client, make_user, runner):
+    """Without signal, a link on Today or on a pupil's page opens its kept copy: kept at its
+    own URL, or, for a link whose query string fills a form in, at its path. A record's own
+    page (one visit, one note) is not kept, nor the parent invitation, whose link only the
+    server can make."""
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    teacher = db.session.scalar(sa.select(User).where(User.email == "teacher1@example.org"))
+    AuthActions(client).login(teacher, DEMO_PASSWORD)
+    kept = set(keep_pages(client, "/caseload"))
+    pupil = keep_pages(client, "/caseload")[5]
+    linked = set()
+    for path in ("/today", pupil):
+        page = BeautifulSoup(client.get(path).text, "html.parser")
+        linked |= {link["href"] for link in page.select("main a[href^='/']")}
+    record_page = re.compile(r"/pupils/\d+/((visits|notes|assessments)/\d+|invitations/new)$")
+    not_kept = {
+        link
+        for link in linked
+        if link not in kept and urlsplit(link).path not in kept and not record_page.match(link)
+    }
+    assert not_kept == set()
+    assert any("?" in link for link in linked)

@@ -13,6 +13,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from ap_field.common.access import PUBLIC, access_rule
+from ap_field.plans.services import current_plan
 
 WORKER = "sw.js"
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600  # a hashed URL's bytes never change
@@ -25,8 +26,24 @@ OFFLINE_PAGE_TEMPLATES = (
     "sync/outbox.html",
     "components/forms.html",
 )
-# The forms a pupil's kept pages include, each only for the roles its view allows.
-PUPIL_FORMS = ("sessions.new_note", "visits.new", "assessments.new", "attendance.mark")
+# A pupil's kept pages: their page, the sections and field forms it links to, each only for
+# the roles its view allows, and the review form once there is a plan to review. Office
+# tasks (editing the record, inviting a parent, who teaches the pupil) need the server there
+# and then, and are left out.
+PUPIL_PAGES = (
+    "pupils.show",
+    "sessions.new_note",
+    "visits.new",
+    "assessments.new",
+    "attendance.mark",
+    "plans.plan",
+    "plans.timetable_page",
+    "plans.reviews",
+    "sessions.notes",
+    "visits.index",
+    "assessments.index",
+    "reports.final",
+)
 
 
 def _short_sha256(data: bytes) -> str:
@@ -131,17 +148,23 @@ def _may_open(endpoint: str) -> bool:
 
 
 def pupil_pages(pupil) -> list[str]:
-    """A pupil's page and the field forms the current user may open for them. The caller
+    """A pupil's page and the pages it links to that the current user may open. The caller
     has loaded the pupil through the scoping function."""
-    forms = [endpoint for endpoint in PUPIL_FORMS if _may_open(endpoint)]
-    return [url_for(endpoint, pupil_id=pupil.id) for endpoint in ("pupils.show", *forms)]
+    pages = [
+        url_for(endpoint, pupil_id=pupil.id) for endpoint in PUPIL_PAGES if _may_open(endpoint)
+    ]
+    if _may_open("plans.new_review") and current_plan(pupil) is not None:
+        pages.append(url_for("plans.new_review", pupil_id=pupil.id))
+    return pages
 
 
 def caseload_pages(pupils) -> list[str]:
-    """A teacher's day without signal: today, the caseload, the register and each pupil's
-    page and forms."""
+    """A teacher's day without signal: today, the caseload, the register (each session, as
+    Today links to it) and each pupil's pages."""
     day = ("sessions.today", "pupils.caseload", "attendance.register")
     pages = [url_for(endpoint) for endpoint in day if _may_open(endpoint)]
+    if _may_open("attendance.register"):
+        pages += [url_for("attendance.register", session=session) for session in ("am", "pm")]
     for pupil in pupils:
         pages += pupil_pages(pupil)
     return pages

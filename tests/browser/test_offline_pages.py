@@ -129,6 +129,16 @@ def test_a_kept_caseload_opens_with_no_signal(phone, make_user, make_pupil):
     phone.goto("/register")
     expect(phone.get_by_role("heading", level=1)).to_contain_text("register")
     expect(notice).to_be_visible()
+    for session in ("AM", "PM"):
+        phone.goto(f"/register?session={session.lower()}")
+        expect(phone.get_by_role("heading", level=1)).to_have_text(f"{session} register")
+        expect(notice).to_be_visible()
+
+    phone.goto(f"/pupils/{amara.id}/timetable")
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Timetable")
+    phone.goto(note_form + "?slot=1&date=2026-11-30")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Session note")
+    expect(notice).to_be_visible()
 
     phone.goto(note_form)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Session note")
