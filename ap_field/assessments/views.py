@@ -11,14 +11,12 @@ from ap_field.assessments.queries import (
     changes_from_baseline,
 )
 from ap_field.assessments.services import (
-    AUDITED_FIELDS,
     create_assessment,
-    snapshot,
-    snapshot_of,
     update_assessment,
 )
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
+from ap_field.common.conflicts import form_differences
 from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
@@ -90,12 +88,11 @@ def edit(pupil_id: int, assessment_id: int):
     assessment = assessment_of_pupil_or_404(pupil, assessment_id)
     form = AssessmentForm(obj=assessment)
     if form.validate_on_submit():
-        theirs = snapshot(assessment)
         try:
             update_assessment(assessment, form.values(), seen_version=form.version.data)
         except StaleEdit:
             db.session.refresh(assessment)
-            return _conflict(pupil, assessment, form, theirs)
+            return _conflict(pupil, assessment, form)
         flash("Changes saved.", "success")
         return redirect(url_for("assessments.show", pupil_id=pupil.id, assessment_id=assessment.id))
     return _form_page(form, pupil, assessment)
@@ -105,27 +102,12 @@ def _form_page(form: AssessmentForm, pupil: Pupil, assessment: Assessment | None
     return render_template("assessments/form.html", form=form, pupil=pupil, assessment=assessment)
 
 
-def _shown(field, value) -> str:
-    """A saved value as the form showed it: a choice's label rather than its code."""
-    labels = {str(choice.value): choice.label for choice in getattr(field, "choices", None) or []}
-    values = value if isinstance(value, list) else [] if value is None else [value]
-    return ", ".join(labels.get(str(item), str(item)) for item in values)
-
-
-def _conflict(pupil: Pupil, assessment: Assessment, form: AssessmentForm, theirs: dict):
+def _conflict(pupil: Pupil, assessment: Assessment, form: AssessmentForm):
     """409: someone saved first. Show both versions; the user keeps theirs or sends again."""
-    mine = snapshot_of(form.values())
-    differences = [
-        (form[name].label.text, _shown(form[name], theirs[name]), _shown(form[name], mine[name]))
-        for name in AUDITED_FIELDS
-        if theirs[name] != mine[name]
-    ]
-    return (
-        render_template(
-            "assessments/conflict.html",
-            pupil=pupil,
-            assessment=assessment,
-            differences=differences,
-        ),
-        409,
+    page = render_template(
+        "assessments/conflict.html",
+        pupil=pupil,
+        assessment=assessment,
+        differences=form_differences(form, assessment),
     )
+    return page, 409
