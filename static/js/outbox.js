@@ -24,8 +24,21 @@
     return last ? Number(last) : null;
   }
 
-  async function mine() {
+  // Whose outbox this page shows. Signed out, the last person's name on this phone can be
+  // lost with the browser closed straight after (local storage reaches the disk in batches,
+  // the outbox at once); the newest thing saved was then theirs.
+  async function owner() {
     const user = currentUser();
+    if (user !== null) return user;
+    const newest = (await outbox.entries()).reduce(
+      (latest, entry) => (!latest || entry.created_at > latest.created_at ? entry : latest),
+      null,
+    );
+    return newest ? newest.user : null;
+  }
+
+  async function mine() {
+    const user = await owner();
     return (await outbox.entries()).filter((entry) => entry.user === user);
   }
 
@@ -639,7 +652,7 @@
     const page = document.querySelector("[data-outbox-page]");
     if (!page) return;
     const entries = await mine();
-    const user = currentUser();
+    const user = await owner();
     const sent = (await outbox.sent()).filter((line) => line.user === user);
     const waiting = entries.filter((entry) => outbox.waiting(entry));
     fillSection("waiting", waiting, waitingCard);
