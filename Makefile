@@ -38,7 +38,7 @@ chromium: $(INSTALLED)
 		$(BIN)/playwright install chromium; \
 	fi
 
-## bench: measure against DESIGN.md's budgets: builds 100 and 1,000 pupils (flask demo scale) in a
+## bench: measure against the budgets in docs/architecture.md: builds 100 and 1,000 pupils (flask demo scale) in a
 ## throwaway folder, serves them with gunicorn on SQLite and, when it answers, PostgreSQL
 ## (BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1/postgres; it makes bench_small
 ## and bench_large there), prints a table, writes bench-results.json, fails naming each budget exceeded

@@ -10,7 +10,7 @@ module.exports = [
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "script",
-      globals: { ...globals.browser, htmx: "readonly", apFieldOutbox: "readonly" },
+      globals: { ...globals.browser, htmx: "readonly" },
     },
   },
   {
@@ -20,7 +20,6 @@ module.exports = [
       sourceType: "script",
       globals: {
         ...globals.serviceworker,
-        apFieldOutbox: "readonly",
         // Written above the script by the server (ap_field/pwa/services.py).
         VERSION: "readonly",
         PRECACHE: "readonly",

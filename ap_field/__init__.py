@@ -67,8 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     _init_extensions(app)
-    # Registered first, so that it runs after every other after-request hook (the offline
-    # protocol rewrites some answers) and compresses the body that is finally sent.
+    # Registered first, so that it runs after ap-field's own after-request hooks (the offline
+    # protocol rewrites some answers) and compresses the body they finally give.
     register_compression(app)
     for area in AREAS:
         app.register_blueprint(importlib.import_module(f"ap_field.{area}.views").bp)

@@ -62,7 +62,7 @@ class CheckboxesField(wtforms.SelectMultipleField):
 
 
 class SyncedForm(BaseForm):
-    """A form for a record phones may save offline (DESIGN.md, "Writes that survive no signal").
+    """A form for a record phones may save offline (docs/architecture.md, "The offline protocol").
 
     A create form carries the `client_uuid` made when it opened, so a replayed create
     finds the record it made; an edit form carries the `version` it started from.

@@ -16,7 +16,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 # A 48-megapixel phone camera sent without the in-browser downscale still fits.
 MAX_PIXELS = 50_000_000
-LONGEST_SIDE = 1600  # DESIGN.md: photos are kept at most 1600 px on the longest side
+LONGEST_SIDE = 1600  # docs/architecture.md, "Photos": kept at most 1600 px on the longest side
 THUMBNAIL_SIDE = 320
 JPEG_QUALITY = 85
 # ISO base media "ftyp" brands of HEIF/HEIC files, as iPhones save them.

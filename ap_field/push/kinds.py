@@ -77,7 +77,7 @@ def path_for(endpoint: str, **values) -> str:
     return current_app.url_map.bind("").build(endpoint, values)
 
 
-# The programme's reminder rules (DESIGN.md, Reminders).
+# The programme's reminder rules (docs/architecture.md, "Reminders").
 REVIEW_DUE_AHEAD = timedelta(days=2)
 LEAD_AFTER_REVIEW_OVERDUE = timedelta(days=7)
 LEAD_AFTER_CHECK_OUT_OVERDUE = timedelta(minutes=15)

@@ -1,4 +1,5 @@
-"""The server's side of the offline write protocol (DESIGN.md, "Writes that survive no signal").
+"""The server's side of the offline write protocol (docs/architecture.md, "The offline
+protocol").
 
 A POST with an `Idempotency-Key` header comes from the outbox: a replay, or a first send
 the outbox may repeat. No view knows about it; hooks around every request do the work.

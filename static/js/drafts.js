@@ -82,8 +82,9 @@
     );
   }
 
-  // A create form carries a client_uuid and no version (DESIGN.md). Its draft keeps the
-  // client_uuid the form first had, so a note that was in fact sent is recognised as a replay.
+  // A create form carries a client_uuid and no version (docs/architecture.md, "The offline
+  // protocol"). Its draft keeps the client_uuid the form first had, so a note that was in fact
+  // sent is recognised as a replay.
   function isCreate(form) {
     return Boolean(form.elements.client_uuid?.value) && !form.elements.version?.value;
   }

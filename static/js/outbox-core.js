@@ -1,5 +1,5 @@
 // The outbox: forms that could not reach the server wait in IndexedDB on this phone and are
-// sent later, one at a time, oldest first (DESIGN.md, "Writes that survive no signal").
+// sent later, one at a time, oldest first (docs/architecture.md, "The offline protocol").
 // This part touches no page, so the service worker can send from it too when Background
 // Sync wakes it with no page open. Pages use it through static/js/outbox.js.
 (function (scope) {

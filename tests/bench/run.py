@@ -1,5 +1,5 @@
-"""`make bench`: ap-field measured against the budgets in DESIGN.md, on SQLite and, when it
-answers, PostgreSQL.
+"""`make bench`: ap-field measured against the budgets in docs/architecture.md ("Budgets"), on
+SQLite and, when it answers, PostgreSQL.
 
 For each database it builds the programme twice with `flask demo scale` (100 and 1,000
 pupils), serves each with gunicorn on loopback, and measures:
@@ -58,7 +58,7 @@ LOAD_SECONDS = 3.0
 OUTBOX_OPERATIONS = 500
 OUTBOX_PHONES = 4
 
-# DESIGN.md, "Budgets".
+# docs/architecture.md, "Budgets".
 HTML_BUDGET = 14 * 1024
 CSS_BUDGET = 25 * 1024
 JS_BUDGET = 35 * 1024
@@ -688,7 +688,7 @@ def main() -> int:
     Path(args.output).write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(f"\nFigures written to {args.output}")
     if results["budgets_exceeded"]:
-        print("\nBudgets exceeded (DESIGN.md, Budgets):")
+        print("\nBudgets exceeded (docs/architecture.md, Budgets):")
         for line in results["budgets_exceeded"]:
             print(f"- {line}")
         return 1
