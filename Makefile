@@ -64,4 +64,4 @@ assets: $(INSTALLED)
 
 ## screenshots: the main screens at phone size, from the demo programme, into docs/screenshots/
 screenshots: $(INSTALLED) chromium
-	$(BIN)/python docs/screenshots.py
+	$(BIN)/python -m tests.screenshots

@@ -16,10 +16,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]  # fmt: skip
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
-         "is_mobile": True, "has_touch": True}  # fmt: skip
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE
+
 STATIC_TYPES = {"Stylesheet", "Script", "Image", "Font", "Manifest", "Other"}
 SW_WAIT_SECONDS = 5
 

@@ -1,5 +1,5 @@
-"""`make screenshots`: the main screens at phone size (390 x 844), from the demo programme,
-into docs/screenshots/ for the README.
+"""`make screenshots` (`python -m tests.screenshots`): the main screens at phone size
+(390 x 844), from the demo programme, into docs/screenshots/ for the README.
 
 It builds the demo in a throwaway instance folder, serves it on a free loopback port and
 signs in as each role in Debian's Chromium (or Playwright's own build).
@@ -15,21 +15,11 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
+from ap_field import PROJECT_ROOT
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE
+
+OUT = PROJECT_ROOT / "docs" / "screenshots"
+PHONE_SCREENS = {**PHONE, "device_scale_factor": 2}  # sharp enough, half the bytes
 # (file, who signs in, the page, what it shows)
 SCREENS = [
     ("today.png", "teacher1@example.org", "/today", "A community teacher's Today"),
@@ -64,7 +54,7 @@ def take(base_url: str, password: str) -> None:
             executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
         )
         for name, email, path, _caption in SCREENS:
-            context = browser.new_context(base_url=base_url, **PHONE)
+            context = browser.new_context(base_url=base_url, **PHONE_SCREENS)
             page = context.new_page()
             page.goto("/sign-in")
             page.get_by_label("Email address").fill(email)
