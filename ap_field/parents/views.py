@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow, public
 from ap_field.common.forms import BaseForm
-from ap_field.common.pagination import page_number
+from ap_field.common.pagination import requested_page
 from ap_field.common.time import format_long_date, london_today, utcnow
 from ap_field.extensions import db, limiter
 from ap_field.parents import bp
@@ -272,12 +272,7 @@ def _private(page: str, status: int = 200):
 @bp.route("/disputed-sessions")
 @allow(Role.LEAD, Role.ADMIN)
 def disputed_sessions():
-    page = db.paginate(
-        disputes_in_scope(current_user),
-        page=page_number(),
-        per_page=DISPUTES_PAGE_SIZE,
-        error_out=False,
-    )
+    page = requested_page(disputes_in_scope(current_user), "page", DISPUTES_PAGE_SIZE)
     return render_template("parents/disputed_sessions.html", page=page)
 
 

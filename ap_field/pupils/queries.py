@@ -163,12 +163,16 @@ def parent_links_of(pupil: Pupil) -> list[ParentLink]:
     ).all()
 
 
-def chronology_of(pupil: Pupil) -> list[AuditEvent]:
-    """The latest events of the pupil's record, with who did each."""
-    return db.session.scalars(
+def events_of(pupil: Pupil) -> sa.Select[tuple[AuditEvent]]:
+    """The events of the pupil's record, newest first, with who did each."""
+    return (
         sa.select(AuditEvent)
         .where(AuditEvent.pupil_id == pupil.id)
         .options(so.joinedload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(CHRONOLOGY_SHOWN)
-    ).all()
+    )
+
+
+def chronology_of(pupil: Pupil) -> list[AuditEvent]:
+    """The latest events of the pupil's record, for the pupil's page."""
+    return db.session.scalars(events_of(pupil).limit(CHRONOLOGY_SHOWN)).all()

@@ -1,16 +1,13 @@
 from datetime import date
 
-import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.assessments.queries import assessment_summary
 from ap_field.attendance.queries import pupil_figures
-from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
-from ap_field.common.pagination import page_number
+from ap_field.common.pagination import requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today, utcnow
 from ap_field.common.writes import StaleEdit, by_client_uuid
@@ -32,6 +29,7 @@ from ap_field.pupils.queries import (
     assignment_history,
     chronology_of,
     current_teachers,
+    events_of,
     parent_links_of,
     pupil_in_scope_or_404,
     pupils_in_scope,
@@ -71,7 +69,7 @@ def _filters() -> PupilFilters:
 def _results_context() -> dict:
     filters = _filters()
     query = filters.apply(pupils_in_scope(current_user), london_today())
-    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
+    page = requested_page(query, "page", PAGE_SIZE)
     return {
         "filters": filters,
         "page": page,
@@ -238,13 +236,5 @@ def assign_teacher(pupil_id: int):
 def audit_trail(pupil_id: int):
     """Every change to a pupil's record, caseload and parent links, newest first. Read only."""
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    events = db.paginate(
-        sa.select(AuditEvent)
-        .where(AuditEvent.pupil_id == pupil.id)
-        .options(so.joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
-        page=page_number(),
-        per_page=TRAIL_PAGE_SIZE,
-        error_out=False,
-    )
+    events = requested_page(events_of(pupil), "page", TRAIL_PAGE_SIZE)
     return render_template("pupils/audit_trail.html", pupil=pupil, events=events)

@@ -8,12 +8,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, current_app, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from ap_field.common.access import PUBLIC, access_rule
-from ap_field.plans.services import current_plan
+from ap_field.extensions import db
+from ap_field.plans.models import LearningPlan
 
 WORKER = "sw.js"
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600  # a hashed URL's bytes never change
@@ -150,12 +152,22 @@ def _may_open(endpoint: str) -> bool:
 def pupil_pages(pupil) -> list[str]:
     """A pupil's page and the pages it links to that the current user may open. The caller
     has loaded the pupil through the scoping function."""
+    return _pages_of(pupil, _with_a_plan([pupil.id]))
+
+
+def _pages_of(pupil, with_a_plan: set[int]) -> list[str]:
     pages = [
         url_for(endpoint, pupil_id=pupil.id) for endpoint in PUPIL_PAGES if _may_open(endpoint)
     ]
-    if _may_open("plans.new_review") and current_plan(pupil) is not None:
+    if _may_open("plans.new_review") and pupil.id in with_a_plan:
         pages.append(url_for("plans.new_review", pupil_id=pupil.id))
     return pages
+
+
+def _with_a_plan(pupil_ids: list[int]) -> set[int]:
+    """Those of the pupils who have a learning plan to review, in one query."""
+    query = sa.select(LearningPlan.pupil_id).where(LearningPlan.pupil_id.in_(pupil_ids))
+    return set(db.session.scalars(query.distinct()))
 
 
 def caseload_pages(pupils) -> list[str]:
@@ -165,8 +177,9 @@ def caseload_pages(pupils) -> list[str]:
     pages = [url_for(endpoint) for endpoint in day if _may_open(endpoint)]
     if _may_open("attendance.register"):
         pages += [url_for("attendance.register", session=session) for session in ("am", "pm")]
+    with_a_plan = _with_a_plan([pupil.id for pupil in pupils])
     for pupil in pupils:
-        pages += pupil_pages(pupil)
+        pages += _pages_of(pupil, with_a_plan)
     return pages
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ap_field.attendance.queries import unexplained_absences
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.pagination import page_number
+from ap_field.common.pagination import requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.common.writes import by_client_uuid
@@ -72,12 +72,7 @@ def today():
 @allow(*TEACHING)
 def notes(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    page = db.paginate(
-        notes_newest_first(pupil),
-        page=page_number(),
-        per_page=NOTES_PAGE_SIZE,
-        error_out=False,
-    )
+    page = requested_page(notes_newest_first(pupil), "page", NOTES_PAGE_SIZE)
     answers = answers_by_note([note.id for note in page.items])
     return render_template(
         "sessions/notes.html",
