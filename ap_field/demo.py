@@ -1,7 +1,7 @@
 """`flask demo seed`: a small, realistic programme to try ap-field with."""
 
 import uuid
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import click
@@ -15,7 +15,7 @@ from ap_field.assessments.services import create_assessment
 from ap_field.attendance.models import AttendanceMark, RegisterSession
 from ap_field.attendance.services import MarkValues, record_mark
 from ap_field.auth.models import Role, User
-from ap_field.common.time import london_today
+from ap_field.common.time import LONDON, london_today, utcnow
 from ap_field.demo_scale import build_scale
 from ap_field.extensions import db
 from ap_field.parents.models import Answer, ParentLink
@@ -453,11 +453,19 @@ def _registers(today: date) -> None:
             code = (
                 "N" if often_absent and last else _demo_code(spec["case_number"], number, session)
             )
-            values = MarkValues(day, session, code, 10 if code == "L" else None, None)
+            late = 10 if code == "L" else None
+            values = MarkValues(day, session, code, late, None, _marked_at(day, session))
             record_mark(pupil, values, teacher, None, uuid.uuid4())
         if often_absent and today.weekday() < 5:
-            values = MarkValues(today, RegisterSession.AM, "N", None, None)
+            am = RegisterSession.AM
+            values = MarkValues(today, am, "N", None, None, _marked_at(today, am))
             record_mark(pupil, values, teacher, None, uuid.uuid4())
+
+
+def _marked_at(day: date, session: RegisterSession) -> datetime:
+    """Ten past the start of the session, as a teacher at the door would mark it, or now."""
+    start = time(9, 10) if session == RegisterSession.AM else time(13, 10)
+    return min(datetime.combine(day, start, LONDON).astimezone(UTC), utcnow())
 
 
 def _demo_code(case_number: str, number: int, session: RegisterSession) -> str:

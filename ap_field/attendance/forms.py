@@ -1,16 +1,19 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import wtforms
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from ap_field.attendance.clock import AM, has_started, is_past, is_school_day
+from ap_field.attendance.clock import AM, has_started, is_past, is_school_day, session_at
 from ap_field.attendance.codes import CODES, LATE, PRESENT_AM, PRESENT_PM
 from ap_field.attendance.models import MAX_MINUTES_LATE, Concern, RegisterSession
 from ap_field.attendance.services import MarkValues
 from ap_field.common.forms import BaseForm, DateField, SyncedForm, choices
+from ap_field.common.time import LONDON
 
 MAX_RANGE_DAYS = 400
+# How far ahead of the server a phone's clock may run before the time it gives is not believed.
+PHONE_CLOCK_AHEAD = timedelta(minutes=2)
 
 
 class MinutesField(wtforms.IntegerField):
@@ -46,11 +49,36 @@ class MarkForm(SyncedForm):
         description="Why you are marking a past session or changing a mark",
         validators=[Length(max=500, message="Keep the reason to 500 characters or fewer")],
     )
+    # When the phone made the mark (ISO 8601), set by the register page as the mark is tapped,
+    # so that a mark saved with no signal is judged by when it was made, not when it arrived.
+    marked_at = wtforms.HiddenField()
 
     def __init__(self, *args, now: datetime, **kwargs):
         super().__init__(*args, **kwargs)
-        self.now = now
+        self.server_now = now
         self.code.data = (self.code.data or "").upper() or None
+        self.now = self._phone_time() or now
+
+    def _phone_time(self) -> datetime | None:
+        """The phone's time of the mark, believed only when it falls within the session being
+        marked and not after now: then the mark is judged as made at that moment (not a past
+        session, so no reason is asked). Otherwise the mark is judged by the server's clock."""
+        try:
+            moment = datetime.fromisoformat(self.marked_at.data or "")
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            return None
+        moment = moment.astimezone(LONDON)
+        session = self.chosen_session()
+        in_window = (
+            session is not None
+            and moment.date() == self.date.data
+            and session_at(moment) == session
+        )
+        if not in_window or moment > self.server_now + PHONE_CLOCK_AHEAD:
+            return None
+        return min(moment, self.server_now)
 
     def chosen_session(self) -> RegisterSession | None:
         values = {session.value for session in RegisterSession}
@@ -101,6 +129,7 @@ class MarkForm(SyncedForm):
             code=code,
             minutes_late=self.minutes_late.data if code == LATE else None,
             reason=self.reason.data or None,
+            taken_at=self.now.astimezone(UTC),
         )
 
 

@@ -3,7 +3,7 @@ and audit event in one transaction."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -29,6 +29,8 @@ class MarkValues:
     code: str
     minutes_late: int | None
     reason: str | None
+    # When the mark was made, which a phone with no signal sends later; None is now.
+    taken_at: datetime | None = None
 
 
 class MarkConflict(Exception):
@@ -86,7 +88,7 @@ def record_mark(
         )
     )
     mark.code, mark.minutes_late = values.code, values.minutes_late
-    mark.taken_by_id, mark.taken_at = marker.id, utcnow()
+    mark.taken_by_id, mark.taken_at = marker.id, values.taken_at or utcnow()
     record(
         "attendance.changed",
         pupil_id=pupil.id,
@@ -114,6 +116,7 @@ def _first_mark(
         code=values.code,
         minutes_late=values.minutes_late,
         taken_by_id=marker.id,
+        taken_at=values.taken_at or utcnow(),
         client_uuid=client_uuid,
     )
     db.session.add(mark)

@@ -240,7 +240,7 @@ def _marked(pupil: Pupil, mark: AttendanceMark, now: datetime):
     return redirect(f"{url}#pupil-{pupil.id}")
 
 
-def _row(pupil, form, now, problem, mark=None):
+def _row(pupil, form, now, problem, mark=None, status=200):
     """The pupil's row of the register, for htmx to swap in place of the one tapped."""
     if form is not None and form.date.data and form.chosen_session():
         day, session = form.date.data, form.chosen_session()
@@ -260,7 +260,7 @@ def _row(pupil, form, now, problem, mark=None):
         problem=problem,
         **_row_context(day, session, now, [member.id for member in block]),
     )
-    return page, 200, VARY
+    return page, status, VARY
 
 
 def _conflict(pupil: Pupil, form: MarkForm, theirs: AttendanceMark, now: datetime):
@@ -270,7 +270,7 @@ def _conflict(pupil: Pupil, form: MarkForm, theirs: AttendanceMark, now: datetim
         "marking. Their mark is kept; tap a code to change it."
     )
     if htmx:
-        return _row(pupil, None, now, problem=problem, mark=theirs)
+        return _row(pupil, None, now, problem=problem, mark=theirs, status=409)
     mine = form.values()
     shown_mine = f"L ({mine.minutes_late} minutes late)" if mine.minutes_late else mine.code
     page = render_template(

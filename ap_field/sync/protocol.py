@@ -12,10 +12,12 @@ the outbox may repeat. No view knows about it; hooks around every request do the
   saved exactly when the change is, and a second identical request cannot make it again.
 - After the view: a change committed, or a redirect → 201 for a create (a form with a
   `client_uuid` and no `version`), otherwise 200, with `Location` and `{"location": ...}`;
-  a 200 page without a change (a refused form) → 422 with the page for a background replay
-  (`X-Outbox: replay`), and the page as it is for a form the person is waiting on, which
-  shows it; any other status as the view gave it. The answer is stored on the key. A
-  background replay drops its flash messages, which the person would otherwise see on
+  an htmx request (`HX-Request`) whose change answered with the part of the page to swap
+  keeps that HTML under the same status; a 200 page without a change (a refused form) →
+  422 with the page, which the form shows; any other status as the view gave it. The
+  answer is stored on the key; a replay answers its status and `Location` as JSON, and an
+  htmx form then asks for its part of the page afresh. A background replay
+  (`X-Outbox: replay`) drops its flash messages, which the person would otherwise see on
   some later page; a form sent while the person waits keeps them for the page it goes on to.
 """
 
@@ -223,10 +225,13 @@ def answer_keyed_request(response: Response) -> Response:
         status = 201 if state.creates else 200
         if (replay := _store(state, status, location, response)) is not None:
             return replay
+        if location is None and _swapped_in_place(response):
+            response.status_code = status
+            return response
         return _answer(status, location, response)
     if state.committed:
         _store(state, status, None, response)
-    elif status == 200 and _in_background():
+    elif status == 200:
         response.status_code = 422
     return response
 
@@ -258,6 +263,11 @@ def _store(state: KeyedRequest, status: int, location: str | None, response: Res
             raise
         return _replay(state, row, response)
     return None
+
+
+def _swapped_in_place(response: Response) -> bool:
+    """An htmx form's answer: the part of the page it replaces."""
+    return request.headers.get("HX-Request") == "true" and response.mimetype == "text/html"
 
 
 def _in_background() -> bool:

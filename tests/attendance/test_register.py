@@ -186,13 +186,49 @@ def test_marking_a_pupil_someone_else_just_marked_shows_their_mark(
     page = client_request.post(url, data=mark_form(code="/"), expected_status=409)
     assert "Someone else changed this mark" in page.get_text()
     assert "I: Illness" in page.get_text()
-    row = client.post(url, data=mark_form(code="/"), headers=HTMX).text
+    answer = client.post(url, data=mark_form(code="/"), headers=HTMX)
+    assert answer.status_code == 409
+    row = answer.text
     assert "Lena Brooks marked Amara Bello I while you were marking" in row
     assert 'name="version" value="1"' in row
     assert [m.code for m in marks()] == ["I"]
 
     client.post(url, data=mark_form(code="/", version="1"))
     assert [m.code for m in marks()] == ["/"]
+
+
+def test_a_mark_made_with_no_signal_counts_from_when_it_was_made(client, signed_in, block, clock):
+    """Tapped "Late" in the AM at 09:20 with no signal; the phone sends it at 13:30. It is an
+    AM mark taken at 09:20, not a past session needing a reason."""
+    clock(13, 30)
+    made = f"{WEDNESDAY.isoformat()}T09:20:00+00:00"
+    form = mark_form(code="L", minutes_late="15", marked_at=made)
+    response = client.post(f"/pupils/{block[0].id}/attendance", data=form)
+
+    assert response.status_code == 302
+    [mark] = marks()
+    assert (mark.code, mark.minutes_late, mark.session.value) == ("L", 15, "am")
+    assert mark.taken_at.isoformat() == made
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        pytest.param("T13:00:00+00:00", id="in-another-session"),
+        pytest.param("T14:00:00+00:00", id="after-now"),
+        pytest.param("T09:20:00", id="without-a-time-zone"),
+        pytest.param("not a time", id="not-a-time"),
+    ],
+)
+def test_a_phone_time_outside_the_session_is_not_believed(
+    client_request, signed_in, block, clock, made
+):
+    clock(13, 30)
+    form = mark_form(code="/", marked_at=f"{WEDNESDAY.isoformat()}{made}")
+    page = client_request.post(f"/pupils/{block[0].id}/attendance", data=form, expected_status=200)
+
+    assert "Enter why you are marking a past session" in text_of(page, ".govuk-error-summary")
+    assert marks() == []
 
 
 def test_a_stale_change_is_refused(client_request, client, signed_in, block):

@@ -256,13 +256,15 @@ def test_an_answer_rewritten_by_the_protocol_is_compressed_as_sent(client, pupil
     assert json.loads(text(created)) == {"location": created.headers["Location"]}
 
 
-def test_a_refused_form_the_person_waits_on_comes_back_as_its_page(client, pupil):
+def test_a_refused_form_the_person_waits_on_comes_back_as_its_page_marked_refused(
+    client, pupil
+):
     response = client.post(
         f"/pupils/{pupil.id}/notes/new",
         data=note_form(place=""),
         headers=keyed(**{"X-Outbox": ""}),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert response.mimetype == "text/html"
     assert "Enter where the session happened" in response.text
