@@ -23,7 +23,7 @@ from ap_field.extensions import db
 from ap_field.parents.models import Answer
 
 
-class ParentLinkForm(BaseForm):
+class ParentLinkForm(SyncedForm):
     parent_id = SelectField(
         "Parent or carer's account",
         coerce=int,

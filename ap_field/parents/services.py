@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import Role, User
 from ap_field.common.time import utcnow
+from ap_field.common.writes import StaleEdit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.parents.models import (
     INVITATION_LIFETIME,
@@ -50,7 +51,12 @@ def link_parent(pupil: Pupil, parent: User, relationship: str, may_confirm: bool
     return link
 
 
-def update_link(link: ParentLink, relationship: str, may_confirm: bool) -> None:
+def update_link(
+    link: ParentLink, relationship: str, may_confirm: bool, seen_version: int | None
+) -> None:
+    """Change the link as seen at `seen_version`; refuse it if the link moved on since."""
+    if link.version != seen_version:
+        raise StaleEdit()
     before = _values(link)
     link.relationship, link.may_confirm_attendance = relationship, may_confirm
     if _values(link) != before:
@@ -61,7 +67,7 @@ def update_link(link: ParentLink, relationship: str, may_confirm: bool) -> None:
             before=before,
             after=_values(link),
         )
-    db.session.commit()
+    commit_or_stale()
 
 
 def unlink(link: ParentLink) -> None:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
+from ap_field.common.writes import StaleEdit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.plans.models import (
     REVIEW_INTERVAL,
@@ -133,7 +134,10 @@ def add_slot(pupil: Pupil, values: dict, client_uuid) -> TimetableSlot:
     return slot
 
 
-def change_slot(slot: TimetableSlot, values: dict) -> None:
+def change_slot(slot: TimetableSlot, values: dict, seen_version: int | None) -> None:
+    """Apply a change made on version `seen_version`; refuse it if the slot moved on since."""
+    if slot.version != seen_version:
+        raise StaleEdit()
     check_overlap(
         timetable(slot.pupil), values["weekday"], values["starts_at"], values["ends_at"], slot
     )
@@ -143,7 +147,7 @@ def change_slot(slot: TimetableSlot, values: dict) -> None:
     record(
         "timetable.slot_changed", pupil_id=slot.pupil_id, before=before, after=_slot_values(slot)
     )
-    db.session.commit()
+    commit_or_stale()
 
 
 def remove_slot(slot: TimetableSlot) -> None:

@@ -257,6 +257,6 @@ def mark_seen(pupil_id: int, visit_id: int):
             "Something was added to this visit after you opened it. Read it, then mark it seen.",
             "important",
         )
-        return redirect(_visit_url(visit))
+        return _show_page(pupil, visit, status=409)
     flash("The safeguarding concern is marked as seen.", "success")
     return redirect(url_for("reports.programme"))

@@ -44,7 +44,7 @@ def test_create_update_assign_and_links_are_audited_with_before_and_after(
     link_id = db.session.scalar(sa.select(sa.text("id")).select_from(sa.text("parent_links")))
     client.post(
         f"/pupils/{pupil_id}/parents/{link_id}",
-        data={"parent_id": parent.id, "relationship": "Mum"},
+        data={"parent_id": parent.id, "relationship": "Mum", "version": 1},
     )
     client.post(f"/pupils/{pupil_id}/parents/{link_id}/unlink")
 

@@ -111,8 +111,9 @@ def test_a_stale_change_is_refused(client_request, pupil):
     page = client_request.post(
         f"/pupils/{pupil.id}/timetable/slots/{added.id}",
         slot(starts_at="13:00", ends_at="14:00", version="0"),
-        expected_status=200,
+        expected_status=409,
     )
-    assert "Someone else changed this session" in text_of(page, ".govuk-error-summary")
+    assert text_of(page, "h1") == "Someone else changed this session"
+    assert "13:00" in text_of(page, ".govuk-table")
     db.session.refresh(added)
     assert added.starts_at.hour == 10

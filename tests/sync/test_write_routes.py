@@ -1,0 +1,762 @@
+"""Every write route of the field's records keeps the offline protocol (docs/architecture.md,
+"The offline protocol"), read from the URL map so that a new POST route is either in the
+table below or left out on purpose, with its reason:
+
+- an edit sent with a version older than the record's answers 409 and changes nothing;
+- a write sent twice under one Idempotency-Key is made once, and the second send gets the
+  first answer again (status and Location) with `Idempotent-Replayed: true`;
+- another body under a used key answers 422 and changes nothing.
+
+Each route gets a valid form from the role that uses it, against records built once for the
+module, with the clock at 09:05 on a Wednesday in term (the AM register is open).
+"""
+
+import dataclasses
+import enum
+import functools
+import io
+import uuid
+from collections.abc import Callable
+from datetime import time, timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from ap_field.assessments.models import Assessment
+from ap_field.attendance.models import AttendanceMark, LocalAuthorityReport, RegisterSession
+from ap_field.attendance.services import find_mark
+from ap_field.auth.models import Role, User
+from ap_field.common.access import allow
+from ap_field.common.time import london_today, utcnow
+from ap_field.extensions import db
+from ap_field.parents.models import ParentInvitation, ParentLink, SessionConfirmation
+from ap_field.parents.services import invite, link_parent
+from ap_field.photos.images import clean_photo
+from ap_field.photos.models import Photo
+from ap_field.plans.models import (
+    Focus,
+    LearningPlan,
+    Mode,
+    PlanAgreement,
+    Review,
+    TimetableSlot,
+)
+from ap_field.plans.services import add_slot
+from ap_field.premises.models import (
+    CheckAnswer,
+    CheckTemplate,
+    InsurancePolicy,
+    PolicyKind,
+    Provider,
+    ProviderSite,
+    SiteCheck,
+)
+from ap_field.premises.services import add_photo
+from ap_field.pupils.models import CaseloadAssignment, Pupil
+from ap_field.pupils.services import assign
+from ap_field.sessions.models import NoteAddendum, SessionNote
+from ap_field.sessions.services import write_note
+from ap_field.visits.models import (
+    HomeVisit,
+    VisitAction,
+    VisitAddendum,
+    VisitPlace,
+    VisitPurpose,
+    VisitStatus,
+)
+from ap_field.visits.services import create_visit
+from tests.assessments.helpers import assessment_form, make_assessment
+from tests.attendance.helpers import put_marks
+from tests.helpers import Clock, detached, new_pupil, new_user, write_demo_plan
+from tests.plans.test_plans import plan_form
+from tests.plans.test_timetable import slot as slot_form
+from tests.premises.helpers import answer_everything, jpeg_bytes, make_check, make_provider
+from tests.premises.helpers import template_named as latest_template
+from tests.premises.test_providers import provider_form
+from tests.sync.conftest import REGISTER_OPEN, keyed, mark_form, note_form, visit_form
+
+# POST routes that are not the field's records, each with why it is left out.
+LEFT_OUT = {
+    "auth.sign_in": "makes a session, not a record; nothing is queued before it",
+    "auth.sign_out": "ends the session the outbox sends with",
+    "auth.change_password": "a person's own password, typed online",
+    "auth.new_user": "accounts, kept by an admin online",
+    "auth.edit_user": "accounts, kept by an admin online",
+    "auth.set_password": "accounts, kept by an admin online",
+    "auth.deactivate_user": "accounts, kept by an admin online",
+    "auth.reactivate_user": "accounts, kept by an admin online",
+    "parents.join": "a stranger making an account from an invitation link, with no session",
+    "push.settings": "a person's choice of reminders",
+    "push.subscribe_device": "this browser's push subscription, posted as JSON by its script",
+    "push.turn_off_device": "this browser's push subscription",
+    "push.test_notification": "sends a test reminder and records nothing",
+}
+
+
+class Kind(enum.Enum):
+    CREATE = "adds one record"
+    EDIT = "changes a record as of the version its form was opened on"
+    CHANGE = "changes a record without a version; the table says why"
+    REMOVE = "removes one record; it names the record and nothing of its contents"
+
+
+@dataclasses.dataclass
+class World:
+    """The records every route is sent against, by id, and a user of each role; with each
+    test's own `pupil_form`, which gives every pupil form a case number of its own."""
+
+    users: dict[Role, User]
+    ids: dict[str, int]
+    plan_targets: list[int]
+    pupil_form: Callable[..., dict] | None = None
+
+    def __getitem__(self, name: str) -> int:
+        return self.ids[name]
+
+
+@dataclasses.dataclass(frozen=True)
+class Write:
+    """A write route: sent by `role` to `path` (filled in with the World's ids) with a valid
+    `form` (an edit's version is added as it is sent), it adds, changes or removes a row of
+    `rows`. An edit names the World's `record` it changes; a change says why it is
+    `unversioned`."""
+
+    kind: Kind
+    role: Role
+    path: str
+    form: Callable[[World], dict]
+    rows: type
+    record: str | None = None
+    unversioned: str = dataclasses.field(default="", kw_only=True)
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def today(days: int = 0) -> str:
+    return (london_today() + timedelta(days=days)).isoformat()
+
+
+def review_form(world: World) -> dict:
+    form = {
+        "client_uuid": new_uuid(),
+        "held_on": today(),
+        "participants": ["pupil", "parent"],
+        "timetable_changes": "No changes",
+        "next_review_on": today(14),
+    }
+    for number, target_id in enumerate(world.plan_targets):
+        form[f"progress-{number}-target_id"] = str(target_id)
+        form[f"progress-{number}-progress"] = "on_track"
+    return form
+
+
+def site_form(**overrides) -> dict:
+    return {"site_name": "Workshop", "address": "Unit 4, Riverside, NS4 2QT"} | overrides
+
+
+def policy_form(**overrides) -> dict:
+    return {
+        "kind": "employers_liability",
+        "insurer": "Northshire Mutual",
+        "cover_amount": "10000000",
+        "expires_on": today(365),
+    } | overrides
+
+
+def answer_no(world: World) -> dict:
+    return {
+        "answer": "no",
+        "comment": "The fire door is propped open",
+        "action_description": "Fit a door closer",
+        "action_owner": "The manager",
+        "action_due_on": today(14),
+    }
+
+
+LONE_WORKING = (
+    "lone working: saying you arrived or left safely is an event that must always go "
+    "through, never refused as stale (visits.services._lone_working)"
+)
+TEACHER, LEAD, ADMIN, ASSESSOR, PARENT = (
+    Role.TEACHER,
+    Role.LEAD,
+    Role.ADMIN,
+    Role.ASSESSOR,
+    Role.PARENT,
+)
+PUPIL = "/pupils/{pupil}"
+VISIT = PUPIL + "/visits/{flagged_visit}"
+ITEM = "/site-checks/{check}/items/{item}"
+CREATE, EDIT, CHANGE, REMOVE = Kind.CREATE, Kind.EDIT, Kind.CHANGE, Kind.REMOVE
+
+WRITES = {
+    "assessments.new": Write(
+        CREATE,
+        TEACHER,
+        PUPIL + "/assessments/new",
+        lambda w: assessment_form(client_uuid=new_uuid()),
+        Assessment,
+    ),
+    "assessments.edit": Write(
+        EDIT,
+        TEACHER,
+        PUPIL + "/assessments/{assessment}/edit",
+        lambda w: assessment_form(wellbeing="5"),
+        Assessment,
+        "assessment",
+    ),
+    "attendance.mark": Write(
+        EDIT,
+        TEACHER,
+        PUPIL + "/attendance",
+        lambda w: mark_form(code="L", minutes_late="10", reason="The bus was late"),
+        AttendanceMark,
+        "mark",
+    ),
+    "attendance.report": Write(
+        CREATE,
+        LEAD,
+        PUPIL + "/attendance/report",
+        lambda w: {"concern": "missed_15_days", "client_uuid": new_uuid()},
+        LocalAuthorityReport,
+    ),
+    "parents.new_invitation": Write(
+        CREATE,
+        TEACHER,
+        PUPIL + "/invitations/new",
+        lambda w: {"parent_name": "Sam Clarke", "relationship": "Father"},
+        ParentInvitation,
+    ),
+    "parents.withdraw_invitation": Write(
+        CHANGE,
+        TEACHER,
+        PUPIL + "/invitations/{invitation}/withdraw",
+        lambda w: {},
+        ParentInvitation,
+        unversioned="an invitation has no version; one used, withdrawn or expired is refused",
+    ),
+    "parents.new_link": Write(
+        CREATE,
+        LEAD,
+        PUPIL + "/parents/new",
+        lambda w: {"parent_id": str(w["other_parent"]), "relationship": "Grandmother"},
+        ParentLink,
+    ),
+    "parents.edit_link": Write(
+        EDIT,
+        LEAD,
+        PUPIL + "/parents/{link}",
+        lambda w: {"parent_id": str(w["parent"]), "relationship": "Stepmother"},
+        ParentLink,
+        "link",
+    ),
+    "parents.unlink_parent": Write(
+        REMOVE, LEAD, PUPIL + "/parents/{link}/unlink", lambda w: {}, ParentLink
+    ),
+    "parents.session_answer": Write(
+        CREATE,
+        PARENT,
+        "/my-child/{pupil}/sessions/{note}",
+        lambda w: {"answer": "confirmed", "comment": "", "client_uuid": new_uuid()},
+        SessionConfirmation,
+    ),
+    "plans.new_plan": Write(
+        CREATE,
+        TEACHER,
+        PUPIL + "/plan/new",
+        lambda w: plan_form(client_uuid=new_uuid()),
+        LearningPlan,
+    ),
+    "plans.agree": Write(
+        CREATE,
+        TEACHER,
+        PUPIL + "/plan/versions/{plan}/agree",
+        lambda w: {"party": "pupil", "agreed_by": "Jayden Clarke", "agreed_on": today()},
+        PlanAgreement,
+    ),
+    "plans.new_review": Write(CREATE, TEACHER, PUPIL + "/reviews/new", review_form, Review),
+    "plans.timetable_page": Write(
+        CREATE,
+        TEACHER,
+        PUPIL + "/timetable",
+        lambda w: slot_form(
+            weekday="2", starts_at="13:00", ends_at="14:00", client_uuid=new_uuid()
+        ),
+        TimetableSlot,
+    ),
+    "plans.edit_slot": Write(
+        EDIT,
+        TEACHER,
+        PUPIL + "/timetable/slots/{slot}",
+        lambda w: slot_form(weekday="1"),
+        TimetableSlot,
+        "slot",
+    ),
+    "plans.delete_slot": Write(
+        REMOVE, TEACHER, PUPIL + "/timetable/slots/{slot}/remove", lambda w: {}, TimetableSlot
+    ),
+    "premises.new_provider": Write(
+        CREATE, LEAD, "/providers/new", lambda w: provider_form(), Provider
+    ),
+    "premises.edit_provider": Write(
+        EDIT,
+        LEAD,
+        "/providers/{provider}/edit",
+        lambda w: provider_form(client_uuid=""),
+        Provider,
+        "provider",
+    ),
+    "premises.new_site": Write(
+        CREATE,
+        LEAD,
+        "/providers/{provider}/sites/new",
+        lambda w: site_form(client_uuid=new_uuid()),
+        ProviderSite,
+    ),
+    "premises.edit_site": Write(
+        EDIT,
+        LEAD,
+        "/providers/{provider}/sites/{site}/edit",
+        lambda w: site_form(client_uuid=""),
+        ProviderSite,
+        "site",
+    ),
+    "premises.new_policy": Write(
+        CREATE,
+        LEAD,
+        "/providers/{provider}/policies/new",
+        lambda w: policy_form(client_uuid=new_uuid()),
+        InsurancePolicy,
+    ),
+    "premises.edit_policy": Write(
+        EDIT,
+        LEAD,
+        "/providers/{provider}/policies/{policy}/edit",
+        lambda w: policy_form(client_uuid=""),
+        InsurancePolicy,
+        "policy",
+    ),
+    "premises.new_template": Write(
+        CREATE,
+        ADMIN,
+        "/check-templates/new",
+        lambda w: {
+            "client_uuid": new_uuid(),
+            "name": "Kitchen",
+            "source": "The provider's own kitchen checks",
+            "text": "# Kitchen\n- A fire blanket hangs by the cooker",
+        },
+        CheckTemplate,
+    ),
+    "premises.new_check": Write(
+        CREATE,
+        ASSESSOR,
+        "/site-checks/new",
+        lambda w: {
+            "client_uuid": new_uuid(),
+            "site_id": str(w["site"]),
+            "template_id": str(w["template"]),
+            "higher_risk": "none",
+        },
+        SiteCheck,
+    ),
+    "premises.item": Write(
+        CHANGE,
+        ASSESSOR,
+        ITEM,
+        answer_no,
+        CheckAnswer,
+        unversioned="a draft check's answers are its own assessor's alone until sign-off, "
+        "and the sign-off carries the check's version",
+    ),
+    "premises.add_item_photo": Write(
+        CREATE,
+        ASSESSOR,
+        ITEM + "/photos",
+        lambda w: {
+            "photo": jpeg_bytes(colour=(0, 90, 200)),
+            "caption": "Fire exit",
+            "photo_uuid": new_uuid(),
+        },
+        Photo,
+    ),
+    "premises.remove_item_photo": Write(
+        REMOVE, ASSESSOR, ITEM + "/photos/{photo}/remove", lambda w: {}, Photo
+    ),
+    "premises.sign_off_check": Write(
+        EDIT,
+        ASSESSOR,
+        "/site-checks/{check}/sign-off",
+        lambda w: {
+            "outcome": "satisfactory",
+            "summary": "All in order",
+            "competence_statement": "NEBOSH General Certificate",
+            "confirm": "y",
+        },
+        SiteCheck,
+        "check",
+    ),
+    "pupils.new": Write(
+        CREATE, LEAD, "/pupils/new", lambda w: w.pupil_form(client_uuid=new_uuid()), Pupil
+    ),
+    "pupils.edit": Write(
+        EDIT,
+        LEAD,
+        PUPIL + "/edit",
+        lambda w: w.pupil_form(legal_name="Jayden Clarke-Ellis"),
+        Pupil,
+        "pupil",
+    ),
+    "pupils.assign_teacher": Write(
+        CREATE,
+        LEAD,
+        PUPIL + "/assign",
+        lambda w: {"teacher_id": str(w["other_teacher"])},
+        CaseloadAssignment,
+    ),
+    "sessions.new_note": Write(
+        CREATE, TEACHER, PUPIL + "/notes/new", lambda w: note_form(), SessionNote
+    ),
+    "sessions.note": Write(
+        CREATE,
+        TEACHER,
+        PUPIL + "/notes/{note}",
+        lambda w: {"text": "It was chapter three, not two."},
+        NoteAddendum,
+    ),
+    "visits.new": Write(CREATE, TEACHER, PUPIL + "/visits/new", lambda w: visit_form(), HomeVisit),
+    "visits.record": Write(
+        EDIT,
+        TEACHER,
+        VISIT + "/record",
+        lambda w: visit_form(client_uuid="", address="2 New Road"),
+        HomeVisit,
+        "flagged_visit",
+    ),
+    "visits.arrived": Write(
+        CHANGE,
+        TEACHER,
+        PUPIL + "/visits/{planned_visit}/arrived",
+        lambda w: {"expected_finish": "10:30"},
+        HomeVisit,
+        unversioned=LONE_WORKING,
+    ),
+    "visits.left": Write(
+        CHANGE,
+        TEACHER,
+        PUPIL + "/visits/{visit_under_way}/left",
+        lambda w: {},
+        HomeVisit,
+        unversioned=LONE_WORKING,
+    ),
+    "visits.new_action": Write(
+        CREATE,
+        TEACHER,
+        VISIT + "/actions/new",
+        lambda w: {
+            "client_uuid": new_uuid(),
+            "description": "Ask the school for a laptop",
+            "owner": "Me",
+            "due_on": today(7),
+        },
+        VisitAction,
+    ),
+    "visits.new_addendum": Write(
+        CREATE,
+        TEACHER,
+        VISIT + "/addenda/new",
+        lambda w: {"client_uuid": new_uuid(), "text": "He said the bruise was from football"},
+        VisitAddendum,
+    ),
+    "visits.mark_seen": Write(
+        EDIT, LEAD, VISIT + "/seen", lambda w: {}, HomeVisit, "flagged_visit"
+    ),
+}
+EDITS = sorted(endpoint for endpoint, write in WRITES.items() if write.kind is EDIT)
+
+
+def post_endpoints(app: Flask) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+
+
+def unlisted_post_routes(app: Flask) -> set[str]:
+    return post_endpoints(app) - WRITES.keys() - LEFT_OUT.keys()
+
+
+def test_every_post_route_is_in_the_table_or_left_out_with_a_reason(app):
+    assert unlisted_post_routes(app) == set(), "add these to WRITES or LEFT_OUT"
+    assert (WRITES.keys() | LEFT_OUT.keys()) - post_endpoints(app) == set(), "these are gone"
+    assert WRITES.keys() & LEFT_OUT.keys() == set()
+    assert all(LEFT_OUT.values())
+
+
+def test_the_check_catches_a_post_route_added_later(make_app):
+    app = make_app()
+
+    @app.post("/pupils/<int:pupil_id>/forgotten")
+    @allow(Role.TEACHER)
+    def forgotten(pupil_id: int):
+        return "written"
+
+    assert unlisted_post_routes(app) == {"forgotten"}
+
+
+def test_the_table_sends_each_route_to_its_own_view_and_says_what_it_does(app):
+    urls = app.url_map.bind("localhost")
+    wrong = {
+        endpoint: write
+        for endpoint, write in WRITES.items()
+        if urls.match(write.path.format_map(_AnyIds()), method="POST")[0] != endpoint
+        or (write.record is not None) != (write.kind is EDIT)
+        or bool(write.unversioned) != (write.kind is CHANGE)
+    }
+    assert wrong == {}
+
+
+class _AnyIds(dict):
+    def __missing__(self, _name: str) -> int:
+        return 1
+
+
+@pytest.fixture(scope="module")
+def transaction(module_transaction):
+    """The world below is built once for the module's hundred-odd sends."""
+    return module_transaction
+
+
+@pytest.fixture(scope="module")
+def register_open():
+    """The whole module, the world's records included, sees REGISTER_OPEN as now."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        Clock(monkeypatch).set(REGISTER_OPEN)
+        yield
+
+
+@pytest.fixture(scope="module")
+def world(transaction, rollback_app, register_open) -> World:
+    """A pupil in a teacher's caseload with a record of each kind the routes change, a
+    provider with a site, a policy and a draft check whose every item is answered (the
+    first with a photo), and a user of each role."""
+    with rollback_app.app_context():
+        users = {role: new_user(role) for role in Role}
+        teacher, lead, assessor = users[TEACHER], users[LEAD], users[ASSESSOR]
+        pupil = new_pupil(legal_name="Jayden Clarke")
+        assign(pupil, teacher, lead)
+        plan = write_demo_plan(pupil, lead, starts_on=london_today() - timedelta(days=14))
+        provider = make_provider()
+        policy = InsurancePolicy(
+            provider=provider,
+            kind=PolicyKind.PUBLIC_LIABILITY,
+            cover_amount=5_000_000,
+            expires_on=london_today() + timedelta(days=200),
+        )
+        db.session.add(policy)
+        db.session.commit()
+        check = make_check(assessor, provider)
+        answer_everything(check)
+        item = check.items()[0]
+        photo = add_photo(check, item, clean_photo(jpeg_bytes()), assessor, uuid.uuid4(), None)
+        put_marks(pupil, teacher, ["/"], REGISTER_OPEN.date())
+        ids = {
+            "pupil": pupil.id,
+            "plan": plan.id,
+            "slot": _slot(pupil).id,
+            "note": _note(pupil, teacher).id,
+            "assessment": make_assessment(pupil, teacher).id,
+            "mark": find_mark(pupil.id, REGISTER_OPEN.date(), RegisterSession.AM).id,
+            "parent": users[PARENT].id,
+            "link": link_parent(pupil, users[PARENT], "Mother", may_confirm=True).id,
+            "invitation": _invitation(pupil, lead).id,
+            "other_parent": new_user(PARENT).id,
+            "other_teacher": new_user(TEACHER).id,
+            "provider": provider.id,
+            "site": provider.sites[0].id,
+            "policy": policy.id,
+            "template": latest_template().id,
+            "check": check.id,
+            "item": item.id,
+            "photo": photo.id,
+            **_visits(pupil, teacher),
+        }
+        plan_targets = [target.id for target in plan.targets]
+        detached(*users.values())
+    return World(users, ids, plan_targets)
+
+
+def _slot(pupil: Pupil) -> TimetableSlot:
+    values = {
+        "weekday": 0,
+        "starts_at": time(10),
+        "ends_at": time(11),
+        "mode": Mode.FACE_TO_FACE,
+        "focus": Focus.ENGLISH,
+        "place": "Home",
+    }
+    return add_slot(pupil, values, uuid.uuid4())
+
+
+def _note(pupil: Pupil, teacher: User) -> SessionNote:
+    values = {
+        "held_on": london_today() - timedelta(days=1),
+        "starts_at": time(10),
+        "ends_at": time(11),
+        "mode": Mode.FACE_TO_FACE,
+        "focus": Focus.ENGLISH,
+        "place": "Home",
+        "planned_minutes": 60,
+        "engagement": 4,
+    }
+    return write_note(pupil, teacher, values, [], uuid.uuid4())
+
+
+def _invitation(pupil: Pupil, lead: User) -> ParentInvitation:
+    values = {"parent_name": "Sam Clarke", "relationship": "Father", "may_confirm_attendance": True}
+    return invite(pupil, lead, values)[0]
+
+
+def _visits(pupil: Pupil, teacher: User) -> dict[str, int]:
+    """One planned for now, one under way, and one made with a concern the lead has not seen."""
+    now = utcnow()
+    home = {"place": VisitPlace.HOME, "address": "14 Mill Lane", "purpose": VisitPurpose.WELFARE}
+    planned = create_visit(pupil, teacher, home | {"starts_at": now})
+    under_way = create_visit(
+        pupil,
+        teacher,
+        home
+        | {
+            "starts_at": now - timedelta(hours=1),
+            "status": VisitStatus.IN_PROGRESS,
+            "arrived_at": now - timedelta(hours=1),
+            "expected_finish_at": now + timedelta(hours=1),
+        },
+    )
+    flagged = create_visit(
+        pupil,
+        teacher,
+        home
+        | {
+            "starts_at": now - timedelta(hours=3),
+            "status": VisitStatus.COMPLETED,
+            "present": ["pupil"],
+            "safeguarding_concern": True,
+            "safeguarding_details": "Bruising on his forearm; said he fell",
+        },
+    )
+    return {
+        "planned_visit": planned.id,
+        "visit_under_way": under_way.id,
+        "flagged_visit": flagged.id,
+    }
+
+
+@functools.cache
+def _row_counts() -> tuple[list[str], sa.Select]:
+    tables = db.metadata.sorted_tables
+    counts = (sa.select(sa.func.count()).select_from(table).scalar_subquery() for table in tables)
+    return [table.name for table in tables], sa.select(*counts)
+
+
+def database_state(model: type) -> tuple[dict[str, int], list]:
+    """Every table's row count, and every row of the table `model` keeps."""
+    names, counts = _row_counts()
+    table = model.__table__
+    rows = db.session.execute(sa.select(table).order_by(*table.primary_key)).all()
+    return dict(zip(names, db.session.execute(counts).one(), strict=True)), rows
+
+
+def version_of(write: Write, world: World) -> int:
+    table = write.rows.__table__
+    return db.session.scalar(sa.select(table.c.version).where(table.c.id == world[write.record]))
+
+
+def someone_else_saves(write: Write, world: World) -> None:
+    table = write.rows.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.id == world[write.record])
+        .values(version=table.c.version + 1)
+    )
+    db.session.commit()
+
+
+class Phone:
+    """Sends a route's form as the outbox does: under a key, signed in as the route's role."""
+
+    def __init__(self, client, auth, world: World):
+        self.client, self.auth, self.world = client, auth, world
+
+    def open_form(self, endpoint: str) -> tuple[Write, dict]:
+        """Sign in as the route's role; a valid form, an edit's with the record's version."""
+        write = WRITES[endpoint]
+        self.auth.login(self.world.users[write.role])
+        form = write.form(self.world)
+        if write.kind is EDIT:
+            form = form | {"version": str(version_of(write, self.world))}
+        return write, form
+
+    def send(self, write: Write, form: dict, key: uuid.UUID):
+        files = {
+            name: (io.BytesIO(value), "photo.jpg")
+            for name, value in form.items()
+            if isinstance(value, bytes)
+        }
+        path = write.path.format_map(self.world.ids)
+        return self.client.post(path, data=form | files, headers=keyed(key))
+
+
+@pytest.fixture
+def phone(client, auth, world, pupil_form) -> Phone:
+    return Phone(client, auth, dataclasses.replace(world, pupil_form=pupil_form))
+
+
+@pytest.mark.parametrize("endpoint", EDITS)
+def test_an_edit_older_than_the_record_is_409_and_changes_nothing(phone, world, endpoint):
+    write, form = phone.open_form(endpoint)
+    someone_else_saves(write, world)
+    before = database_state(write.rows)
+
+    response = phone.send(write, form, uuid.uuid4())
+
+    assert response.status_code == 409, response.text[:2000]
+    assert database_state(write.rows) == before
+
+
+@pytest.mark.parametrize("endpoint", sorted(WRITES))
+def test_a_write_sent_twice_under_one_key_is_made_once(phone, endpoint):
+    write, form = phone.open_form(endpoint)
+    key = uuid.uuid4()
+    (counts, rows) = before = database_state(write.rows)
+
+    first = phone.send(write, form, key)
+    (counts_made, rows_made) = made = database_state(write.rows)
+    again = phone.send(write, form, key)
+
+    assert first.status_code in (200, 201), first.text[:2000]
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.status_code == first.status_code
+    assert again.headers.get("Location") == first.headers.get("Location")
+    assert again.headers["Idempotent-Replayed"] == "true"
+    table = write.rows.__tablename__
+    assert counts_made[table] - counts[table] == {CREATE: 1, REMOVE: -1}.get(write.kind, 0)
+    assert made != before
+    if write.kind in (EDIT, CHANGE):
+        assert rows_made != rows
+    assert database_state(write.rows) == made
+
+
+@pytest.mark.parametrize("endpoint", sorted(WRITES))
+def test_another_body_under_a_used_key_is_422_and_changes_nothing(phone, endpoint):
+    write, form = phone.open_form(endpoint)
+    key = uuid.uuid4()
+    first = phone.send(write, form, key)
+    assert first.status_code in (200, 201), first.text[:2000]
+    made = database_state(write.rows)
+
+    # The key stands for its first request's every field, so any other field is another body.
+    response = phone.send(write, form | {"sent_again_with": "something else"}, key)
+
+    assert response.status_code == 422
+    assert database_state(write.rows) == made
