@@ -1,5 +1,6 @@
 // ESLint for ap-field's own JavaScript (make lint): the pages' scripts and the service worker.
-// They are plain scripts, run as the browser loads them, with no build step.
+// They run as the browser loads them, with no build step: the outbox and the service worker
+// as ES modules, the rest as plain scripts.
 const js = require("@eslint/js");
 const globals = require("globals");
 
@@ -14,10 +15,14 @@ module.exports = [
     },
   },
   {
+    files: ["static/js/outbox/*.js"],
+    languageOptions: { sourceType: "module" },
+  },
+  {
     files: ["static/sw.js"],
     languageOptions: {
       ecmaVersion: 2022,
-      sourceType: "script",
+      sourceType: "module",
       globals: {
         ...globals.serviceworker,
         // Written above the script by the server (ap_field/pwa/services.py).
@@ -25,6 +30,7 @@ module.exports = [
         PRECACHE: "readonly",
         OFFLINE_URL: "readonly",
         OUTBOX_URL: "readonly",
+        OUTBOX_TIMEOUT: "readonly",
       },
     },
   },

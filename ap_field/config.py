@@ -105,6 +105,9 @@ class Config:
     # Which roles get each kind of reminder, where they differ from the defaults:
     # REMINDER_ROLES='{"review_overdue": ["teacher"]}'
     REMINDER_ROLES: ClassVar[dict] = json.loads(os.environ.get("REMINDER_ROLES", "{}"))
+    # How long a phone waits for the answer to one request before it keeps the write in its
+    # outbox and tries again later: long enough for a photo over one bar of signal.
+    OUTBOX_TIMEOUT_SECONDS = 20
     # Registers, on the London clock: marks from REGISTER_PM_FROM are for the afternoon; a
     # register not taken by its due time shows on the lead's screen.
     REGISTER_PM_FROM = time(12, 0)

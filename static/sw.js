@@ -1,4 +1,5 @@
-// ap-field's service worker, served from /sw.js so that its scope is the whole app.
+// ap-field's service worker, served from /sw.js so that its scope is the whole app, and run
+// as a module (static/js/app.js registers it so).
 // Each feature keeps to its own section. The server writes VERSION, OFFLINE_URL and
 // PRECACHE above this file (ap_field/pwa/services.py).
 
@@ -48,11 +49,13 @@ self.addEventListener("notificationclick", (event) => {
 // ---- Outbox ------------------------------------------------------------------------------
 // Where the browser has Background Sync, it wakes the worker when the signal comes back, even
 // with no page of ap-field open, and the worker sends what the pages saved in the outbox
-// (static/js/outbox-core.js). Elsewhere the pages send it themselves.
-importScripts(PRECACHE.find((url) => url.startsWith("/static/js/outbox-core.js")));
+// (static/js/outbox/sender.js). Elsewhere the pages send it themselves.
+import { configure, flush } from "/static/js/outbox/sender.js";
+
+configure({ timeout: OUTBOX_TIMEOUT * 1000 });
 
 async function sendSaved() {
-  if ((await self.apOutbox.flush()) === "offline") {
+  if ((await flush()) === "offline") {
     // Rejecting asks the browser to try again later.
     throw new Error("No connection yet");
   }

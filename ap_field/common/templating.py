@@ -7,7 +7,7 @@ from flask_login import current_user
 from ap_field.auth.models import Role
 from ap_field.common.forms import field_errors
 from ap_field.common.time import format_london_datetime, format_london_time, format_long_date
-from ap_field.pwa.services import session_tag
+from ap_field.pwa.services import import_map, session_tag
 from ap_field.pwa.views import THEME_COLOUR
 
 NAVIGATION = {
@@ -52,3 +52,4 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["theme_colour"] = THEME_COLOUR
     app.jinja_env.globals["field_errors"] = field_errors
     app.jinja_env.globals["session_tag"] = session_tag
+    app.jinja_env.globals["import_map"] = lambda: import_map()[0]

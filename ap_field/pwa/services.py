@@ -2,6 +2,7 @@
 worker script with its precache list and version, the tag that binds kept pages to a
 session, and the pages a user may keep on their phone."""
 
+import base64
 import hashlib
 import hmac
 import json
@@ -18,6 +19,7 @@ from ap_field.extensions import db
 from ap_field.plans.models import LearningPlan
 
 WORKER = "sw.js"
+MODULES = "js/outbox/"  # ES modules, which import each other by their plain URLs
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600  # a hashed URL's bytes never change
 UNHASHED_MAX_AGE = 300  # a URL without its file's current hash: ask again soon
 # The offline page is rendered from these; a change to them is a new worker, so phones
@@ -86,6 +88,24 @@ def fingerprints(app: Flask | None = None) -> Fingerprints:
     return app.extensions["pwa.fingerprints"]
 
 
+def import_map(app: Flask | None = None) -> tuple[str, str]:
+    """The pages' import map, and the CSP source that lets it run inline. It maps each ES
+    module's plain URL to the URL of its current bytes, so the modules a page loads import
+    one another at the same version as the page (docs/architecture.md, "The offline protocol")."""
+    app = app or current_app
+    if "pwa.import_map" not in app.extensions:
+        root = app.static_url_path
+        imports = {
+            f"{root}/{name}": f"{root}/{name}?v={digest}"
+            for name, digest in fingerprints(app).static.items()
+            if name.startswith(MODULES)
+        }
+        text = json.dumps({"imports": imports}, sort_keys=True)
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        app.extensions["pwa.import_map"] = (text, f"'sha256-{digest}'")
+    return app.extensions["pwa.import_map"]
+
+
 def hash_static_urls(endpoint: str, values: dict) -> None:
     """url_for's defaults: a static file's URL gets `?v=` its content hash."""
     if endpoint != "static" or "v" in values:
@@ -116,7 +136,14 @@ def worker_script() -> str:
     offline_url, outbox_url = url_for("pwa.offline"), url_for("sync.outbox")
     version = _short_sha256(
         json.dumps(
-            [precache, offline_url, outbox_url, prints.static[WORKER], prints.offline_page]
+            [
+                precache,
+                offline_url,
+                outbox_url,
+                current_app.config["OUTBOX_TIMEOUT_SECONDS"],
+                prints.static[WORKER],
+                prints.offline_page,
+            ]
         ).encode()
     )
     worker = Path(current_app.static_folder, WORKER).read_text()
@@ -125,6 +152,7 @@ def worker_script() -> str:
         f"const VERSION = {json.dumps(version)};\n"
         f"const OFFLINE_URL = {json.dumps(offline_url)};\n"
         f"const OUTBOX_URL = {json.dumps(outbox_url)};\n"
+        f"const OUTBOX_TIMEOUT = {int(current_app.config['OUTBOX_TIMEOUT_SECONDS'])};\n"
         f"const PRECACHE = {json.dumps(precache, indent=2)};\n\n"
     )
     return constants + worker

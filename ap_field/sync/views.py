@@ -23,6 +23,6 @@ def token():
 @public
 def outbox():
     """What this phone holds that the server does not have yet. The page itself holds
-    nothing: static/js/outbox.js lists the phone's own outbox into it, so the service worker
+    nothing: static/js/outbox/page.js lists the phone's own outbox into it, so the service worker
     can keep a copy of it for when there is no signal, and it is there when signed out."""
     return render_template("sync/outbox.html")

@@ -5,5 +5,6 @@ document.body.classList.add("js-enabled", "govuk-frontend-supported");
 // push reminders; registered from every page so it is there whichever page a phone opens
 // first. Without it the app works the same online.
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/sw.js").catch(() => {});
+  // A module, whose imports are always asked of the server when the worker is updated.
+  navigator.serviceWorker.register("/sw.js", { type: "module", updateViaCache: "none" }).catch(() => {});
 }

@@ -210,21 +210,19 @@
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") save();
     });
-    // Sent, or handed to the outbox (static/js/outbox.js), which keeps it from then on.
+    // Handed to the outbox (static/js/outbox/interface.js), which keeps it from then on.
     const submitted = () => {
       clearTimeout(timer);
       changed = false;
       remove(form);
     };
-    form.addEventListener("submit", submitted);
     form.addEventListener("outbox:kept", submitted);
     form.addEventListener("outbox:sent", submitted);
+    // Sent back with mistakes to correct: the draft keeps it while the person corrects it.
+    form.addEventListener("outbox:refused", () => write(form, base));
 
-    if (!saved?.fields) return;
-    if (typed(form, saved.fields) === typed(form, base)) {
-      remove(form);
-      return;
-    }
+    // A draft the form already shows (the form sent back to correct) is kept, not offered.
+    if (!saved?.fields || typed(form, saved.fields) === typed(form, base)) return;
     offer(
       form,
       saved,
@@ -234,5 +232,16 @@
     );
   }
 
-  for (const form of document.querySelectorAll("form[data-draft]")) keep(form);
+  // The forms of the page, and those a page swaps in later (a form sent back to correct).
+  function keepEach(root) {
+    const forms = root.matches("form[data-draft]") ? [root] : root.querySelectorAll("form[data-draft]");
+    for (const form of forms) {
+      if ("draftKept" in form.dataset) continue;
+      form.dataset.draftKept = "";
+      keep(form);
+    }
+  }
+
+  keepEach(document.body);
+  htmx.onLoad(keepEach);
 })();

@@ -40,12 +40,3 @@ async function prepare(input) {
 document.addEventListener("change", (event) => {
   if (event.target.matches("[data-photo-input]")) prepare(event.target);
 });
-
-// A refused photo (too big, not a photo) comes back as the photos part with its message.
-document.addEventListener("htmx:beforeSwap", (event) => {
-  const status = event.detail.xhr.status;
-  if (event.detail.target.id === "item-photos" && (status === 413 || status === 422)) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
-});

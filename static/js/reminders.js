@@ -23,8 +23,9 @@ function sameKey(buffer, key) {
   return bytes.length === key.length && bytes.every((byte, index) => byte === key[index]);
 }
 
+// Registered as every page registers it (static/js/app.js): a module.
 async function registration() {
-  await navigator.serviceWorker.register(panel.dataset.serviceWorker);
+  await navigator.serviceWorker.register(panel.dataset.serviceWorker, { type: "module", updateViaCache: "none" });
   return navigator.serviceWorker.ready;
 }
 

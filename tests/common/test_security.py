@@ -1,10 +1,15 @@
+import base64
+import hashlib
+import json
+
 import pytest
 from bs4 import BeautifulSoup
 
 from ap_field import create_app
 from ap_field.auth.models import Role
-from ap_field.common.security import CONTENT_SECURITY_POLICY
+from ap_field.common.security import content_security_policy
 from ap_field.extensions import db
+from ap_field.pwa.services import import_map
 from tests.helpers import LANDING, PASSWORD, ClientRequest
 
 
@@ -49,13 +54,14 @@ def test_scripts_and_stylesheets_carry_only_the_headers_that_apply_to_them(clien
             assert "Content-Security-Policy" not in response.headers
             assert "X-Frame-Options" not in response.headers
     with client.get("/static/icons/favicon.png") as icon:
-        assert icon.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-    assert client.get("/sw.js").headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        assert icon.headers["Content-Security-Policy"] == content_security_policy()
+    assert client.get("/sw.js").headers["Content-Security-Policy"] == content_security_policy()
 
 
 def inline_code(html: str) -> list[str]:
     page = BeautifulSoup(html, "html.parser")
-    found = [str(tag)[:80] for tag in page.find_all("script") if not tag.get("src")]
+    scripts = page.find_all("script", type=lambda kind: kind != "importmap")
+    found = [str(tag)[:80] for tag in scripts if not tag.get("src")]
     found += [str(tag)[:80] for tag in page.find_all("style")]
     found += [
         f"{tag.name}[{name}]"
@@ -87,6 +93,24 @@ def test_no_page_relies_on_inline_script_or_style(client, make_user, auth, make_
     ]
     for path in paths:
         assert inline_code(client.get(path).text) == [], path
+
+
+def test_the_import_map_is_the_one_inline_script_and_the_policy_names_it(client):
+    """The outbox's modules import each other by plain URLs; the page's import map sends
+    each to its current bytes, and the policy lets that one inline script run by its hash."""
+    response = client.get("/sign-in")
+    page = BeautifulSoup(response.text, "html.parser")
+    [inline] = page.find_all("script", type="importmap")
+    text = import_map()[0]
+    digest = base64.b64encode(hashlib.sha256(inline.string.encode()).digest()).decode()
+    assert inline.string == text
+    assert f"script-src 'self' 'sha256-{digest}'" in response.headers["Content-Security-Policy"]
+    imports = json.loads(text)["imports"]
+    assert "/static/js/outbox/store.js" in imports
+    for plain, hashed in imports.items():
+        assert hashed.startswith(f"{plain}?v=")
+        with client.get(hashed) as module:
+            assert "immutable" in module.headers["Cache-Control"]
 
 
 @pytest.fixture

@@ -256,9 +256,7 @@ def test_an_answer_rewritten_by_the_protocol_is_compressed_as_sent(client, pupil
     assert json.loads(text(created)) == {"location": created.headers["Location"]}
 
 
-def test_a_refused_form_the_person_waits_on_comes_back_as_its_page_marked_refused(
-    client, pupil
-):
+def test_a_refused_form_the_person_waits_on_comes_back_as_its_page_marked_refused(client, pupil):
     response = client.post(
         f"/pupils/{pupil.id}/notes/new",
         data=note_form(place=""),
