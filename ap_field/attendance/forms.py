@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time
 
 import wtforms
 from wtforms import RadioField, StringField, TextAreaField
@@ -9,11 +9,9 @@ from ap_field.attendance.codes import CODES, LATE, PRESENT_AM, PRESENT_PM
 from ap_field.attendance.models import MAX_MINUTES_LATE, Concern, RegisterSession
 from ap_field.attendance.services import MarkValues
 from ap_field.common.forms import BaseForm, DateField, SyncedForm, choices
-from ap_field.common.time import LONDON
+from ap_field.common.time import LONDON, phone_time
 
 MAX_RANGE_DAYS = 400
-# How far ahead of the server a phone's clock may run before the time it gives is not believed.
-PHONE_CLOCK_AHEAD = timedelta(minutes=2)
 
 
 class MinutesField(wtforms.IntegerField):
@@ -61,24 +59,18 @@ class MarkForm(SyncedForm):
 
     def _phone_time(self) -> datetime | None:
         """The phone's time of the mark, believed only when it falls within the session being
-        marked and not after now: then the mark is judged as made at that moment (not a past
-        session, so no reason is asked). Otherwise the mark is judged by the server's clock."""
-        try:
-            moment = datetime.fromisoformat(self.marked_at.data or "")
-        except ValueError:
+        marked: then the mark is judged as made at that moment (not a past session, so no
+        reason is asked). Otherwise the mark is judged by the server's clock."""
+        session = self.chosen_session()
+        if session is None or self.date.data is None:
             return None
-        if moment.tzinfo is None:
+        start = datetime.combine(self.date.data, time.min, LONDON)
+        moment = phone_time(self.marked_at.data, self.server_now, earliest=start)
+        if moment is None:
             return None
         moment = moment.astimezone(LONDON)
-        session = self.chosen_session()
-        in_window = (
-            session is not None
-            and moment.date() == self.date.data
-            and session_at(moment) == session
-        )
-        if not in_window or moment > self.server_now + PHONE_CLOCK_AHEAD:
-            return None
-        return min(moment, self.server_now)
+        in_window = moment.date() == self.date.data and session_at(moment) == session
+        return moment if in_window else None
 
     def chosen_session(self) -> RegisterSession | None:
         values = {session.value for session in RegisterSession}

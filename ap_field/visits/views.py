@@ -4,14 +4,14 @@ Teachers (for their caseload) and leads plan, make and record visits; admins may
 them. Only a lead marks a safeguarding concern as seen.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.time import format_london_datetime, format_london_time, utcnow
+from ap_field.common.time import format_london_datetime, format_london_time, phone_time, utcnow
 from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
@@ -43,6 +43,9 @@ from ap_field.visits.services import (
 
 VISITORS = (Role.TEACHER, Role.LEAD)
 READERS = (Role.TEACHER, Role.LEAD, Role.ADMIN)
+# The longest a check-in or check-out kept on a phone is believed to have happened when the
+# phone says; a later one counts from when it arrives.
+LONGEST_KEPT_CHECK_IN = timedelta(hours=12)
 
 
 def _visit_url(visit: HomeVisit) -> str:
@@ -162,12 +165,20 @@ def _conflict(pupil: Pupil, visit: HomeVisit, form: VisitForm, theirs: dict):
     return page, 409
 
 
+def _when_it_happened() -> datetime:
+    """Arrived or left, by the phone's clock when the phone says so: the phone may have kept
+    it in its outbox, with no signal at the door, for a while."""
+    now = utcnow()
+    sent = request.form.get("happened_at")
+    return phone_time(sent, now, earliest=now - LONGEST_KEPT_CHECK_IN) or now
+
+
 @bp.post("/pupils/<int:pupil_id>/visits/<int:visit_id>/arrived")
 @allow(*VISITORS)
 def arrived(pupil_id: int, visit_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     visit = visit_or_404(pupil, visit_id)
-    form = ArrivalForm(arriving_at=utcnow())
+    form = ArrivalForm(arriving_at=_when_it_happened())
     if not form.validate_on_submit():
         return _show_page(pupil, visit, arrival=form)
     try:
@@ -190,7 +201,7 @@ def left(pupil_id: int, visit_id: int):
         visit = visit_or_404(pupil_in_scope_or_404(current_user, pupil_id), visit_id)
     pupil = visit.pupil
     try:
-        leave(visit, utcnow())
+        leave(visit, _when_it_happened())
     except VisitNotDue as not_due:
         flash(str(not_due), "important")
         return redirect(_visit_url(visit))

@@ -110,3 +110,44 @@ def test_the_database_refuses_a_finish_before_the_arrival(pupil, teacher, make_v
             expected_finish_at=now - timedelta(minutes=5),
         )
     db.session.rollback()
+
+
+def test_a_check_in_and_out_kept_on_the_phone_count_from_when_they_happened(
+    client_request, teacher, pupil, make_visit, clock
+):
+    """No signal at the door: the phone kept both and sent them later."""
+    now = clock(15, 0)
+    visit = make_visit(pupil, teacher, starts_at=now - timedelta(hours=1))
+    arrived, left = now - timedelta(minutes=50), now - timedelta(minutes=5)
+
+    client_request.post(
+        f"{path_of(visit)}/arrived",
+        {"expected_finish": "15:30", "happened_at": arrived.isoformat()},
+    )
+    client_request.post(f"{path_of(visit)}/left", {"happened_at": left.isoformat()})
+
+    visit = reloaded(visit)
+    assert (visit.arrived_at, visit.left_at) == (arrived, left)
+
+
+@pytest.mark.parametrize(
+    "happened_at",
+    [
+        pytest.param(lambda now: (now - timedelta(hours=13)).isoformat(), id="too-long-ago"),
+        pytest.param(lambda now: (now + timedelta(minutes=10)).isoformat(), id="in-the-future"),
+        pytest.param(lambda now: now.replace(tzinfo=None).isoformat(), id="no-time-zone"),
+        pytest.param(lambda now: "soon", id="not-a-time"),
+    ],
+)
+def test_a_phone_time_that_cannot_be_right_gives_way_to_the_servers(
+    client_request, teacher, pupil, make_visit, clock, happened_at
+):
+    now = clock(15, 0)
+    visit = make_visit(pupil, teacher, starts_at=now - timedelta(hours=1))
+
+    client_request.post(
+        f"{path_of(visit)}/arrived",
+        {"expected_finish": "15:30", "happened_at": happened_at(now)},
+    )
+
+    assert reloaded(visit).arrived_at == now

@@ -284,9 +284,9 @@ function asksHowLate(form, submitter) {
   return true;
 }
 
+// A register mark, an arrival or a departure says when it happened by the phone's clock.
 function stamp(form) {
-  const markedAt = form.querySelector('input[name="marked_at"]');
-  if (markedAt) markedAt.value = new Date().toISOString();
+  for (const input of form.querySelectorAll("input[data-phone-time]")) input.value = new Date().toISOString();
 }
 
 async function submit(form, submitter) {
