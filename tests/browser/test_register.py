@@ -55,3 +55,35 @@ def test_an_am_register_for_a_block_of_five_in_ten_taps(phone: Page, make_user, 
     assert taps <= MAX_TAPS, taps
     phone.reload()
     expect(phone.locator("main")).to_contain_text("5 of 5 pupils marked.")
+
+
+def test_marks_tapped_with_no_signal_wait_on_the_phone_and_count_in_the_register(
+    phone: Page, make_user, make_pupil, clock
+):
+    clock(9, 5, on=date(2026, 11, 16))
+    teacher = make_user(Role.TEACHER)
+    for name in NAMES:
+        assign(make_pupil(legal_name=name), teacher, None, on=date(2026, 9, 1))
+    sign_in(phone, teacher.email)
+    phone.goto("/register")
+    counter = phone.locator("[data-register-count]")
+    expect(counter).to_have_text("0 of 5 pupils marked.")
+
+    def row(name: str) -> Locator:
+        return phone.locator("#register > li", has=phone.get_by_role("heading", name=name))
+
+    phone.context.set_offline(True)
+    row("Amara Bello").get_by_role("button", name="Present (Amara Bello)").tap()
+    expect(row("Amara Bello")).to_contain_text("Saved on this phone, not sent yet")
+    row("Ema Novak").get_by_role("button", name="Late (Ema Novak)").tap()
+    row("Ema Novak").get_by_label("Minutes late").fill("10")
+    row("Ema Novak").get_by_role("button", name="Save late mark").tap()
+    expect(row("Ema Novak")).to_contain_text("Saved on this phone, not sent yet")
+    expect(counter).to_have_text("2 of 5 pupils marked. 2 saved on this phone, not sent yet.")
+
+    phone.context.set_offline(False)
+    expect(row("Amara Bello")).to_contain_text("Present (AM)")
+    expect(row("Ema Novak")).to_contain_text("L (10 minutes late)")
+    expect(row("Ema Novak")).to_contain_text("Sent.")
+    expect(counter).to_have_text("2 of 5 pupils marked.")
+    expect(phone.locator("[data-outbox-badge]")).to_be_hidden()

@@ -333,6 +333,7 @@ async function answered(form, entry, result) {
     }
     const part = html ? swapIn(entry.swap, html) : await refreshPart(entry.swap);
     if (part) statusLine(part, "Sent.");
+    refresh();
     return;
   }
   if (outcome === "refused") form.dispatchEvent(new CustomEvent("outbox:refused", { bubbles: true }));
@@ -439,6 +440,7 @@ async function showSent(entries) {
   const sent = new Set((await store.sent()).map((line) => line.op_id));
   for (const note of gone.filter((candidate) => sent.has(candidate.dataset.outboxEntry))) {
     const part = note.parentElement;
+    if (!part) continue;
     note.remove();
     const form = part.querySelector("form[data-outbox][hx-post]");
     const fresh = form && part.id ? await refreshPart({ target: `#${CSS.escape(part.id)}` }) : part;
@@ -493,14 +495,21 @@ function showSignOutWarning(form, count) {
   warning.scrollIntoView();
 }
 
-async function refresh() {
+async function redraw() {
   const entries = await mine();
   const user = await owner();
+  await showSent(entries);
   showCount(entries);
   showRegisterCount(entries);
-  await showSent(entries);
   const sent = (await store.sent()).filter((line) => line.user === user);
   await showOutboxPage({ entries, sent, send: flush });
+}
+
+// What the page shows of the outbox, drawn again after each change, one drawing at a time.
+let drawn = Promise.resolve();
+function refresh() {
+  drawn = drawn.then(redraw).catch(() => {});
+  return drawn;
 }
 
 // ---- When to send ---------------------------------------------------------------------------
