@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 5000
 export FLASK_APP := app.py
 
-.PHONY: run test lint format assets chromium bench screenshots
+.PHONY: run test lint format assets chromium bench screenshots faults
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ chromium: $(INSTALLED)
 	else \
 		$(BIN)/playwright install chromium; \
 	fi
+
+## faults: the fault-injection sweep (tests/browser/test_faults.py) over FAULT_RUNS seeds, 200
+## unless told, on SQLite or on the database in TEST_DATABASE_URL; prints how many submissions
+## were lost, duplicated and stuck, and the seeds that failed (FAULT_SEEDS=3,17 replays them)
+faults: $(INSTALLED) chromium
+	rm -f fault-report.jsonl
+	status=0; FAULT_RUNS=$${FAULT_RUNS:-200} FAULT_REPORT=fault-report.jsonl \
+		$(BIN)/pytest -n auto -p no:randomly -q tests/browser/test_faults.py || status=$$?; \
+	$(BIN)/python -m tests.browser.faults fault-report.jsonl; exit $$status
 
 ## bench: measure against the budgets in docs/architecture.md: builds 100 and 1,000 pupils (flask demo scale) in a
 ## throwaway folder, serves them with gunicorn on SQLite and, when it answers, PostgreSQL
