@@ -440,3 +440,23 @@ def test_signing_out_with_unsent_items_warns_first_and_keeps_them(
     phone.goto("/outbox")
     expect(outbox_section(phone, "sent")).to_contain_text("Session note")
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
+
+
+def test_a_phone_that_cannot_store_anything_still_sends_a_form_with_signal(
+    new_phone, make_user, make_pupil
+):
+    """A private window, or a full phone: the outbox cannot keep the form, so it posts as it
+    would with no JavaScript."""
+    teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
+    phone = new_phone(service_workers="block")
+    phone.add_init_script(
+        "Object.defineProperty(window, 'indexedDB', {get() {"
+        " throw new DOMException('Storage refused', 'SecurityError'); }})"
+    )
+    sign_in(phone, teacher.email)
+    phone.goto(f"/pupils/{pupil.id}/notes/new")
+    fill_note(phone, "Youth centre")
+    phone.get_by_role("button", name="Send the note").tap()
+
+    expect(phone.get_by_role("alert")).to_contain_text("Session note sent")
+    assert count(SessionNote, SessionNote.place == "Youth centre") == 1

@@ -254,7 +254,7 @@ function showPage(html) {
   }
 }
 
-function showAnswer(form, entry, html) {
+function showAnswer(entry, html) {
   if (!html) return;
   if (entry.swap) swapIn(entry.swap, html);
   else showPage(html);
@@ -297,10 +297,24 @@ async function submit(form, submitter) {
   let result;
   try {
     result = await keepThenSend(form, entry);
+  } catch {
+    // The phone's storage refused it (full, or a private window): the form posts as it
+    // would with no JavaScript, while there is a signal to take it.
+    postNatively(form, submitter);
+    return;
   } finally {
     busy(form, false);
   }
   await answered(form, entry, result);
+}
+
+function postNatively(form, submitter) {
+  if (submitter && submitter.name) {
+    const chosen = element("input");
+    Object.assign(chosen, { type: "hidden", name: submitter.name, value: submitter.value });
+    form.append(chosen);
+  }
+  form.submit();
 }
 
 // Written to the outbox before it is sent: closing the page while it goes loses nothing.
@@ -338,7 +352,7 @@ async function answered(form, entry, result) {
   }
   if (outcome === "refused") form.dispatchEvent(new CustomEvent("outbox:refused", { bubbles: true }));
   if (["refused", "conflict", "attention"].includes(outcome)) {
-    showAnswer(form, entry, html);
+    showAnswer(entry, html);
     return;
   }
   showSaved(form, { ...entry, state: outcome === "signin" ? "signin" : "saved" });
