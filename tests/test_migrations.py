@@ -1,17 +1,40 @@
 """The migrations go down as well as up: `flask db downgrade base` leaves no table behind and
-`flask db upgrade` then builds the schema again, on SQLite and on PostgreSQL."""
+`flask db upgrade` then builds the schema again, on SQLite and on PostgreSQL. A database upgraded
+before the revisions were renamed, holding an old id, upgrades as if it held the new one."""
 
+import json
 import os
 from collections.abc import Iterator
 
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from flask import current_app
 
 from ap_field import create_app
 from ap_field.config import database_url_from
 from ap_field.extensions import db
 from tests.helpers import config_for_tests, empty_schema
+
+# The ids the revisions had before they were renamed, oldest first; databases upgraded before
+# then still hold one.
+OLD_REVISION_IDS = [
+    "dac30e350fc5",
+    "8646bed3838b",
+    "d9e3f0plans01",
+    "c4d2e0assess",
+    "b7a1c0visits",
+    "c2parentinv",
+    "c3premises",
+    "c4push",
+    "c1attendance",
+    "c5reports",
+    "c6sync",
+    "c6indexes",
+    "c7snapshot",
+    "c7alerts",
+]
 
 
 @pytest.fixture
@@ -32,25 +55,107 @@ def own_database(tmp_path) -> Iterator[str]:
     engine.dispose()
 
 
-def _tables() -> set[str]:
-    return set(sa.inspect(db.engine).get_table_names())
-
-
-@pytest.mark.real_commits
-def test_downgrade_to_base_then_upgrade_again(own_database, tmp_path, monkeypatch):
+@pytest.fixture
+def own_app(own_database, tmp_path, monkeypatch) -> Iterator[None]:
+    """The app on the test's own database, in an app context."""
     monkeypatch.setenv("AP_FIELD_INSTANCE", str(tmp_path / "instance"))
     app = create_app(config_for_tests(own_database))
     with app.app_context():
         try:
-            every_table = set(db.metadata.tables) | {"alembic_version"}
-
-            flask_migrate.upgrade()
-            assert _tables() == every_table
-
-            flask_migrate.downgrade(revision="base")
-            assert _tables() == {"alembic_version"}
-
-            flask_migrate.upgrade()
-            assert _tables() == every_table
+            yield
         finally:
             db.engine.dispose()
+
+
+def _tables() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def _schema() -> dict:
+    """Each table's columns, keys, indexes and checks, as the database describes them; types and
+    SQL as their text."""
+    inspector = sa.inspect(db.engine)
+    described = {
+        table: (
+            inspector.get_columns(table),
+            inspector.get_pk_constraint(table),
+            inspector.get_foreign_keys(table),
+            inspector.get_indexes(table),
+            inspector.get_unique_constraints(table),
+            inspector.get_check_constraints(table),
+        )
+        for table in inspector.get_table_names()
+    }
+    return json.loads(json.dumps(described, default=str))
+
+
+def _revisions_in_order() -> list[str]:
+    config = current_app.extensions["migrate"].migrate.get_config()
+    script = ScriptDirectory.from_config(config)
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
+def _stored_revisions() -> list[str]:
+    with db.engine.connect() as connection:
+        return list(connection.scalars(sa.text("SELECT version_num FROM alembic_version")))
+
+
+def _store_revision(revision_id: str) -> None:
+    """Puts `revision_id` in the version table by hand: `flask db stamp` refuses an id that no
+    revision has."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE alembic_version SET version_num = :id"), {"id": revision_id}
+        )
+
+
+@pytest.mark.real_commits
+def test_downgrade_to_base_then_upgrade_again(own_app):
+    every_table = set(db.metadata.tables) | {"alembic_version"}
+
+    flask_migrate.upgrade()
+    assert _tables() == every_table
+
+    flask_migrate.downgrade(revision="base")
+    assert _tables() == {"alembic_version"}
+
+    flask_migrate.upgrade()
+    assert _tables() == every_table
+
+
+@pytest.mark.real_commits
+def test_every_revision_id_fits_the_version_table(own_app):
+    """PostgreSQL refuses an id longer than Alembic's VARCHAR(32); SQLite would store it."""
+    flask_migrate.stamp(revision="base")
+    (version_num,) = sa.inspect(db.engine).get_columns("alembic_version")
+    fits = version_num["type"].length
+    assert [revision for revision in _revisions_in_order() if len(revision) > fits] == []
+
+
+@pytest.mark.real_commits
+def test_a_database_holding_the_old_head_id_upgrades_without_a_change(own_app):
+    flask_migrate.upgrade()
+    head = _stored_revisions()
+    schema = _schema()
+    _store_revision("c7alerts")
+
+    flask_migrate.upgrade()
+
+    assert _stored_revisions() == head == [_revisions_in_order()[-1]]
+    assert _schema() == schema
+
+
+@pytest.mark.real_commits
+def test_each_old_id_is_read_as_the_revision_it_named(own_app):
+    """Step by step up the chain, each revision's old id put back in place of its new one."""
+    revisions = _revisions_in_order()
+    assert len(revisions) == len(OLD_REVISION_IDS)
+
+    for old_id, revision in zip(OLD_REVISION_IDS, revisions, strict=True):
+        flask_migrate.upgrade(revision="+1")
+        assert _stored_revisions() == [revision]
+        _store_revision(old_id)
+
+    flask_migrate.upgrade()
+    assert _stored_revisions() == [revisions[-1]]
+    assert _tables() == set(db.metadata.tables) | {"alembic_version"}

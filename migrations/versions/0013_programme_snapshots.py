@@ -1,8 +1,8 @@
 """The programme's figures kept for a few minutes, so the lead's dashboard does not read a
 year of every pupil's records on each visit
 
-Revision ID: c7snapshot
-Revises: c6indexes
+Revision ID: 0013_programme_snapshots
+Revises: 0012_index_marks_notes_by_date
 Create Date: 2026-12-01 22:00:00.000000
 
 """
@@ -10,8 +10,8 @@ Create Date: 2026-12-01 22:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "c7snapshot"
-down_revision = "c6indexes"
+revision = "0013_programme_snapshots"
+down_revision = "0012_index_marks_notes_by_date"
 branch_labels = None
 depends_on = None
 

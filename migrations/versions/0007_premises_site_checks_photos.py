@@ -5,8 +5,8 @@ record, pupils placed by others) and their addresses move to sites; insurance po
 versioned check templates, site checks with their answers, and photos are new. The standard
 templates are not seeded here: the app adds them on first use (premises.standard_templates).
 
-Revision ID: c3premises
-Revises: c2parentinv
+Revision ID: 0007_premises_site_checks_photos
+Revises: 0006_parent_invitations_answers
 Create Date: 2026-11-22 20:19:18.492649
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c3premises'
-down_revision = 'c2parentinv'
+revision = '0007_premises_site_checks_photos'
+down_revision = '0006_parent_invitations_answers'
 branch_labels = None
 depends_on = None
 

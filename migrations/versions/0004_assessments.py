@@ -1,8 +1,8 @@
 """Initial assessments: literacy and numeracy baselines, reading age, wellbeing measures,
 barriers and focus areas
 
-Revision ID: c4d2e0assess
-Revises: 8646bed3838b
+Revision ID: 0004_assessments
+Revises: 0003_plans_reviews_session_notes
 Create Date: 2026-11-22 18:46:00.926138
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c4d2e0assess'
-down_revision = "d9e3f0plans01"
+revision = '0004_assessments'
+down_revision = "0003_plans_reviews_session_notes"
 branch_labels = None
 depends_on = None
 

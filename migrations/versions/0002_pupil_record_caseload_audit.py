@@ -1,7 +1,7 @@
 """Pupil tracking record, caseload slots, providers per pupil and the audit trail
 
-Revision ID: 8646bed3838b
-Revises: dac30e350fc5
+Revision ID: 0002_pupil_record_caseload_audit
+Revises: 0001_foundation
 Create Date: 2026-11-22 18:08:09.171221
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8646bed3838b'
-down_revision = 'dac30e350fc5'
+revision = '0002_pupil_record_caseload_audit'
+down_revision = '0001_foundation'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Learning plans, timetables, reviews and session notes
 
-Revision ID: d9e3f0plans01
-Revises: 8646bed3838b
+Revision ID: 0003_plans_reviews_session_notes
+Revises: 0002_pupil_record_caseload_audit
 Create Date: 2026-11-22 18:45:44.959191
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd9e3f0plans01'
-down_revision = '8646bed3838b'
+revision = '0003_plans_reviews_session_notes'
+down_revision = '0002_pupil_record_caseload_audit'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Users, pupils, caseloads, parent links and providers
 
-Revision ID: dac30e350fc5
+Revision ID: 0001_foundation
 Revises: 
 Create Date: 2026-11-22 17:50:23.863655
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'dac30e350fc5'
+revision = '0001_foundation'
 down_revision = None
 branch_labels = None
 depends_on = None

@@ -2,16 +2,16 @@
 and the pupils who missed 15 days read every pupil's marks over a period) and session notes
 by date (recent safeguarding concerns and disputed sessions)
 
-Revision ID: c6indexes
-Revises: c6sync
+Revision ID: 0012_index_marks_notes_by_date
+Revises: 0011_idempotency_keys
 Create Date: 2026-11-22 23:00:00.000000
 
 """
 
 from alembic import op
 
-revision = "c6indexes"
-down_revision = "c6sync"
+revision = "0012_index_marks_notes_by_date"
+down_revision = "0011_idempotency_keys"
 branch_labels = None
 depends_on = None
 

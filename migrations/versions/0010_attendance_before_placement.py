@@ -1,8 +1,8 @@
 """Each pupil's attendance before the placement, the baseline the final report and the
 programme's impact measure attendance against
 
-Revision ID: c5reports
-Revises: c1attendance
+Revision ID: 0010_attendance_before_placement
+Revises: 0009_attendance
 Create Date: 2026-11-20 10:00:00.000000
 
 """
@@ -10,8 +10,8 @@ Create Date: 2026-11-20 10:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "c5reports"
-down_revision = "c1attendance"
+revision = "0010_attendance_before_placement"
+down_revision = "0009_attendance"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Home visits, the actions agreed at them, safeguarding addenda and lone working
 
-Revision ID: b7a1c0visits
-Revises: 8646bed3838b
+Revision ID: 0005_home_visits
+Revises: 0004_assessments
 Create Date: 2026-11-22 18:48:34.189621
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b7a1c0visits'
-down_revision = "c4d2e0assess"
+revision = '0005_home_visits'
+down_revision = "0004_assessments"
 branch_labels = None
 depends_on = None
 

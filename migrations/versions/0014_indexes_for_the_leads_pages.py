@@ -5,16 +5,16 @@ answer and every note of the last fortnight; notes by day with their ids, so tha
 finds a fortnight's notes from the index alone; and marks by code, for the pupils who missed
 15 days, which otherwise read every mark of the school year
 
-Revision ID: c7alerts
-Revises: c7snapshot
+Revision ID: 0014_indexes_for_the_leads_pages
+Revises: 0013_programme_snapshots
 Create Date: 2026-12-01 22:10:00.000000
 
 """
 
 from alembic import op
 
-revision = "c7alerts"
-down_revision = "c7snapshot"
+revision = "0014_indexes_for_the_leads_pages"
+down_revision = "0013_programme_snapshots"
 branch_labels = None
 depends_on = None
 

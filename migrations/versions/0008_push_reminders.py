@@ -1,7 +1,7 @@
 """Push reminders: subscribed devices, the kinds people turned off, and claimed reminders
 
-Revision ID: c4push
-Revises: c3premises
+Revision ID: 0008_push_reminders
+Revises: 0007_premises_site_checks_photos
 Create Date: 2026-11-22 20:17:46.492731
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c4push'
-down_revision = 'c3premises'
+revision = '0008_push_reminders'
+down_revision = '0007_premises_site_checks_photos'
 branch_labels = None
 depends_on = None
 

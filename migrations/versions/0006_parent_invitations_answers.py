@@ -1,8 +1,8 @@
 """Parent and carer invitations (single-use links, stored as hashes) and their answers about
 delivered sessions (one per session note)
 
-Revision ID: c2parentinv
-Revises: b7a1c0visits
+Revision ID: 0006_parent_invitations_answers
+Revises: 0005_home_visits
 Create Date: 2026-11-22 20:13:21.752514
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c2parentinv'
-down_revision = 'b7a1c0visits'
+revision = '0006_parent_invitations_answers'
+down_revision = '0005_home_visits'
 branch_labels = None
 depends_on = None
 

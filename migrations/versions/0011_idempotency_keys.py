@@ -1,7 +1,7 @@
 """Idempotency keys: each write a phone's outbox sent, with the answer it got
 
-Revision ID: c6sync
-Revises: c5reports
+Revision ID: 0011_idempotency_keys
+Revises: 0010_attendance_before_placement
 Create Date: 2026-11-22 23:00:00.000000
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-11-22 23:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "c6sync"
-down_revision = "c5reports"
+revision = "0011_idempotency_keys"
+down_revision = "0010_attendance_before_placement"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Attendance registers (one mark per pupil, day and session), mark history and reports to
 the local authority
 
-Revision ID: c1attendance
-Revises: c4push
+Revision ID: 0009_attendance
+Revises: 0008_push_reminders
 Create Date: 2026-11-22 20:18:41.700256
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c1attendance'
-down_revision = 'c4push'
+revision = '0009_attendance'
+down_revision = '0008_push_reminders'
 branch_labels = None
 depends_on = None
 
