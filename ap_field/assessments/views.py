@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.assessments import bp
@@ -16,9 +16,8 @@ from ap_field.assessments.services import (
 )
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.conflicts import form_differences
+from ap_field.common.conflicts import conflict_page
 from ap_field.common.writes import StaleEdit, by_client_uuid
-from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import pupil_in_scope_or_404
 
@@ -52,9 +51,7 @@ def new(pupil_id: int):
     if request.method == "GET":
         form.open_new()
         form.barriers.data, form.barrier_other.data = pupil.reasons, pupil.reason_other
-    elif replayed := by_client_uuid(Assessment, form.record_uuid()):
-        if replayed.pupil_id != pupil.id:
-            abort(422)
+    elif replayed := by_client_uuid(Assessment, form.record_uuid(), pupil_id=pupil.id):
         return redirect(url_for("assessments.show", pupil_id=pupil.id, assessment_id=replayed.id))
     if form.validate_on_submit():
         assessment = create_assessment(
@@ -87,27 +84,23 @@ def edit(pupil_id: int, assessment_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     assessment = assessment_of_pupil_or_404(pupil, assessment_id)
     form = AssessmentForm(obj=assessment)
+    shown = url_for("assessments.show", pupil_id=pupil.id, assessment_id=assessment.id)
     if form.validate_on_submit():
         try:
             update_assessment(assessment, form.values(), seen_version=form.version.data)
         except StaleEdit:
-            db.session.refresh(assessment)
-            return _conflict(pupil, assessment, form)
+            return conflict_page(
+                assessment,
+                form,
+                what="this assessment",
+                keep_url=shown,
+                both_url=url_for("assessments.new", pupil_id=pupil.id),
+                pupil=pupil,
+            )
         flash("Changes saved.", "success")
-        return redirect(url_for("assessments.show", pupil_id=pupil.id, assessment_id=assessment.id))
+        return redirect(shown)
     return _form_page(form, pupil, assessment)
 
 
 def _form_page(form: AssessmentForm, pupil: Pupil, assessment: Assessment | None):
     return render_template("assessments/form.html", form=form, pupil=pupil, assessment=assessment)
-
-
-def _conflict(pupil: Pupil, assessment: Assessment, form: AssessmentForm):
-    """409: someone saved first. Show both versions; the user keeps theirs or sends again."""
-    page = render_template(
-        "assessments/conflict.html",
-        pupil=pupil,
-        assessment=assessment,
-        differences=form_differences(form, assessment),
-    )
-    return page, 409

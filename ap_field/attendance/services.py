@@ -76,17 +76,7 @@ def record_mark(
     if (mark.code, mark.minutes_late) == (values.code, values.minutes_late):
         return mark
     before = mark.shown
-    db.session.add(
-        AttendanceMarkChange(
-            mark_id=mark.id,
-            changed_by_id=marker.id,
-            old_code=mark.code,
-            old_minutes_late=mark.minutes_late,
-            new_code=values.code,
-            new_minutes_late=values.minutes_late,
-            reason=values.reason,
-        )
-    )
+    _keep_change(mark, marker, values, old=(mark.code, mark.minutes_late))
     mark.code, mark.minutes_late = values.code, values.minutes_late
     mark.taken_by_id, mark.taken_at = marker.id, values.taken_at or utcnow()
     record(
@@ -104,6 +94,23 @@ def record_mark(
         db.session.rollback()
         raise MarkConflict(find_mark(pupil.id, values.date, values.session)) from None
     return mark
+
+
+def _keep_change(
+    mark: AttendanceMark, marker: User, values: MarkValues, old: tuple = (None, None)
+) -> None:
+    """The mark's history: `values` made by `marker`, over the (code, minutes late) it had."""
+    db.session.add(
+        AttendanceMarkChange(
+            mark_id=mark.id,
+            changed_by_id=marker.id,
+            old_code=old[0],
+            old_minutes_late=old[1],
+            new_code=values.code,
+            new_minutes_late=values.minutes_late,
+            reason=values.reason,
+        )
+    )
 
 
 def _first_mark(
@@ -128,15 +135,7 @@ def _first_mark(
         if theirs is None:
             raise
         raise MarkConflict(theirs) from None
-    db.session.add(
-        AttendanceMarkChange(
-            mark_id=mark.id,
-            changed_by_id=marker.id,
-            new_code=mark.code,
-            new_minutes_late=mark.minutes_late,
-            reason=values.reason,
-        )
-    )
+    _keep_change(mark, marker, values)
     if not mark.attendance_code.is_present_on_time or values.reason:
         record(
             "attendance.marked",

@@ -5,10 +5,7 @@ Every mark is a plain POST that redirects back to the register, and htmx swaps o
 pupil's row instead.
 """
 
-import csv
-import io
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime
 
 from flask import (
@@ -57,6 +54,7 @@ from ap_field.attendance.services import (
 )
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
+from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import list_page_url, page_number, page_of, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
@@ -65,6 +63,7 @@ from ap_field.extensions import db, htmx
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
 from ap_field.pupils.services import current_assignment
+from ap_field.reports.exports import csv_lines
 from ap_field.reports.queries import KEPT_FOR, programme_snapshot
 
 MARKERS = (Role.TEACHER, Role.LEAD)
@@ -73,7 +72,6 @@ OVERSEERS = (Role.LEAD, Role.ADMIN)
 VARY = {"Vary": "HX-Request"}
 WATCHED_PAGE_SIZE = 25
 REGISTERS_PAGE_SIZE = 25
-CSV_CHUNK = 32 * 1024  # a write per row would cost the server a system call per row
 
 
 def _chosen_session(now: datetime) -> tuple[date, RegisterSession]:
@@ -273,14 +271,14 @@ def _conflict(pupil: Pupil, form: MarkForm, theirs: AttendanceMark, now: datetim
         return _row(pupil, None, now, problem=problem, mark=theirs, status=409)
     mine = form.values()
     shown_mine = f"L ({mine.minutes_late} minutes late)" if mine.minutes_late else mine.code
-    page = render_template(
-        "attendance/conflict.html",
-        pupil=pupil,
-        mark=theirs,
-        differences=[("Mark", f"{theirs.shown}: {theirs.attendance_code.meaning}", shown_mine)],
+    return conflict_page(
+        theirs,
+        form,
+        what="this mark",
         keep_url=_back_url(pupil, form),
+        differences=[("Mark", f"{theirs.shown}: {theirs.attendance_code.meaning}", shown_mine)],
+        pupil=pupil,
     )
-    return page, 409
 
 
 @bp.route("/attendance")
@@ -370,27 +368,7 @@ def export():
     name = f"register-{form.first.data.isoformat()}-to-{form.last.data.isoformat()}.csv"
     rows = export_rows(in_scope, form.first.data, form.last.data)
     return Response(
-        stream_with_context(_csv_lines(rows)),
+        stream_with_context(csv_lines(EXPORT_HEADER, rows)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-def _csv_lines(rows: Iterator[list]) -> Iterator[str]:
-    """CSV streamed in pieces of about CSV_CHUNK characters, with cells that a spreadsheet
-    would run as formulas made inert."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
-    for row in rows:
-        writer.writerow([_inert(cell) for cell in row])
-        if buffer.tell() >= CSV_CHUNK:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _inert(cell) -> str:
-    text = "" if cell is None else str(cell)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -1,10 +1,13 @@
 """The 409 answer to an edit that someone else saved first (docs/architecture.md, "The
-offline protocol"): what differs between their saved record and the form that was sent."""
+offline protocol"): what differs between their saved record and the form that was sent, on
+one page for every area."""
 
+from flask import render_template, request
 from flask_wtf import FlaskForm
 from wtforms import Field
 
 from ap_field.audit.models import plain
+from ap_field.extensions import db
 
 NOT_COMPARED = frozenset({"csrf_token", "version", "client_uuid", "submit"})
 
@@ -31,3 +34,31 @@ def form_differences(form: FlaskForm, record) -> list[tuple[str, str, str]]:
         if (theirs := _shown(field, getattr(record, field.name)))
         != (mine := _shown(field, field.data))
     ]
+
+
+def conflict_page(
+    record,
+    form: FlaskForm,
+    *,
+    what: str,
+    keep_url: str | None,
+    differences: list[tuple[str, str, str]] | None = None,
+    **context,
+):
+    """409 with both versions, to keep theirs or save mine over it. Whatever the refused edit
+    left in the session is dropped and `record` read again as they saved it, so that "Save my
+    version" carries the version it would now overwrite and is sent again to this request's
+    path. `differences` defaults to the form's fields that differ from the record; `context`
+    names the rest of components/conflict.html's choices (`pupil` or `caption`, `both_url`)."""
+    db.session.rollback()
+    db.session.refresh(record)
+    page = render_template(
+        "components/conflict.html",
+        what=what,
+        keep_url=keep_url,
+        save_url=request.path,
+        current_version=record.version,
+        differences=form_differences(form, record) if differences is None else differences,
+        **context,
+    )
+    return page, 409

@@ -22,36 +22,34 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
-class DateField(wtforms.DateField):
-    """A phone's native date picker, with an error message that says what to do."""
+class _SaysWhatToDo:
+    """A field whose unreadable value gets an error message that says what to do: `advice`,
+    with the field's label as `{label}` and in lower case as `{lower}`."""
+
+    advice: str
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(
-                f"Enter the {self.label.text.lower()} as a real date, like 27/03/2012"
-            ) from error
+            label = self.label.text
+            raise ValueError(self.advice.format(label=label, lower=label.lower())) from error
 
 
-class TimeField(wtforms.TimeField):
-    """A phone's native time picker, with an error message that says what to do."""
+class DateField(_SaysWhatToDo, wtforms.DateField):
+    """A phone's native date picker."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(
-                f"Enter the {self.label.text.lower()} as hours and minutes, like 14:30"
-            ) from error
+    advice = "Enter the {lower} as a real date, like 27/03/2012"
 
 
-class DecimalField(wtforms.DecimalField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(f"{self.label.text} must be a number, like 25 or 22.5") from error
+class TimeField(_SaysWhatToDo, wtforms.TimeField):
+    """A phone's native time picker."""
+
+    advice = "Enter the {lower} as hours and minutes, like 14:30"
+
+
+class DecimalField(_SaysWhatToDo, wtforms.DecimalField):
+    advice = "{label} must be a number, like 25 or 22.5"
 
 
 class CheckboxesField(wtforms.SelectMultipleField):

@@ -10,6 +10,14 @@ from ap_field.common.time import format_london_datetime, format_london_time, for
 from ap_field.pwa.services import import_map, session_tag
 from ap_field.pwa.views import THEME_COLOUR
 
+OVERSIGHT = [
+    ("Programme", "reports.programme"),
+    ("Pupils", "pupils.index"),
+    ("Attendance", "attendance.overview"),
+    ("Providers", "premises.providers"),
+    ("Site checks", "premises.site_checks"),
+    ("Exports", "reports.exports"),
+]
 NAVIGATION = {
     Role.TEACHER: [
         ("Today", "sessions.today"),
@@ -18,23 +26,8 @@ NAVIGATION = {
     ],
     Role.ASSESSOR: [("Site checks", "premises.site_checks")],
     Role.PARENT: [("My child", "parents.my_child")],
-    Role.LEAD: [
-        ("Programme", "reports.programme"),
-        ("Pupils", "pupils.index"),
-        ("Attendance", "attendance.overview"),
-        ("Providers", "premises.providers"),
-        ("Site checks", "premises.site_checks"),
-        ("Exports", "reports.exports"),
-    ],
-    Role.ADMIN: [
-        ("Programme", "reports.programme"),
-        ("Pupils", "pupils.index"),
-        ("Attendance", "attendance.overview"),
-        ("Providers", "premises.providers"),
-        ("Site checks", "premises.site_checks"),
-        ("Exports", "reports.exports"),
-        ("Users", "auth.users"),
-    ],
+    Role.LEAD: OVERSIGHT,
+    Role.ADMIN: [*OVERSIGHT, ("Users", "auth.users")],
 }
 
 

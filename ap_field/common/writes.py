@@ -2,14 +2,14 @@
 protocol"): a create is found again by the client_uuid its form opened with, an edit is
 refused when the record moved on since the version its form showed, and the audited fields
 that changed are worked out once for the audit trail. Replayed requests are answered by
-ap_field.sync.protocol; a refused edit's 409 page by each area's views, with the differences
-from ap_field.common.conflicts."""
+ap_field.sync.protocol; a refused edit's 409 page by ap_field.common.conflicts."""
 
 import uuid
 from collections.abc import Callable
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import abort
 
 from ap_field.extensions import db
 
@@ -18,9 +18,14 @@ class StaleEdit(Exception):
     """Someone else saved the record after this form was opened."""
 
 
-def by_client_uuid(model: type, client_uuid: uuid.UUID):
-    """The record a phone's form created, if it reached the database before."""
-    return db.session.scalar(sa.select(model).where(model.client_uuid == client_uuid))
+def by_client_uuid(model: type, client_uuid: uuid.UUID, **same):
+    """The record a phone's form created, if it reached the database before. Where its
+    attributes named in `same` hold other values, another request is claiming a used id:
+    422, as for any replay whose body differs."""
+    made = db.session.scalar(sa.select(model).where(model.client_uuid == client_uuid))
+    if made is not None and any(getattr(made, name) != value for name, value in same.items()):
+        abort(422)
+    return made
 
 
 def apply_edit(

@@ -104,6 +104,11 @@ class ParentInvitation(db.Model):
             return InvitationState.EXPIRED
         return InvitationState.PENDING
 
+    @classmethod
+    def pending_at(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """The invitations in state PENDING at `now`, as a condition a query or UPDATE uses."""
+        return sa.and_(cls.accepted_at.is_(None), cls.withdrawn_at.is_(None), cls.expires_at > now)
+
     @property
     def invitee(self) -> str:
         """How the pupil page and the audit trail name the person invited."""

@@ -28,12 +28,7 @@ def pending_invitations(pupil: Pupil, now: datetime) -> list[ParentInvitation]:
     return list(
         db.session.scalars(
             sa.select(ParentInvitation)
-            .where(
-                ParentInvitation.pupil_id == pupil.id,
-                ParentInvitation.accepted_at.is_(None),
-                ParentInvitation.withdrawn_at.is_(None),
-                ParentInvitation.expires_at > now,
-            )
+            .where(ParentInvitation.pupil_id == pupil.id, ParentInvitation.pending_at(now))
             .options(so.joinedload(ParentInvitation.invited_by))
             .order_by(ParentInvitation.expires_at)
         )

@@ -145,12 +145,7 @@ def _claim(invitation: ParentInvitation, now: datetime) -> None:
     link at the same moment, the database lets exactly one through."""
     claimed = db.session.execute(
         sa.update(ParentInvitation)
-        .where(
-            ParentInvitation.id == invitation.id,
-            ParentInvitation.accepted_at.is_(None),
-            ParentInvitation.withdrawn_at.is_(None),
-            ParentInvitation.expires_at > now,
-        )
+        .where(ParentInvitation.id == invitation.id, ParentInvitation.pending_at(now))
         .values(accepted_at=now)
         .execution_options(synchronize_session=False)
     )

@@ -19,7 +19,7 @@ from wtforms import SelectChoice
 
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow, public
-from ap_field.common.conflicts import form_differences
+from ap_field.common.conflicts import conflict_page
 from ap_field.common.forms import BaseForm
 from ap_field.common.pagination import requested_page
 from ap_field.common.time import format_long_date, london_today, utcnow
@@ -316,25 +316,16 @@ def edit_link(pupil_id: int, link_id: int):
                 seen_version=form.version.data,
             )
         except StaleEdit:
-            return _link_conflict(pupil, link, form)
+            return conflict_page(
+                link,
+                form,
+                what=f"{link.parent.name}'s link",
+                keep_url=url_for("pupils.show", pupil_id=pupil.id),
+                pupil=pupil,
+            )
         flash("Changes saved.", "success")
         return redirect(url_for("pupils.show", pupil_id=pupil.id))
     return render_template("parents/link_form.html", form=form, pupil=pupil, link=link)
-
-
-def _link_conflict(pupil: Pupil, link: ParentLink, form: ParentLinkForm):
-    """409: someone saved the link first. Both versions; keep theirs or save mine."""
-    db.session.refresh(link)
-    page = render_template(
-        "components/conflict.html",
-        pupil=pupil,
-        what=f"{link.parent.name}'s link",
-        keep_url=url_for("pupils.show", pupil_id=pupil.id),
-        save_url=url_for("parents.edit_link", pupil_id=pupil.id, link_id=link.id),
-        current_version=link.version,
-        differences=form_differences(form, link),
-    )
-    return page, 409
 
 
 @bp.post("/pupils/<int:pupil_id>/parents/<int:link_id>/unlink")

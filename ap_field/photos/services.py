@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort, current_app
+from flask import current_app
 
 from ap_field.auth.models import User
 from ap_field.common.writes import by_client_uuid
@@ -39,10 +39,7 @@ def _write(data: bytes, name: str) -> None:
 def replayed_photo(client_uuid: uuid.UUID, upload_sha256: str) -> Photo | None:
     """The photo a replayed upload already made. The same id with other bytes is a different
     photo claiming a used id: 422, as for any replay whose body differs."""
-    photo = by_client_uuid(Photo, client_uuid)
-    if photo is not None and photo.upload_sha256 != upload_sha256:
-        abort(422)
-    return photo
+    return by_client_uuid(Photo, client_uuid, upload_sha256=upload_sha256)
 
 
 # Files written in a transaction that has not committed yet: if it ends without a commit

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.conflicts import form_differences
+from ap_field.common.conflicts import conflict_page
 from ap_field.common.time import london_today
 from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.extensions import db, htmx
@@ -200,28 +200,19 @@ def edit_slot(pupil_id: int, slot_id: int):
         try:
             change_slot(slot, form.values(), seen_version=form.version.data)
         except StaleEdit:
-            return _slot_conflict(pupil, slot, form)
+            return conflict_page(
+                slot,
+                form,
+                what="this session",
+                keep_url=url_for("plans.timetable_page", pupil_id=pupil.id),
+                pupil=pupil,
+            )
         except SlotOverlaps as overlap:
             form.starts_at.errors.append(str(overlap))
         else:
             flash("Session changed.", "success")
             return redirect(url_for("plans.timetable_page", pupil_id=pupil.id))
     return render_template("plans/slot_form.html", pupil=pupil, slot=slot, form=form)
-
-
-def _slot_conflict(pupil: Pupil, slot: TimetableSlot, form: SlotForm):
-    """409: someone saved the session first. Both versions; keep theirs or save mine."""
-    db.session.refresh(slot)
-    page = render_template(
-        "components/conflict.html",
-        pupil=pupil,
-        what="this session",
-        keep_url=url_for("plans.timetable_page", pupil_id=pupil.id),
-        save_url=url_for("plans.edit_slot", pupil_id=pupil.id, slot_id=slot.id),
-        current_version=slot.version,
-        differences=form_differences(form, slot),
-    )
-    return page, 409
 
 
 @bp.post("/pupils/<int:pupil_id>/timetable/slots/<int:slot_id>/remove")

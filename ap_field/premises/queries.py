@@ -11,7 +11,6 @@ from datetime import date
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort
 
 from ap_field.auth.models import Role, User
 from ap_field.common.pagination import ListPage
@@ -190,19 +189,13 @@ def compliance_of(provider: Provider) -> ProviderCompliance:
 
 
 def provider_or_404(provider_id: int) -> Provider:
-    provider = db.session.scalar(_with_sites_and_policies().where(Provider.id == provider_id))
-    if provider is None:
-        abort(404)
-    return provider
+    return db.first_or_404(_with_sites_and_policies().where(Provider.id == provider_id))
 
 
 def record_of_provider_or_404(model, record_id: int, provider: Provider):
-    record = db.session.scalar(
+    return db.first_or_404(
         sa.select(model).where(model.id == record_id, model.provider_id == provider.id)
     )
-    if record is None:
-        abort(404)
-    return record
 
 
 def pupils_placed_at(provider: Provider) -> list[Pupil]:
@@ -243,7 +236,7 @@ def _check_query() -> sa.Select:
 
 def check_or_404(check_id: int) -> SiteCheck:
     """A check with its template's sections and items, and its answers and their photos."""
-    check = db.session.scalar(
+    return db.first_or_404(
         _check_query()
         .where(SiteCheck.id == check_id)
         .options(
@@ -253,9 +246,6 @@ def check_or_404(check_id: int) -> SiteCheck:
             so.selectinload(SiteCheck.answers).selectinload(CheckAnswer.photos),
         )
     )
-    if check is None:
-        abort(404)
-    return check
 
 
 def draft_checks() -> list[SiteCheck]:
@@ -355,11 +345,8 @@ def all_template_versions() -> list[CheckTemplate]:
 
 
 def template_or_404(template_id: int) -> CheckTemplate:
-    template = db.session.scalar(
+    return db.first_or_404(
         sa.select(CheckTemplate)
         .where(CheckTemplate.id == template_id)
         .options(so.selectinload(CheckTemplate.sections).selectinload(CheckSection.items))
     )
-    if template is None:
-        abort(404)
-    return template

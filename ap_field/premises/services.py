@@ -78,29 +78,29 @@ def update_provider(provider: Provider, values: dict, seen_version: int | None) 
     commit_or_stale()
 
 
-def save_site(provider: Provider, site: ProviderSite | None, values: dict, **synced) -> None:
-    """Add a site (site None, with its client_uuid) or change one (with the version seen)."""
-    if site is None:
-        site = ProviderSite(provider=provider, client_uuid=synced["client_uuid"])
-        db.session.add(site)
-    elif site.version != synced["seen_version"]:
+def _saved(model: type, provider: Provider, existing, values: dict, synced: dict):
+    """A new record of the provider's (existing None, with its client_uuid) or `existing`
+    changed as seen at its version, flushed so that it has an id."""
+    if existing is None:
+        existing = model(provider=provider, client_uuid=synced["client_uuid"])
+        db.session.add(existing)
+    elif existing.version != synced["seen_version"]:
         raise StaleEdit()
     for name, value in values.items():
-        setattr(site, name, value)
+        setattr(existing, name, value)
     db.session.flush()
+    return existing
+
+
+def save_site(provider: Provider, site: ProviderSite | None, values: dict, **synced) -> None:
+    """Add a site (site None, with its client_uuid) or change one (with the version seen)."""
+    site = _saved(ProviderSite, provider, site, values, synced)
     record("provider.site_saved", pupil_id=None, provider_id=provider.id, site_id=site.id)
     commit_or_stale()
 
 
 def save_policy(provider: Provider, policy: InsurancePolicy | None, values: dict, **synced):
-    if policy is None:
-        policy = InsurancePolicy(provider=provider, client_uuid=synced["client_uuid"])
-        db.session.add(policy)
-    elif policy.version != synced["seen_version"]:
-        raise StaleEdit()
-    for name, value in values.items():
-        setattr(policy, name, value)
-    db.session.flush()
+    policy = _saved(InsurancePolicy, provider, policy, values, synced)
     record(
         "provider.policy_saved",
         pupil_id=None,

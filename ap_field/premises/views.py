@@ -19,7 +19,7 @@ from werkzeug.exceptions import NotFound
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.conflicts import form_differences
+from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import list_page_url, page_number, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today
@@ -94,16 +94,8 @@ DUE_PAGE_SIZE = 25
 
 def _stale(what: str, record, form, back: str):
     """409: someone saved first. Both versions side by side; keep theirs or save mine."""
-    db.session.rollback()
-    db.session.refresh(record)
-    page = render_template(
-        "premises/conflict.html",
-        what=what,
-        keep_url=back,
-        current_version=record.version,
-        differences=form_differences(form, record),
-    )
-    return page, 409
+    caption = "Providers and site checks"
+    return conflict_page(record, form, what=what, keep_url=back, caption=caption)
 
 
 # Providers

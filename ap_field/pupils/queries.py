@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort
 
 from ap_field.attendance.models import reportable_pupils
 from ap_field.audit.models import AuditEvent
@@ -50,21 +49,15 @@ def joined_to_scope(query: sa.Select, pupil_id: sa.ColumnElement, in_scope: sa.S
 
 def pupil_in_scope_or_404(user: User, pupil_id: int) -> Pupil:
     """The pupil, if `user` may see them; otherwise 404, so that nobody learns a child exists."""
-    pupil = db.session.scalar(pupils_in_scope(user).where(Pupil.id == pupil_id))
-    if pupil is None:
-        abort(404)
-    return pupil
+    return db.first_or_404(pupils_in_scope(user).where(Pupil.id == pupil_id))
 
 
 def record_of_pupil_or_404(model, record_id: int, pupil: Pupil):
     """A record that belongs to `pupil` (already loaded through their scope); a record of
     another pupil, reached by changing an id, is 404 like a pupil outside scope."""
-    record = db.session.scalar(
+    return db.first_or_404(
         sa.select(model).where(model.id == record_id, model.pupil_id == pupil.id)
     )
-    if record is None:
-        abort(404)
-    return record
 
 
 def current_teachers(pupil_ids: list[int]) -> dict[int, User]:

@@ -7,6 +7,7 @@ from ap_field.assessments.queries import assessment_summary
 from ap_field.attendance.queries import pupil_figures
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
+from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today, utcnow
@@ -187,22 +188,27 @@ def edit(pupil_id: int):
         try:
             update_pupil(pupil, form.values(), seen_version=form.version.data)
         except StaleEdit:
-            db.session.refresh(pupil)
-            return _conflict(pupil, form, theirs)
+            return conflict_page(
+                pupil,
+                form,
+                what=f"{pupil.display_name}'s record",
+                keep_url=url_for("pupils.show", pupil_id=pupil.id),
+                differences=_differences(theirs, form),
+                pupil=pupil,
+            )
         flash("Changes saved.", "success")
         return redirect(url_for("pupils.show", pupil_id=pupil.id))
     return _form_page(form, pupil)
 
 
-def _conflict(pupil: Pupil, form: PupilForm, theirs: dict):
-    """409: someone saved first. Show both versions; the user keeps theirs or sends again."""
+def _differences(theirs: dict, form: PupilForm) -> list[tuple[str, str, str]]:
+    """The audited fields where the saved record and the form differ, as the page shows them."""
     mine = snapshot_of(form.values())
-    differences = [
+    return [
         (name.replace("_", " ").capitalize(), _shown(theirs[name]), _shown(mine[name]))
         for name in theirs
         if theirs[name] != mine[name]
     ]
-    return render_template("pupils/conflict.html", pupil=pupil, differences=differences), 409
 
 
 def _shown(value) -> str:

@@ -3,7 +3,6 @@
 import re
 
 import sqlalchemy as sa
-from flask import abort
 
 from ap_field.auth.models import User
 from ap_field.extensions import db
@@ -40,14 +39,11 @@ def device_name(user_agent: str) -> str:
 
 
 def own_device_or_404(user: User, device_id: int) -> PushSubscription:
-    device = db.session.scalar(
+    return db.first_or_404(
         sa.select(PushSubscription).where(
             PushSubscription.id == device_id, PushSubscription.user_id == user.id
         )
     )
-    if device is None:
-        abort(404)
-    return device
 
 
 def devices_of(user: User) -> list[PushSubscription]:

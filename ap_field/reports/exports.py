@@ -161,7 +161,7 @@ def _text(cell: Cell) -> str:
 
 
 CHUNK = 64 * 1024
-CSV_CHUNK = 32 * 1024
+CSV_CHUNK = 32 * 1024  # a write per row would cost the server a system call per row
 
 
 def csv_lines(header: list[str], rows: Iterable[list[Cell]]) -> Iterator[str]:

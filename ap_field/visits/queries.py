@@ -3,7 +3,6 @@ the pupil's scope is its scope; the lead's lists are for leads, who see every pu
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort
 
 from ap_field.auth.models import User
 from ap_field.common.time import utcnow
@@ -27,7 +26,7 @@ def own_visit_under_way(user: User, pupil_id: int, visit_id: int) -> HomeVisit |
 
 def visit_or_404(pupil: Pupil, visit_id: int) -> HomeVisit:
     """The pupil's visit, with what its page shows; a visit of another pupil is 404."""
-    visit = db.session.scalar(
+    return db.first_or_404(
         sa.select(HomeVisit)
         .where(HomeVisit.id == visit_id, HomeVisit.pupil_id == pupil.id)
         .options(
@@ -36,9 +35,6 @@ def visit_or_404(pupil: Pupil, visit_id: int) -> HomeVisit:
             so.selectinload(HomeVisit.addenda).joinedload(VisitAddendum.author),
         )
     )
-    if visit is None:
-        abort(404)
-    return visit
 
 
 def pupil_visits(pupil: Pupil) -> list[HomeVisit]:

@@ -6,11 +6,12 @@ them. Only a lead marks a safeguarding concern as seen.
 
 from datetime import datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
+from ap_field.common.conflicts import conflict_page
 from ap_field.common.time import format_london_datetime, format_london_time, phone_time, utcnow
 from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.extensions import db
@@ -52,14 +53,6 @@ def _visit_url(visit: HomeVisit) -> str:
     return url_for("visits.show", pupil_id=visit.pupil_id, visit_id=visit.id)
 
 
-def _replayed(model: type, client_uuid, **owner):
-    """What a replayed create already made; a client_uuid another record holds is refused."""
-    made = by_client_uuid(model, client_uuid)
-    if made is not None and any(getattr(made, name) != value for name, value in owner.items()):
-        abort(422)
-    return made
-
-
 @bp.route("/pupils/<int:pupil_id>/visits")
 @allow(*READERS)
 def index(pupil_id: int):
@@ -74,7 +67,7 @@ def new(pupil_id: int):
     form = VisitForm()
     if request.method == "GET":
         form.open_new()
-    elif replayed := _replayed(HomeVisit, form.record_uuid(), pupil_id=pupil.id):
+    elif replayed := by_client_uuid(HomeVisit, form.record_uuid(), pupil_id=pupil.id):
         return redirect(_visit_url(replayed))
     if form.validate_on_submit():
         visit = create_visit(
@@ -117,8 +110,14 @@ def record(pupil_id: int, visit_id: int):
         try:
             update_visit(visit, form.values(), seen_version=form.version.data)
         except StaleEdit:
-            db.session.refresh(visit)
-            return _conflict(pupil, visit, form, theirs)
+            return conflict_page(
+                visit,
+                form,
+                what="this visit",
+                keep_url=_visit_url(visit),
+                differences=_differences(theirs, form),
+                pupil=pupil,
+            )
         flash("The visit is saved.", "success")
         return redirect(_visit_url(visit))
     return render_template("visits/form.html", form=form, pupil=pupil, visit=visit)
@@ -147,10 +146,10 @@ def _readable(name: str, value) -> str:
     return str(value)
 
 
-def _conflict(pupil: Pupil, visit: HomeVisit, form: VisitForm, theirs: dict):
-    """409: someone saved first. Show both versions; the user keeps theirs or sends again."""
+def _differences(theirs: dict, form: VisitForm) -> list[tuple[str, str, str]]:
+    """The audited fields where the saved visit and the form differ, as a person reads them."""
     mine = snapshot_of(form.values())
-    differences = [
+    return [
         (
             LABELS.get(name) or form[name].label.text,
             _readable(name, theirs[name]),
@@ -159,10 +158,6 @@ def _conflict(pupil: Pupil, visit: HomeVisit, form: VisitForm, theirs: dict):
         for name in mine
         if theirs[name] != mine[name]
     ]
-    page = render_template(
-        "visits/conflict.html", pupil=pupil, visit=visit, differences=differences
-    )
-    return page, 409
 
 
 def _when_it_happened() -> datetime:
@@ -224,7 +219,7 @@ def new_action(pupil_id: int, visit_id: int):
     form = ActionForm(visit=visit)
     if request.method == "GET":
         form.open_new()
-    elif _replayed(VisitAction, form.record_uuid(), visit_id=visit.id):
+    elif by_client_uuid(VisitAction, form.record_uuid(), visit_id=visit.id):
         return redirect(_visit_url(visit))
     if form.validate_on_submit():
         values = {"description": form.description.data, "owner": form.owner.data}
@@ -246,7 +241,7 @@ def new_addendum(pupil_id: int, visit_id: int):
     form = AddendumForm()
     if request.method == "GET":
         form.open_new()
-    elif _replayed(VisitAddendum, form.record_uuid(), visit_id=visit.id):
+    elif by_client_uuid(VisitAddendum, form.record_uuid(), visit_id=visit.id):
         return redirect(_visit_url(visit))
     if form.validate_on_submit():
         add_addendum(visit, current_user, form.record_uuid(), form.text.data)
