@@ -53,6 +53,7 @@ MONDAY = date(2026, 11, 16)
 TIMEOUT_SECONDS = 1
 KINDS_PER_SEED = 4
 SETTLE_SECONDS = 60
+TAKEN_WITHIN = 5  # seconds from the tap to the form in the outbox or sent
 # Each write or token request meets one of these, drawn by weight.
 FAULTS = {
     "none": 20,
@@ -87,7 +88,8 @@ OUTBOX_STATE = """async () => {
   });
   const [entries, sent] = [await read("outbox"), await read("sent")];
   db.close();
-  return {states: entries.map((entry) => entry.state), sent: sent.length};
+  const busy = document.querySelector("form[aria-busy]") !== null;
+  return {states: entries.map((entry) => entry.state), sent: sent.length, busy};
 }"""
 
 
@@ -158,21 +160,25 @@ def outbox_state(page: Page) -> dict | None:
 
 
 def submitted(network: Network, tap) -> None:
-    """Taps the form's button, then tends the network until the phone has sent what it holds
-    and has one more line under "Sent", nudging it as the `online` event would."""
+    """Taps the form's button, then tends the network until the phone has sent what it holds,
+    has one more line under "Sent" and is done with the form (a full-page form then goes on to
+    the next page), nudging it as the `online` event would."""
     page = network.page
     before = outbox_state(page)
     while before is None:
         page.wait_for_timeout(50)
         before = outbox_state(page)
     tap()
-    deadline = time.monotonic() + SETTLE_SECONDS
-    nudged = time.monotonic()
-    while time.monotonic() < deadline:
+    tapped = nudged = time.monotonic()
+    taken = False
+    while time.monotonic() - tapped < SETTLE_SECONDS:
         network.tend()
         state = outbox_state(page)
-        if state and not state["states"] and state["sent"] > before["sent"]:
+        taken = taken or bool(state and (state["states"] or state["sent"] > before["sent"]))
+        if state and not state["states"] and state["sent"] > before["sent"] and not state["busy"]:
+            page.wait_for_load_state()
             return
+        assert taken or time.monotonic() - tapped < TAKEN_WITHIN, "the tap did not submit the form"
         if state and time.monotonic() - nudged > 1:
             nudged = time.monotonic()
             with contextlib.suppress(Error):
@@ -309,6 +315,8 @@ def timetable_change(world: World, network: Network) -> Counted:
     page.get_by_label("End", exact=True).fill("16:00")
     page.get_by_label("Face-to-face").check()
     page.get_by_label("Place").fill(world.text("slot"))
+    # The draft's weekly total comes back from the server and moves the button down.
+    expect(page.locator("#draft-total")).to_contain_text("with this session")
     submitted(network, lambda: page.get_by_role("button", name="Add session").tap())
     return lambda: [count(TimetableSlot, TimetableSlot.place == world.text("slot"))]
 
