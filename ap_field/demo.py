@@ -19,15 +19,11 @@ from ap_field.common.time import LONDON, london_today, utcnow
 from ap_field.demo_scale import build_scale
 from ap_field.extensions import db
 from ap_field.parents.models import Answer, ParentLink
-from ap_field.parents.services import answer_for, confirm_session
+from ap_field.parents.queries import answer_for
+from ap_field.parents.services import confirm_session
 from ap_field.plans.models import Focus, Mode, Party, Progress, TargetKind
-from ap_field.plans.services import (
-    add_slot,
-    current_plan,
-    hold_review,
-    record_agreement,
-    write_plan,
-)
+from ap_field.plans.queries import current_plan
+from ap_field.plans.services import add_slot, hold_review, record_agreement, write_plan
 from ap_field.premises.demo import seed_premises
 from ap_field.premises.models import Provider, ProviderSite, ProviderType
 from ap_field.pupils.models import (
@@ -40,8 +36,10 @@ from ap_field.pupils.models import (
     PupilStatus,
     SendStatus,
 )
-from ap_field.pupils.services import assign, create_pupil, current_assignment
-from ap_field.sessions.services import delivery_between, notes_of, write_note
+from ap_field.pupils.queries import current_assignment
+from ap_field.pupils.services import assign, create_pupil
+from ap_field.sessions.queries import delivery_between, notes_of
+from ap_field.sessions.services import write_note
 from ap_field.visits.models import (
     HomeVisit,
     Present,

@@ -37,7 +37,7 @@ from ap_field.pupils.models import (
     academic_year_start,
 )
 from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
-from ap_field.sessions.services import Delivery, deliveries
+from ap_field.sessions.queries import Delivery, deliveries
 
 QUICK_CODES = (PRESENT_AM, "L", NOT_YET_ESTABLISHED)
 MORE_QUICK_CODES = 2
@@ -316,6 +316,11 @@ def unexplained_absences(in_scope: sa.Select, today: date) -> sa.Select:
     )
 
 
+def unexplained_absences_of(user: User, today: date) -> list[AttendanceMark]:
+    """Every unexplained absence of the pupils `user` may see: a teacher's block is small."""
+    return list(db.session.scalars(unexplained_absences(pupils_in_scope(user), today)))
+
+
 def export_rows(in_scope: sa.Select, first: date, last: date) -> Iterator[list]:
     """One row per pupil per school-day session of the range, in pupil then date order; a
     session without a mark is exported with an empty code, so gaps are visible. Dates stay
@@ -348,3 +353,13 @@ def export_rows(in_scope: sa.Select, first: date, last: date) -> Iterator[list]:
                     pupil.school_on_roll or "", day, session.label,
                     code, meaning, category, late,
                 ]  # fmt: skip
+
+
+def find_mark(pupil_id: int, day: date, session: RegisterSession) -> AttendanceMark | None:
+    return db.session.scalar(
+        sa.select(AttendanceMark).where(
+            AttendanceMark.pupil_id == pupil_id,
+            AttendanceMark.date == day,
+            AttendanceMark.session == session,
+        )
+    )

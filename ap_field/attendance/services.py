@@ -15,6 +15,7 @@ from ap_field.attendance.models import (
     LocalAuthorityReport,
     RegisterSession,
 )
+from ap_field.attendance.queries import find_mark
 from ap_field.audit.models import record
 from ap_field.auth.models import User
 from ap_field.common.time import utcnow
@@ -39,16 +40,6 @@ class MarkConflict(Exception):
     def __init__(self, mark: AttendanceMark):
         super().__init__("The mark was changed by someone else")
         self.mark = mark
-
-
-def find_mark(pupil_id: int, day: date, session: RegisterSession) -> AttendanceMark | None:
-    return db.session.scalar(
-        sa.select(AttendanceMark).where(
-            AttendanceMark.pupil_id == pupil_id,
-            AttendanceMark.date == day,
-            AttendanceMark.session == session,
-        )
-    )
 
 
 def record_mark(

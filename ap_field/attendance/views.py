@@ -37,6 +37,7 @@ from ap_field.attendance.queries import (
     EXPORT_HEADER,
     block_of,
     export_rows,
+    find_mark,
     history_of,
     marks_for,
     missing_education,
@@ -47,22 +48,26 @@ from ap_field.attendance.queries import (
 )
 from ap_field.attendance.services import (
     MarkConflict,
-    find_mark,
     record_export,
     record_mark,
     report_to_local_authority,
 )
 from ap_field.auth.models import Role, User
+from ap_field.auth.queries import user_by_id
 from ap_field.common.access import allow
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import list_page_url, page_number, page_of, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.common.writes import by_client_uuid
-from ap_field.extensions import db, htmx
+from ap_field.extensions import htmx
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
-from ap_field.pupils.services import current_assignment
+from ap_field.pupils.queries import (
+    current_assignment,
+    pupil_count,
+    pupil_in_scope_or_404,
+    pupils_in_scope,
+)
 from ap_field.reports.exports import csv_lines
 from ap_field.reports.queries import KEPT_FOR, programme_snapshot
 
@@ -163,7 +168,7 @@ def register():
 
 def _teacher_from_query() -> User | None:
     teacher_id = id_from_query("teacher")
-    teacher = db.session.get(User, teacher_id) if teacher_id else None
+    teacher = user_by_id(teacher_id) if teacher_id else None
     return teacher if teacher is not None and teacher.role == Role.TEACHER else None
 
 
@@ -363,8 +368,7 @@ def export():
             form = ExportForm(formdata=None, today=today, first=today.replace(day=1), last=today)
         return render_template("attendance/export.html", form=form)
     in_scope = pupils_in_scope(current_user)
-    count = db.session.scalar(in_scope.with_only_columns(db.func.count(Pupil.id)).order_by(None))
-    record_export(form.first.data, form.last.data, count)
+    record_export(form.first.data, form.last.data, pupil_count(in_scope))
     name = f"register-{form.first.data.isoformat()}-to-{form.last.data.isoformat()}.csv"
     rows = export_rows(in_scope, form.first.data, form.last.data)
     return Response(

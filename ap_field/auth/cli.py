@@ -4,9 +4,9 @@ import click
 from flask.cli import AppGroup
 
 from ap_field.auth.forms import email_address_problem, email_in_use
-from ap_field.auth.models import Role, User
+from ap_field.auth.models import Role
 from ap_field.auth.passwords import password_problem
-from ap_field.extensions import db
+from ap_field.auth.services import add_account
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -34,8 +34,5 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if problem := password_problem(password, [name, email]):
         raise click.ClickException(problem)
-    user = User(email=email, name=name.strip(), role=Role(role))
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    user = add_account(name.strip(), email, Role(role), password)
     click.echo(f"Created {user.role.label.lower()} account for {user.email}")

@@ -1,6 +1,5 @@
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_fresh, login_user, logout_user
 
@@ -14,8 +13,17 @@ from ap_field.auth.forms import (
 )
 from ap_field.auth.limits import count_attempt, forget_attempts
 from ap_field.auth.models import Role, User, find_user_for_sign_in
+from ap_field.auth.queries import accounts
+from ap_field.auth.services import (
+    add_account,
+    deactivate,
+    end_sessions,
+    note_sign_in,
+    reactivate,
+    set_new_password,
+    update_account,
+)
 from ap_field.common.access import EVERYONE_SIGNED_IN, allow, public
-from ap_field.common.time import utcnow
 from ap_field.extensions import db, limiter
 
 LANDING_PAGES = {
@@ -75,8 +83,7 @@ def sign_in():
             session.clear()
             session["remember_phone"] = form.remember.data
             login_user(user, remember=form.remember.data)
-            user.last_signed_in_at = utcnow()
-            db.session.commit()
+            note_sign_in(user)
             return redirect(next_url or landing_url(user))
         g.sign_in_failed = True
         form.email.errors.append("Enter a correct email address and password")
@@ -87,8 +94,7 @@ def sign_in():
 @allow(*EVERYONE_SIGNED_IN)
 def sign_out():
     """Signing out here signs out everywhere: a lost phone's session ends too."""
-    current_user.end_all_sessions()
-    db.session.commit()
+    end_sessions(current_user)
     session.clear()
     logout_user()
     flash("You have signed out on this phone and on any other device.", "success")
@@ -101,9 +107,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        user.set_password(form.new_password.data)
-        user.end_all_sessions()
-        db.session.commit()
+        set_new_password(user, form.new_password.data)
         forget_attempts(user.email)
         login_user(user, remember=_remembered())
         flash(
@@ -117,8 +121,7 @@ def change_password():
 @bp.route("/admin/users")
 @allow(Role.ADMIN)
 def users():
-    people = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name))
-    return render_template("admin/users.html", users=people)
+    return render_template("admin/users.html", users=accounts())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -126,10 +129,9 @@ def users():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        user = User(name=form.name.data, email=form.email.data, role=Role(form.role.data))
-        user.set_password(form.new_password.data)
-        db.session.add(user)
-        db.session.commit()
+        user = add_account(
+            form.name.data, form.email.data, Role(form.role.data), form.new_password.data
+        )
         flash(f"Account created for {user.name}.", "success")
         return redirect(url_for("auth.users"))
     return render_template("admin/new_user.html", form=form)
@@ -148,8 +150,7 @@ def edit_user(user_id: int):
         if user.id == current_user.id and form.role.data != Role.ADMIN:
             form.role.errors.append("You cannot remove your own administrator role")
         else:
-            user.name, user.email, user.role = form.name.data, form.email.data, Role(form.role.data)
-            db.session.commit()
+            update_account(user, form.name.data, form.email.data, Role(form.role.data))
             flash(f"Changes to {user.name} saved.", "success")
             return redirect(url_for("auth.users"))
     password_form = SetPasswordForm(formdata=None, user=user)
@@ -165,9 +166,7 @@ def set_password(user_id: int):
     user = _user_or_404(user_id)
     form = SetPasswordForm(user=user)
     if form.validate_on_submit():
-        user.set_password(form.new_password.data)
-        user.end_all_sessions()
-        db.session.commit()
+        set_new_password(user, form.new_password.data)
         flash(f"{user.name} has a new password and is signed out everywhere.", "success")
         return redirect(url_for("auth.edit_user", user_id=user.id))
     details = UserDetailsForm(formdata=None, obj=user, user_id=user.id)
@@ -181,9 +180,7 @@ def deactivate_user(user_id: int):
     if user.id == current_user.id:
         flash("You cannot deactivate your own account.", "important")
         return redirect(url_for("auth.edit_user", user_id=user.id))
-    user.active = False
-    user.end_all_sessions()
-    db.session.commit()
+    deactivate(user)
     flash(f"{user.name} is deactivated and signed out everywhere.", "success")
     return redirect(url_for("auth.users"))
 
@@ -192,7 +189,6 @@ def deactivate_user(user_id: int):
 @allow(Role.ADMIN)
 def reactivate_user(user_id: int):
     user = _user_or_404(user_id)
-    user.active = True
-    db.session.commit()
+    reactivate(user)
     flash(f"{user.name} can sign in again.", "success")
     return redirect(url_for("auth.users"))

@@ -18,7 +18,7 @@ from ap_field.plans.models import TimetableSlot
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
 from ap_field.sessions.models import SessionNote
-from ap_field.sessions.services import Occurrence, occurrences
+from ap_field.sessions.queries import Occurrence, occurrences
 
 # How far back a parent is asked about delivered sessions, and staff see disputes first.
 RECENT_DAYS = 14
@@ -152,3 +152,9 @@ def recent_dispute_count(user: User, today: date) -> int:
 
 def _pupil_ids(user: User) -> sa.Select:
     return pupils_in_scope(user).with_only_columns(Pupil.id)
+
+
+def answer_for(note: SessionNote) -> SessionConfirmation | None:
+    return db.session.scalar(
+        sa.select(SessionConfirmation).where(SessionConfirmation.note_id == note.id)
+    )

@@ -21,6 +21,7 @@ from ap_field.parents.models import (
     SessionConfirmation,
     token_hash,
 )
+from ap_field.parents.queries import answer_for
 from ap_field.pupils.models import Pupil
 from ap_field.sessions.models import SessionNote
 
@@ -222,12 +223,6 @@ class AlreadyAnswered(Exception):
     def __init__(self, confirmation: SessionConfirmation):
         super().__init__(confirmation.answer.value)
         self.confirmation = confirmation
-
-
-def answer_for(note: SessionNote) -> SessionConfirmation | None:
-    return db.session.scalar(
-        sa.select(SessionConfirmation).where(SessionConfirmation.note_id == note.id)
-    )
 
 
 def confirm_session(

@@ -1,7 +1,6 @@
 from datetime import date, timedelta
 
 import segno
-import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
@@ -18,13 +17,15 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from ap_field.auth.models import Role, User
+from ap_field.auth.queries import user_by_id
+from ap_field.auth.services import note_sign_in
 from ap_field.common.access import allow, public
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.forms import BaseForm
 from ap_field.common.pagination import requested_page
-from ap_field.common.time import format_long_date, london_today, utcnow
+from ap_field.common.time import format_long_date, london_today
 from ap_field.common.writes import StaleEdit
-from ap_field.extensions import db, limiter
+from ap_field.extensions import limiter
 from ap_field.parents import bp
 from ap_field.parents.forms import InvitationForm, JoinForm, ParentLinkForm, SessionAnswerForm
 from ap_field.parents.models import (
@@ -34,14 +35,13 @@ from ap_field.parents.models import (
     ParentLink,
     SessionConfirmation,
 )
-from ap_field.parents.queries import child_overview, disputes_in_scope, link_of
+from ap_field.parents.queries import answer_for, child_overview, disputes_in_scope, link_of
 from ap_field.parents.services import (
     AlreadyAnswered,
     EmailInUse,
     InvitationNotUsable,
     accept_as_new_parent,
     accept_for_existing_parent,
-    answer_for,
     confirm_session,
     invite,
     link_parent,
@@ -51,10 +51,9 @@ from ap_field.parents.services import (
     withdraw,
 )
 from ap_field.plans.models import SCHOOL_DAYS
-from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import (
     pupil_in_scope_or_404,
-    pupils_in_scope,
+    pupils_in_scope_by_name,
     record_of_pupil_or_404,
 )
 from ap_field.sessions.models import SessionNote
@@ -69,7 +68,7 @@ def my_child():
     """Each linked child: sessions to answer about first, then today, the week and the
     next review."""
     today = london_today()
-    children = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.display_name))
+    children = pupils_in_scope_by_name(current_user)
     return render_template(
         "parents/my_child.html",
         children=[child_overview(current_user, child, today) for child in children],
@@ -253,8 +252,7 @@ def _sign_in(parent: User, remember: bool) -> None:
     session.clear()
     session["remember_phone"] = remember
     login_user(parent, remember=remember)
-    parent.last_signed_in_at = utcnow()
-    db.session.commit()
+    note_sign_in(parent)
 
 
 def _refused(refused: InvitationNotUsable):
@@ -287,11 +285,8 @@ def new_link(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     form = ParentLinkForm()
     if form.validate_on_submit():
-        parent = db.session.get(User, form.parent_id.data)
-        already = db.session.scalar(
-            sa.select(ParentLink.id).filter_by(pupil_id=pupil.id, parent_id=parent.id)
-        )
-        if already:
+        parent = user_by_id(form.parent_id.data)
+        if link_of(parent, pupil) is not None:
             form.parent_id.errors.append(f"{parent.name} is already linked to this pupil")
         else:
             link_parent(pupil, parent, form.relationship.data, form.may_confirm_attendance.data)

@@ -4,15 +4,14 @@ from flask import Response, abort
 from flask_login import current_user
 
 from ap_field.common.access import EVERYONE_SIGNED_IN, allow
-from ap_field.extensions import db
 from ap_field.photos import bp
 from ap_field.photos.access import may_see
-from ap_field.photos.models import Photo
+from ap_field.photos.queries import photo_by_id
 from ap_field.photos.services import photo_path
 
 
 def _serve(photo_id: int, thumbnail: bool):
-    photo = db.session.get(Photo, photo_id)
+    photo = photo_by_id(photo_id)
     if photo is None or not may_see(current_user, photo):
         abort(404)
     path = photo_path(photo.thumbnail_name if thumbnail else photo.stored_name)

@@ -1,8 +1,6 @@
 """Plans, timetables and reviews: each change written with its audit event."""
 
-from datetime import date, time, timedelta
-
-import sqlalchemy as sa
+from datetime import date, time
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
@@ -18,6 +16,7 @@ from ap_field.plans.models import (
     TargetProgress,
     TimetableSlot,
 )
+from ap_field.plans.queries import current_plan, last_review, review_period_start, timetable
 from ap_field.pupils.models import Pupil
 
 SLOT_FIELDS = ("weekday", "starts_at", "ends_at", "mode", "focus", "place")
@@ -29,26 +28,6 @@ class SlotOverlaps(Exception):
             f"This overlaps the {slot.day_name} session from {slot.starts_at:%H:%M} "
             f"to {slot.ends_at:%H:%M} ({slot.focus.label.lower()}). Change the times or the day."
         )
-
-
-def plans_of(pupil: Pupil) -> list[LearningPlan]:
-    """Every version, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(LearningPlan)
-            .where(LearningPlan.pupil_id == pupil.id)
-            .order_by(LearningPlan.version_number.desc())
-        )
-    )
-
-
-def current_plan(pupil: Pupil) -> LearningPlan | None:
-    return db.session.scalar(
-        sa.select(LearningPlan)
-        .where(LearningPlan.pupil_id == pupil.id)
-        .order_by(LearningPlan.version_number.desc())
-        .limit(1)
-    )
 
 
 def write_plan(pupil: Pupil, values: dict, targets: list[dict], author: User) -> LearningPlan:
@@ -99,16 +78,6 @@ def record_agreement(
     db.session.commit()
 
 
-def timetable(pupil: Pupil) -> list[TimetableSlot]:
-    return list(
-        db.session.scalars(
-            sa.select(TimetableSlot)
-            .where(TimetableSlot.pupil_id == pupil.id)
-            .order_by(TimetableSlot.weekday, TimetableSlot.starts_at)
-        )
-    )
-
-
 def weekly_minutes(slots: list[TimetableSlot]) -> int:
     return sum(slot.minutes for slot in slots)
 
@@ -154,20 +123,6 @@ def remove_slot(slot: TimetableSlot) -> None:
     record("timetable.slot_removed", pupil_id=slot.pupil_id, before=_slot_values(slot))
     db.session.delete(slot)
     db.session.commit()
-
-
-def last_review(pupil: Pupil) -> Review | None:
-    return db.session.scalar(
-        sa.select(Review)
-        .where(Review.pupil_id == pupil.id)
-        .order_by(Review.held_on.desc(), Review.id.desc())
-        .limit(1)
-    )
-
-
-def review_period_start(pupil: Pupil, plan: LearningPlan) -> date:
-    previous = last_review(pupil)
-    return previous.held_on + timedelta(days=1) if previous else plan.starts_on
 
 
 def hold_review(

@@ -1,4 +1,3 @@
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -7,7 +6,7 @@ from ap_field.common.access import allow
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.time import london_today
 from ap_field.common.writes import StaleEdit, by_client_uuid
-from ap_field.extensions import db, htmx
+from ap_field.extensions import htmx
 from ap_field.plans import bp
 from ap_field.plans.forms import AgreementForm, PlanForm, ReviewForm, SlotForm, TargetForm
 from ap_field.plans.models import (
@@ -17,24 +16,27 @@ from ap_field.plans.models import (
     Review,
     TimetableSlot,
 )
+from ap_field.plans.queries import (
+    current_plan,
+    last_review,
+    plans_of,
+    review_period_start,
+    reviews_of,
+    timetable,
+)
 from ap_field.plans.services import (
     SlotOverlaps,
     add_slot,
     change_slot,
-    current_plan,
     hold_review,
-    last_review,
-    plans_of,
     record_agreement,
     remove_slot,
-    review_period_start,
-    timetable,
     weekly_minutes,
     write_plan,
 )
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import pupil_in_scope_or_404, record_of_pupil_or_404
-from ap_field.sessions.services import delivery_between
+from ap_field.sessions.queries import delivery_between
 
 TEACHING = (Role.TEACHER, Role.LEAD, Role.ADMIN)
 
@@ -236,9 +238,7 @@ def _fresh_slot_form() -> SlotForm:
 @allow(*TEACHING)
 def reviews(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    held = db.session.scalars(
-        sa.select(Review).where(Review.pupil_id == pupil.id).order_by(Review.held_on.desc())
-    ).all()
+    held = reviews_of(pupil)
     return render_template(
         "plans/reviews.html",
         pupil=pupil,

@@ -234,6 +234,14 @@ def _check_query() -> sa.Select:
     )
 
 
+def check_by_id(check_id: int) -> SiteCheck | None:
+    return db.session.get(SiteCheck, check_id)
+
+
+def provider_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Provider.id)))
+
+
 def check_or_404(check_id: int) -> SiteCheck:
     """A check with its template's sections and items, and its answers and their photos."""
     return db.first_or_404(

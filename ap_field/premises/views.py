@@ -26,7 +26,7 @@ from ap_field.common.time import london_today
 from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.extensions import db, htmx
 from ap_field.photos.images import PhotoRefused, clean_photo
-from ap_field.photos.models import Photo
+from ap_field.photos.queries import photo_by_id
 from ap_field.photos.services import replayed_photo
 from ap_field.premises import bp
 from ap_field.premises.compliance import SITE_CHECK_DUE_AHEAD
@@ -53,6 +53,7 @@ from ap_field.premises.queries import (
     CHECK_READERS,
     all_sites,
     all_template_versions,
+    check_by_id,
     check_or_404,
     checks_falling_due,
     checks_of_provider,
@@ -379,7 +380,7 @@ def _too_large_photo():
     Called before the view's access rule has run, so it checks the same things itself."""
     if not current_user.is_authenticated or current_user.role != Role.ASSESSOR:
         return None
-    check = db.session.get(SiteCheck, request.view_args["check_id"])
+    check = check_by_id(request.view_args["check_id"])
     if check is None or not _may_edit(check):
         return None
     check = check_or_404(check.id)
@@ -430,7 +431,7 @@ def remove_item_photo(check_id: int, item_id: int, photo_id: int):
     check = _draft_of_mine_or_refuse(check_id)
     item, *_ = _item_or_404(check, item_id)
     answer = answer_of(check, item)
-    photo = db.session.get(Photo, photo_id)
+    photo = photo_by_id(photo_id)
     if answer is None or photo not in answer.photos:
         abort(404)
     remove_photo(check, answer, photo)

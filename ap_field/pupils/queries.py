@@ -39,6 +39,20 @@ def pupils_in_scope(user: User) -> sa.Select[tuple[Pupil]]:
     return query.where(sa.false())
 
 
+def pupils_in_scope_by_name(user: User) -> list[Pupil]:
+    """The pupils `user` may see, in name order: a teacher's block, a parent's children."""
+    return list(db.session.scalars(pupils_in_scope(user).order_by(Pupil.display_name)))
+
+
+def pupil_count(in_scope: sa.Select) -> int:
+    """How many pupils a scope holds, counted by the database."""
+    return db.session.scalar(in_scope.with_only_columns(sa.func.count(Pupil.id)).order_by(None))
+
+
+def is_in_scope(user: User, pupil: Pupil) -> bool:
+    return db.session.scalar(pupils_in_scope(user).where(Pupil.id == pupil.id)) is not None
+
+
 def joined_to_scope(query: sa.Select, pupil_id: sa.ColumnElement, in_scope: sa.Select) -> sa.Select:
     """`query` narrowed to the pupils of `in_scope` by a join on its `pupil_id` column. A join
     lets the planner read the other table by its own index (marks by date, notes by day);
@@ -169,3 +183,19 @@ def events_of(pupil: Pupil) -> sa.Select[tuple[AuditEvent]]:
 def chronology_of(pupil: Pupil) -> list[AuditEvent]:
     """The latest events of the pupil's record, for the pupil's page."""
     return db.session.scalars(events_of(pupil).limit(CHRONOLOGY_SHOWN)).all()
+
+
+def current_assignment(pupil: Pupil) -> CaseloadAssignment | None:
+    return db.session.scalar(
+        sa.select(CaseloadAssignment).where(
+            CaseloadAssignment.pupil_id == pupil.id, CaseloadAssignment.ended_on.is_(None)
+        )
+    )
+
+
+def caseload_size(teacher: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            CaseloadAssignment.teacher_id == teacher.id, CaseloadAssignment.ended_on.is_(None)
+        )
+    )

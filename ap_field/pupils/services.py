@@ -10,6 +10,7 @@ from ap_field.common.time import london_today
 from ap_field.common.writes import apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, Pupil, PupilStatus
+from ap_field.pupils.queries import current_assignment
 
 AUDITED_FIELDS = (
     "case_number",
@@ -77,22 +78,6 @@ def update_pupil(pupil: Pupil, values: dict, seen_version: int) -> Pupil:
         end_assignment(pupil, reason="Record closed")
     commit_or_stale()
     return pupil
-
-
-def current_assignment(pupil: Pupil) -> CaseloadAssignment | None:
-    return db.session.scalar(
-        sa.select(CaseloadAssignment).where(
-            CaseloadAssignment.pupil_id == pupil.id, CaseloadAssignment.ended_on.is_(None)
-        )
-    )
-
-
-def caseload_size(teacher: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).where(
-            CaseloadAssignment.teacher_id == teacher.id, CaseloadAssignment.ended_on.is_(None)
-        )
-    )
 
 
 def end_assignment(pupil: Pupil, reason: str, on: date | None = None) -> None:

@@ -5,14 +5,14 @@ from flask_login import current_user
 
 from ap_field.assessments.queries import assessment_summary
 from ap_field.attendance.queries import pupil_figures
-from ap_field.auth.models import Role, User
+from ap_field.auth.models import Role
+from ap_field.auth.queries import user_by_id
 from ap_field.common.access import allow
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today, utcnow
 from ap_field.common.writes import StaleEdit, by_client_uuid
-from ap_field.extensions import db
 from ap_field.parents.queries import disputes_of, pending_invitations
 from ap_field.pupils import bp
 from ap_field.pupils.forms import AssignForm, PupilForm
@@ -28,20 +28,21 @@ from ap_field.pupils.queries import (
     PupilFilters,
     active_teachers,
     assignment_history,
+    caseload_size,
     chronology_of,
+    current_assignment,
     current_teachers,
     events_of,
     parent_links_of,
     pupil_in_scope_or_404,
     pupils_in_scope,
+    pupils_in_scope_by_name,
     schools_on_roll,
 )
 from ap_field.pupils.services import (
     CaseloadFull,
     assign,
-    caseload_size,
     create_pupil,
-    current_assignment,
     snapshot,
     snapshot_of,
     update_pupil,
@@ -106,7 +107,7 @@ def results():
 @bp.route("/caseload")
 @allow(Role.TEACHER)
 def caseload():
-    pupils = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.display_name)).all()
+    pupils = pupils_in_scope_by_name(current_user)
     return render_template(
         "pupils/caseload.html",
         pupils=pupils,
@@ -225,7 +226,7 @@ def assign_teacher(pupil_id: int):
     teachers = [(teacher, caseload_size(teacher)) for teacher in active_teachers()]
     form = AssignForm(teachers=teachers)
     if form.validate_on_submit():
-        teacher = db.session.get(User, form.teacher_id.data)
+        teacher = user_by_id(form.teacher_id.data)
         try:
             assign(pupil, teacher, assigned_by=current_user)
         except CaseloadFull as full:

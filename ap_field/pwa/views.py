@@ -1,9 +1,8 @@
-import sqlalchemy as sa
 from flask import current_app, jsonify, render_template, request, url_for
 
 from ap_field.common.access import public
-from ap_field.extensions import db
 from ap_field.pwa import bp
+from ap_field.pwa.queries import database_answers
 from ap_field.pwa.services import hash_static_urls, static_cache_headers, worker_script
 
 THEME_COLOUR = "#1d70b8"
@@ -67,9 +66,7 @@ def offline():
 @public
 def health():
     """For load balancers: answers 200 while the database answers."""
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
+    if not database_answers():
         return jsonify(status="database unavailable"), 503
     return jsonify(status="ok")
 

@@ -19,14 +19,14 @@ from ap_field.auth.models import Role, User
 from ap_field.common.time import LONDON
 from ap_field.extensions import db
 from ap_field.plans.models import PlanTarget, Progress, Review, TargetProgress
-from ap_field.plans.services import current_plan
+from ap_field.plans.queries import current_plan
 from ap_field.premises.queries import compliance_of_all
 from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
 from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
 from ap_field.reports.charts import Chart, Point, columns, rows, trend
 from ap_field.reports.models import ProgrammeSnapshot
 from ap_field.sessions.models import SessionNote
-from ap_field.sessions.services import Delivery, delivery_between
+from ap_field.sessions.queries import Delivery, delivery_between
 
 EVIDENCE_NOTES = 10
 WEEKS_CHARTED = 12

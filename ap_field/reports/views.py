@@ -7,11 +7,10 @@ from ap_field.auth.models import Role
 from ap_field.common.access import allow
 from ap_field.common.pagination import page_number, rows_page
 from ap_field.common.time import london_now, london_today
-from ap_field.extensions import db
 from ap_field.parents.queries import recent_dispute_count
-from ap_field.premises.models import Provider
-from ap_field.pupils.models import CASELOAD_LIMIT, Pupil
-from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
+from ap_field.premises.queries import provider_count
+from ap_field.pupils.models import CASELOAD_LIMIT
+from ap_field.pupils.queries import pupil_count, pupil_in_scope_or_404, pupils_in_scope
 from ap_field.reports import bp
 from ap_field.reports.exports import (
     EXPORTS,
@@ -36,7 +35,7 @@ from ap_field.reports.queries import (
     teacher_caseloads,
 )
 from ap_field.reports.services import record_export
-from ap_field.sessions.services import recent_note_concerns
+from ap_field.sessions.queries import recent_note_concerns
 from ap_field.visits.queries import overdue_check_outs, unseen_safeguarding_flags
 
 TEACHERS_PAGE_SIZE = 25
@@ -95,9 +94,7 @@ def exports():
 
 
 def _records(export: Export, in_scope: sa.Select) -> int:
-    if export.slug == "providers":
-        return db.session.scalar(sa.select(sa.func.count(Provider.id)))
-    return db.session.scalar(in_scope.with_only_columns(sa.func.count(Pupil.id)).order_by(None))
+    return provider_count() if export.slug == "providers" else pupil_count(in_scope)
 
 
 @bp.route("/pupils/<int:pupil_id>/final-report")

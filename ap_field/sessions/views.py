@@ -3,34 +3,27 @@ from datetime import date, timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ap_field.attendance.queries import unexplained_absences
+from ap_field.attendance.queries import unexplained_absences_of
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
 from ap_field.common.pagination import requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.common.writes import by_client_uuid
-from ap_field.extensions import db
-from ap_field.parents.queries import answers_by_note, recent_disputes
-from ap_field.parents.services import answer_for
+from ap_field.parents.queries import answer_for, answers_by_note, recent_disputes
 from ap_field.plans.models import TimetableSlot
-from ap_field.plans.services import current_plan
+from ap_field.plans.queries import current_plan, slot_of
 from ap_field.pupils.models import CASELOAD_LIMIT, Pupil
 from ap_field.pupils.queries import (
     pupil_in_scope_or_404,
-    pupils_in_scope,
+    pupils_in_scope_by_name,
     record_of_pupil_or_404,
 )
 from ap_field.sessions import bp
 from ap_field.sessions.forms import AddendumForm, NoteForm
 from ap_field.sessions.models import SessionNote
-from ap_field.sessions.services import (
-    add_addendum,
-    notes_newest_first,
-    notes_not_written,
-    occurrences,
-    write_note,
-)
+from ap_field.sessions.queries import notes_newest_first, notes_not_written, occurrences
+from ap_field.sessions.services import add_addendum, write_note
 from ap_field.visits.queries import visits_in_progress
 
 TEACHING = (Role.TEACHER, Role.LEAD, Role.ADMIN)
@@ -46,7 +39,7 @@ def today():
     """The teacher's day, most urgent first: sessions and check-ins, visits under way, reviews
     due, then notes still to write."""
     now = london_now()
-    block = db.session.scalars(pupils_in_scope(current_user).order_by(Pupil.display_name)).all()
+    block = pupils_in_scope_by_name(current_user)
     reviews_due = sorted(
         (p for p in block if p.review_date and p.review_date <= now.date() + REVIEWS_AHEAD),
         key=lambda pupil: pupil.review_date,
@@ -62,9 +55,7 @@ def today():
         reviews_due=reviews_due,
         notes_to_write=notes_not_written(block, now),
         disputes=recent_disputes(block, now.date()),
-        unexplained=db.session.scalars(
-            unexplained_absences(pupils_in_scope(current_user), now.date())
-        ).all(),
+        unexplained=unexplained_absences_of(current_user, now.date()),
     )
 
 
@@ -120,8 +111,7 @@ def _fill_from_timetable(form: NoteForm, pupil: Pupil) -> None:
 def _timetabled_slot(pupil: Pupil) -> TimetableSlot | None:
     """The pupil's timetabled session the note was opened from (?slot=), if any."""
     slot_id = id_from_query("slot")
-    slot = db.session.get(TimetableSlot, slot_id) if slot_id else None
-    return slot if slot is not None and slot.pupil_id == pupil.id else None
+    return slot_of(pupil, slot_id) if slot_id else None
 
 
 def _date(value: str) -> date:

@@ -14,9 +14,8 @@ from ap_field.common.access import allow
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.time import format_london_datetime, format_london_time, phone_time, utcnow
 from ap_field.common.writes import StaleEdit, by_client_uuid
-from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.queries import pupil_in_scope_or_404, pupils_in_scope
+from ap_field.pupils.queries import is_in_scope, pupil_in_scope_or_404
 from ap_field.visits import bp
 from ap_field.visits.forms import ActionForm, AddendumForm, ArrivalForm, SeenForm, VisitForm
 from ap_field.visits.models import (
@@ -201,7 +200,7 @@ def left(pupil_id: int, visit_id: int):
         flash(str(not_due), "important")
         return redirect(_visit_url(visit))
     left_at = format_london_time(visit.left_at)
-    if db.session.scalar(pupils_in_scope(current_user).where(Pupil.id == pupil.id)) is None:
+    if not is_in_scope(current_user, pupil):
         flash(f"You left safely at {left_at}.", "success")
         return redirect(url_for("auth.home"))
     if visit.present:

@@ -12,7 +12,8 @@ from ap_field.extensions import db
 from ap_field.plans.models import Focus, Mode, Review
 from ap_field.plans.services import add_slot
 from ap_field.pupils.services import assign
-from ap_field.sessions.services import delivery_between, write_note
+from ap_field.sessions.queries import delivery_between
+from ap_field.sessions.services import write_note
 from tests.helpers import text_of, write_demo_plan
 
 

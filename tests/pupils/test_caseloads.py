@@ -10,7 +10,8 @@ import sqlalchemy.orm as so
 from ap_field.auth.models import Role, User
 from ap_field.extensions import db
 from ap_field.pupils.models import CaseloadAssignment, Pupil
-from ap_field.pupils.services import CaseloadFull, assign, caseload_size, current_assignment
+from ap_field.pupils.queries import caseload_size, current_assignment
+from ap_field.pupils.services import CaseloadFull, assign
 from tests.helpers import AuthActions, text_of
 
 

@@ -178,7 +178,8 @@ def test_a_stale_edit_gets_409_with_both_versions_and_changes_nothing(
 def test_closing_a_record_ends_the_teachers_hold(
     client_request, lead, make_pupil, make_user, pupil_form
 ):
-    from ap_field.pupils.services import assign, current_assignment
+    from ap_field.pupils.queries import current_assignment
+    from ap_field.pupils.services import assign
 
     pupil = make_pupil()
     assign(pupil, make_user(Role.TEACHER), lead)

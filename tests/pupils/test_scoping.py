@@ -21,10 +21,13 @@ from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
 from ap_field.parents.services import invite
 from ap_field.plans.models import Focus, Mode
-from ap_field.plans.services import add_slot, current_plan, hold_review
+from ap_field.plans.queries import current_plan
+from ap_field.plans.services import add_slot, hold_review
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.services import assign, current_assignment
-from ap_field.sessions.services import delivery_between, write_note
+from ap_field.pupils.queries import current_assignment
+from ap_field.pupils.services import assign
+from ap_field.sessions.queries import delivery_between
+from ap_field.sessions.services import write_note
 from ap_field.visits.models import VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit
 from tests.assessments.helpers import make_assessment

@@ -11,7 +11,7 @@ from ap_field.plans.models import Progress
 from ap_field.plans.services import hold_review
 from ap_field.pupils.models import Destination, PupilStatus
 from ap_field.pupils.services import assign
-from ap_field.sessions.services import delivery_between
+from ap_field.sessions.queries import delivery_between
 from tests.assessments.helpers import make_assessment
 from tests.attendance.helpers import put_marks
 from tests.helpers import text_of, write_demo_plan

@@ -25,7 +25,7 @@ from flask import Flask
 
 from ap_field.assessments.models import Assessment
 from ap_field.attendance.models import AttendanceMark, LocalAuthorityReport, RegisterSession
-from ap_field.attendance.services import find_mark
+from ap_field.attendance.queries import find_mark
 from ap_field.auth.models import Role, User
 from ap_field.common.access import allow
 from ap_field.common.time import london_today, utcnow
