@@ -2,6 +2,7 @@
 
 import contextvars
 import itertools
+import uuid
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -128,6 +129,26 @@ def valid_upn(serial: int) -> str:
     establishment, number = divmod(serial, 1000)
     body = f"886{4001 + establishment:04d}24{number:03d}"
     return upn.calc_check_digit(body) + body
+
+
+def write_test_note(pupil, author, **values):
+    """A session note written through the service: an hour of English at home yesterday,
+    unless `values` say otherwise."""
+    from ap_field.common.time import london_today
+    from ap_field.plans.models import Focus, Mode
+    from ap_field.sessions.services import write_note
+
+    note = {
+        "held_on": london_today() - timedelta(days=1),
+        "starts_at": time(10),
+        "ends_at": time(11),
+        "mode": Mode.FACE_TO_FACE,
+        "focus": Focus.ENGLISH,
+        "place": "Home",
+        "planned_minutes": 60,
+        "engagement": 4,
+    }
+    return write_note(pupil, author, note | values, [], uuid.uuid4())
 
 
 def write_demo_plan(pupil, author, starts_on=None):

@@ -18,10 +18,8 @@ stuck, with the seeds that failed (tests/browser/faults.py)."""
 import contextlib
 import random
 import time
-import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
-from datetime import time as clock_time
 
 import pytest
 import sqlalchemy as sa
@@ -35,17 +33,16 @@ from ap_field.extensions import db
 from ap_field.parents.models import SessionConfirmation
 from ap_field.parents.services import link_parent
 from ap_field.photos.models import Photo
-from ap_field.plans.models import Focus, Mode, TimetableSlot
+from ap_field.plans.models import TimetableSlot
 from ap_field.premises.models import CheckAnswer, CheckStatus, SiteCheck
 from ap_field.pupils.services import assign
 from ap_field.sessions.models import SessionNote
-from ap_field.sessions.services import write_note
 from ap_field.visits.models import HomeVisit, VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit
 from tests.browser.conftest import sign_in
 from tests.browser.faults import record_outcome, seeds
 from tests.browser.test_outbox import fill_assessment, fill_note
-from tests.helpers import write_demo_plan
+from tests.helpers import write_demo_plan, write_test_note
 from tests.photos.test_images import phone_photo
 from tests.premises.helpers import answer_everything, make_check, make_provider
 
@@ -213,7 +210,7 @@ class World:
         self.item = self.check.items()[0]
         self.parent = make_user(Role.PARENT)
         link_parent(self.pupil, self.parent, "Mother", may_confirm=True)
-        self.note = write_note(self.pupil, self.teacher, NOTE_FOR_THE_PARENT, [], uuid.uuid4())
+        self.note = write_test_note(self.pupil, self.teacher, held_on=MONDAY - timedelta(days=3))
         db.session.commit()
 
     def text(self, what: str) -> str:
@@ -222,18 +219,6 @@ class World:
 
     def pupil_url(self, path: str = "") -> str:
         return f"/pupils/{self.pupil.id}{path}"
-
-
-NOTE_FOR_THE_PARENT = {
-    "held_on": MONDAY - timedelta(days=3),
-    "starts_at": clock_time(10),
-    "ends_at": clock_time(12),
-    "mode": Mode.FACE_TO_FACE,
-    "focus": Focus.ENGLISH,
-    "place": "Library",
-    "planned_minutes": 120,
-    "engagement": 4,
-}
 
 
 def count(model, *where) -> int:

@@ -27,11 +27,17 @@ from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import current_assignment
 from ap_field.pupils.services import assign
 from ap_field.sessions.queries import delivery_between
-from ap_field.sessions.services import write_note
 from ap_field.visits.models import VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit
 from tests.assessments.helpers import make_assessment
-from tests.helpers import config_for_tests, detached, new_pupil, new_user, write_demo_plan
+from tests.helpers import (
+    config_for_tests,
+    detached,
+    new_pupil,
+    new_user,
+    write_demo_plan,
+    write_test_note,
+)
 
 
 def pupil_routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -86,17 +92,7 @@ def make_review(pupil: Pupil, users: dict[Role, User], _make_user) -> int:
 
 
 def make_note(pupil: Pupil, users: dict[Role, User], _make_user) -> int:
-    values = {
-        "held_on": london_today() - timedelta(days=1),
-        "starts_at": time(10),
-        "ends_at": time(11),
-        "mode": Mode.FACE_TO_FACE,
-        "focus": Focus.ENGLISH,
-        "place": "Home",
-        "planned_minutes": 60,
-        "engagement": 4,
-    }
-    return write_note(pupil, users[Role.LEAD], values, [], uuid.uuid4()).id
+    return write_test_note(pupil, users[Role.LEAD]).id
 
 
 def make_pupil_assessment(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:

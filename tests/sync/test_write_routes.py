@@ -56,7 +56,6 @@ from ap_field.premises.services import add_photo
 from ap_field.pupils.models import CaseloadAssignment, Pupil
 from ap_field.pupils.services import assign
 from ap_field.sessions.models import NoteAddendum, SessionNote
-from ap_field.sessions.services import write_note
 from ap_field.visits.models import (
     HomeVisit,
     VisitAction,
@@ -68,7 +67,7 @@ from ap_field.visits.models import (
 from ap_field.visits.services import create_visit
 from tests.assessments.helpers import assessment_form, make_assessment
 from tests.attendance.helpers import put_marks
-from tests.helpers import Clock, detached, new_pupil, new_user, write_demo_plan
+from tests.helpers import Clock, detached, new_pupil, new_user, write_demo_plan, write_test_note
 from tests.plans.test_plans import plan_form
 from tests.plans.test_timetable import slot as slot_form
 from tests.premises.helpers import answer_everything, jpeg_bytes, make_check, make_provider
@@ -599,17 +598,7 @@ def _slot(pupil: Pupil) -> TimetableSlot:
 
 
 def _note(pupil: Pupil, teacher: User) -> SessionNote:
-    values = {
-        "held_on": london_today() - timedelta(days=1),
-        "starts_at": time(10),
-        "ends_at": time(11),
-        "mode": Mode.FACE_TO_FACE,
-        "focus": Focus.ENGLISH,
-        "place": "Home",
-        "planned_minutes": 60,
-        "engagement": 4,
-    }
-    return write_note(pupil, teacher, values, [], uuid.uuid4())
+    return write_test_note(pupil, teacher)
 
 
 def _invitation(pupil: Pupil, lead: User) -> ParentInvitation:
