@@ -43,10 +43,18 @@
     }
   }
 
-  /** Every field as [name, value] in page order; files and the CSRF token are never kept. */
+  // Safeguarding text is never kept on the phone: a field marked `data-sensitive` stays
+  // out of every draft, and is typed again if the page is lost.
+  function sensitive(form) {
+    return new Set([...form.querySelectorAll("[data-sensitive]")].map((field) => field.name));
+  }
+
+  /** Every field as [name, value] in page order; files, the CSRF token and sensitive text are
+   * never kept. */
   function fieldsOf(form) {
+    const left = sensitive(form);
     return [...new FormData(form)].filter(
-      ([name, value]) => typeof value === "string" && !NEVER_KEPT.has(name),
+      ([name, value]) => typeof value === "string" && !NEVER_KEPT.has(name) && !left.has(name),
     );
   }
 
