@@ -298,10 +298,11 @@ def timetable_change(world: World, network: Network) -> Counted:
     page.get_by_label("Day").select_option(label="Friday")
     page.get_by_label("Start", exact=True).fill("15:00")
     page.get_by_label("End", exact=True).fill("16:00")
+    page.get_by_label("End", exact=True).dispatch_event("change")
+    # The draft's weekly total comes back from the server and moves what is below it down.
+    expect(page.locator("#draft-total")).to_contain_text("with this session")
     page.get_by_label("Face-to-face").check()
     page.get_by_label("Place").fill(world.text("slot"))
-    # The draft's weekly total comes back from the server and moves the button down.
-    expect(page.locator("#draft-total")).to_contain_text("with this session")
     submitted(network, lambda: page.get_by_role("button", name="Add session").tap())
     return lambda: [count(TimetableSlot, TimetableSlot.place == world.text("slot"))]
 
