@@ -124,14 +124,9 @@ def test_a_review_reminder_opens_the_review_page_or_focuses_it(
     assert shown["title"] == "Review due"
     assert open_on_tap(phone, "x1") == {"opened": live_server.url + review_page, "focused": None}
 
-    # A tap closes the notification; the next reminder finds the page open.
     phone.goto(review_page)
     expect(phone.get_by_role("heading", level=1)).to_contain_text("review")
-    deliver_push(phone, live_server.url, message | {"id": "x1-again"})
-    assert open_on_tap(phone, "x1-again") == {
-        "opened": None,
-        "focused": live_server.url + review_page,
-    }
+    assert open_on_tap(phone, "x1") == {"opened": None, "focused": live_server.url + review_page}
 
     elsewhere = {"url": "https://elsewhere.example/", "id": "x2", "tag": "u"}
     deliver_push(phone, live_server.url, message | elsewhere)
@@ -151,17 +146,24 @@ def deliver_push(phone: Page, origin: str, message: dict) -> None:
     cdp.send("ServiceWorker.enable")
     phone.wait_for_timeout(200)
     [registration] = [r for r in registrations if r["scopeURL"] == origin + "/"]
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {
-            "origin": origin,
-            "registrationId": registration["registrationId"],
-            "data": json.dumps(message),
-        },
-    )
-    # Detaching disables the protocol's service worker domain, which can cancel a delivery
-    # still on its way: stay attached until the notification is there.
-    shown_ids = [shown["data"]["id"] for shown in notifications(phone, message["id"])]
+    shown_ids = []
+    # A delivery made while the worker is starting after a navigation is now and then lost
+    # inside the DevTools protocol, before the worker's push handler runs (about 1 run in
+    # 15): a push service would deliver it again, and so does this, up to three times.
+    for _ in range(3):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": origin,
+                "registrationId": registration["registrationId"],
+                "data": json.dumps(message),
+            },
+        )
+        # Detaching disables the protocol's service worker domain, which can cancel a
+        # delivery still on its way: stay attached until the notification is there.
+        shown_ids = [shown["data"]["id"] for shown in notifications(phone, message["id"])]
+        if message["id"] in shown_ids:
+            break
     cdp.detach()
     assert message["id"] in shown_ids
 
@@ -201,6 +203,8 @@ def open_on_tap(phone: Page, message_id: str) -> dict:
               const shown = await self.registration.getNotifications();
               const tapped = shown.find((notification) => notification.data.id === id);
               if (tapped) {
+                // The worker closes a tapped notification; this one stays for the next tap.
+                tapped.close = () => {};
                 const tap = new NotificationEvent("notificationclick", {notification: tapped});
                 let answered;
                 tap.waitUntil = (promise) => { answered = promise; };
