@@ -460,3 +460,25 @@ def test_a_phone_that_cannot_store_anything_still_sends_a_form_with_signal(
 
     expect(phone.get_by_role("alert")).to_contain_text("Session note sent")
     assert count(SessionNote, SessionNote.place == "Youth centre") == 1
+
+
+def test_a_refused_form_comes_back_to_correct_and_stays_on_the_phone_until_it_is_sent(
+    new_phone, make_user, make_pupil
+):
+    teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
+    phone = new_phone(service_workers="block")
+    sign_in(phone, teacher.email)
+    phone.goto(f"/pupils/{pupil.id}/notes/new")
+    fill_note(phone, "")
+    phone.get_by_role("button", name="Send the note").tap()
+
+    expect(phone.locator(".govuk-error-summary")).to_contain_text(
+        "Enter where the session happened"
+    )
+    expect(phone.locator("[data-outbox-count]")).to_have_text("1")
+    phone.get_by_label("Place").fill("Sports hall")
+    phone.get_by_role("button", name="Send the note").tap()
+
+    expect(phone.get_by_role("alert")).to_contain_text("Session note sent")
+    expect(phone.locator("[data-outbox-badge]")).to_be_hidden()
+    assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1

@@ -254,10 +254,21 @@ function showPage(html) {
   }
 }
 
+// The answer a person must act on: the form to correct, or both versions to choose from.
+// The entry stays in the outbox until they do: what they send from it takes its place, and
+// "Keep theirs" lets it go.
 function showAnswer(entry, html) {
   if (!html) return;
-  if (entry.swap) swapIn(entry.swap, html);
-  else showPage(html);
+  const shown = entry.swap ? swapIn(entry.swap, html) : (showPage(html), document.querySelector("main"));
+  if (!shown) return;
+  for (const form of shown.querySelectorAll("form[data-outbox]")) form.dataset.outboxReplaces = entry.op_id;
+  for (const link of shown.querySelectorAll("a[data-keep-theirs]")) {
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      await store.remove(entry.op_id);
+      location.assign(link.href);
+    });
+  }
 }
 
 // ---- Keeping and sending --------------------------------------------------------------------

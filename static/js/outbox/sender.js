@@ -107,9 +107,9 @@ function isHtml(response) {
  * "retry" (the server had trouble; the entry waits its turn), "conflict" (someone else's
  * change; `html` is the choice), "refused" (the form has mistakes or a file is too big;
  * `html` is the form) and
- * "attention" (refused otherwise). Sent while the person waits (`foreground`), a conflict
- * or a refused form leaves the outbox, as the page shows it there and then; in the
- * background it waits on the outbox page for the person to choose.
+ * "attention" (refused otherwise). A conflict or a refusal stays in the outbox until the
+ * person chooses what becomes of it: the page shows it at once to a person waiting on it
+ * (`foreground`), and the outbox page lists it.
  */
 export function send(entry, options) {
   return holdingItsLock(entry, () => sendHolding(entry, options));
@@ -138,10 +138,10 @@ export async function sendHolding(entry, { token, foreground = false }) {
     });
     return { outcome: "offline" };
   }
-  return settle(entry, response, foreground);
+  return settle(entry, response);
 }
 
-async function settle(entry, response, foreground) {
+async function settle(entry, response) {
   const status = response.status;
   if (response.ok) {
     const html = entry.swap && isHtml(response) ? await response.text() : null;
@@ -163,16 +163,12 @@ async function settle(entry, response, foreground) {
   }
   const html = isHtml(response) ? await answerText(response) : "";
   const outcome = status === 409 ? "conflict" : REFUSED.includes(status) && html ? "refused" : "attention";
-  if (foreground && outcome !== "attention") {
-    await store.remove(entry.op_id);
-  } else {
-    await store.update(entry.op_id, {
-      state: outcome === "conflict" ? "conflict" : "attention",
-      status,
-      answer: html,
-      last_error: refusal(response, outcome),
-    });
-  }
+  await store.update(entry.op_id, {
+    state: outcome === "conflict" ? "conflict" : "attention",
+    status,
+    answer: html,
+    last_error: refusal(response, outcome),
+  });
   return { outcome, html };
 }
 
