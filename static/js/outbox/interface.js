@@ -237,11 +237,11 @@ async function refreshPart(swap) {
 }
 
 // A full page the server answered with (a form to correct, a conflict to settle) takes the
-// place of this page's main content, where the person is.
+// place of this page's main content, where the person is; the new main content is returned.
 function showPage(html) {
   const page = new DOMParser().parseFromString(html, "text/html");
   const answered = page.querySelector("main");
-  if (!answered) return;
+  if (!answered) return null;
   const main = document.importNode(answered, true);
   document.title = page.title;
   document.querySelector("main").replaceWith(main);
@@ -252,6 +252,7 @@ function showPage(html) {
     first.tabIndex = -1;
     first.focus();
   }
+  return main;
 }
 
 // The answer a person must act on: the form to correct, or both versions to choose from.
@@ -259,7 +260,7 @@ function showPage(html) {
 // "Keep theirs" lets it go.
 function showAnswer(entry, html) {
   if (!html) return;
-  const shown = entry.swap ? swapIn(entry.swap, html) : (showPage(html), document.querySelector("main"));
+  const shown = entry.swap ? swapIn(entry.swap, html) : showPage(html);
   if (!shown) return;
   for (const form of shown.querySelectorAll("form[data-outbox]")) form.dataset.outboxReplaces = entry.op_id;
   for (const link of shown.querySelectorAll("a[data-keep-theirs]")) {
