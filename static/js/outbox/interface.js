@@ -35,19 +35,21 @@ function currentUser() {
 // Whose outbox this page shows. Signed out, the last person's name on this phone can be
 // lost with the browser closed straight after (local storage reaches the disk in batches,
 // the outbox at once); the newest thing saved was then theirs.
-async function owner() {
+function ownerOf(all) {
   const user = currentUser();
   if (user !== null) return user;
-  const newest = (await store.entries()).reduce(
+  const newest = all.reduce(
     (latest, entry) => (!latest || entry.created_at > latest.created_at ? entry : latest),
     null,
   );
   return newest ? newest.user : null;
 }
 
+/** Whose outbox this page shows, and that person's entries: one read of the outbox. */
 async function mine() {
-  const user = await owner();
-  return (await store.entries()).filter((entry) => entry.user === user);
+  const all = await store.entries();
+  const user = ownerOf(all);
+  return { user, entries: all.filter((entry) => entry.user === user) };
 }
 
 // ---- Turning a form into an outbox entry ----------------------------------------------------
@@ -458,13 +460,12 @@ function showRegisterCount(waiting) {
 
 // Statuses of submissions this page saved: once the entry has gone, it was sent, and the
 // part of the page it changed is asked for afresh.
-async function showSent(entries) {
+async function showSent(entries, lines) {
   const kept = new Set(entries.map((entry) => entry.op_id));
+  const sent = new Set(lines.map((line) => line.op_id));
   const notes = [...document.querySelectorAll("[data-outbox-status][data-outbox-entry]")];
-  const gone = notes.filter((note) => !kept.has(note.dataset.outboxEntry));
-  if (!gone.length) return;
-  const sent = new Set((await store.sent()).map((line) => line.op_id));
-  for (const note of gone.filter((candidate) => sent.has(candidate.dataset.outboxEntry))) {
+  const gone = notes.filter((note) => !kept.has(note.dataset.outboxEntry) && sent.has(note.dataset.outboxEntry));
+  for (const note of gone) {
     const part = note.parentElement;
     if (!part) continue;
     note.remove();
@@ -483,7 +484,7 @@ document.addEventListener(
     if (!form.matches("form[data-sign-out]") || "confirmed" in form.dataset) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    const waiting = await mine();
+    const { entries: waiting } = await mine();
     if (!waiting.length) {
       form.dataset.confirmed = "";
       form.requestSubmit();
@@ -522,12 +523,11 @@ function showSignOutWarning(form, count) {
 }
 
 async function redraw() {
-  const entries = await mine();
-  const user = await owner();
-  await showSent(entries);
+  const { user, entries } = await mine();
+  const sent = (await store.sent()).filter((line) => line.user === user);
+  await showSent(entries, sent);
   showCount(entries);
   showRegisterCount(entries);
-  const sent = (await store.sent()).filter((line) => line.user === user);
   await showOutboxPage({ entries, sent, send: flush });
 }
 
