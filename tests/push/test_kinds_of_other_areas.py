@@ -41,6 +41,13 @@ def reminded() -> list[tuple[str, int, int, date]]:
 
 
 @pytest.fixture
+def mid_morning(clock):
+    """10:00 on a Wednesday, set before anything is made: ticks a few minutes apart fall on
+    the same day, whenever the suite runs."""
+    clock(10)
+
+
+@pytest.fixture
 def block(make_pupil, teacher, lead):
     pupil = make_pupil()
     assign(pupil, teacher, lead)
@@ -127,7 +134,7 @@ def delivered(pupil, teacher, held_on):
 
 
 def test_a_parent_with_a_session_to_confirm_is_reminded_once_a_day(
-    app, block, teacher, make_parent, subscribed
+    mid_morning, app, block, teacher, make_parent, subscribed
 ):
     parent = make_parent(block)
     not_asked = make_parent(block, may_confirm=False)
@@ -148,7 +155,7 @@ def test_a_parent_with_a_session_to_confirm_is_reminded_once_a_day(
 
 
 def test_a_parent_who_answered_everything_is_not_reminded(
-    app, block, teacher, make_parent, subscribed
+    mid_morning, app, block, teacher, make_parent, subscribed
 ):
     parent = make_parent(block)
     subscribed(parent)
