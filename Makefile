@@ -9,9 +9,21 @@ export FLASK_APP := app.py
 
 .PHONY: run test lint format assets chromium bench screenshots faults
 
+# What WeasyPrint (PDFs) needs from the system and pip cannot install: Pango, HarfBuzz's font
+# subsetter and a font, Debian's package names.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@if $(BIN)/python -c "import weasyprint" >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	else \
+		echo "WeasyPrint needs Pango 1.44 or later from the system: install it and run make again."; exit 1; \
+	fi
 	touch $@
 
 ## run: set up, upgrade the database, add demo data to an empty one, serve on 127.0.0.1:$(PORT)

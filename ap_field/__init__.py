@@ -16,7 +16,7 @@ from ap_field.common.security import register_security_headers
 from ap_field.common.templating import register_template_helpers
 from ap_field.config import config_for_environment, database_url, secret_key
 from ap_field.demo import demo_cli
-from ap_field.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from ap_field.extensions import csrf, db, htmx, limiter, login_manager, mailman, migrate
 from ap_field.push.cli import push_cli, reminders_cli
 from ap_field.pwa.services import SessionInterface
 
@@ -88,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    mailman.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.sign_in"

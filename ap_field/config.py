@@ -48,6 +48,11 @@ def half_term_starts(listed: str) -> tuple[date, ...]:
     )
 
 
+def env_flag(name: str) -> bool:
+    """A yes-or-no setting from the environment: 1, true, yes or on is yes."""
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, or a key generated once into instance/secret_key.
 
@@ -116,12 +121,26 @@ class Config:
     HALF_TERM_STARTS = half_term_starts(
         os.environ.get("AP_FIELD_HALF_TERMS", DEFAULT_HALF_TERM_STARTS)
     )
+    # Mail, through Flask-Mailman: "smtp" hands each mail to MAIL_SERVER; "console" prints it.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = env_flag("MAIL_USE_TLS")
+    MAIL_USE_SSL = env_flag("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "ap-field <no-reply@localhost>")
+    # Seconds to wait for the SMTP server: a page that sends straight after its change waits at
+    # most this long before leaving the mail to the tick.
+    MAIL_TIMEOUT = 10
 
 
 class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     DEMO_DATA_ALLOWED = True
+    # `make run` prints each mail in its terminal instead of sending it.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
 
 
 class ProductionConfig(Config):

@@ -1,6 +1,7 @@
 """Fixtures: one app for the run on a migrated database (SQLite, or PostgreSQL when
 TEST_DATABASE_URL is set), each test's writes rolled back after it (tests/transactions.py),
-a client, a CLI runner, users of each role and an `auth` helper."""
+an SMTP server on loopback and the `mailbox` it fills, a client, a CLI runner, users of each
+role and an `auth` helper."""
 
 import os
 from datetime import timedelta
@@ -13,7 +14,7 @@ from ap_field import create_app
 from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.config import database_url_from
-from ap_field.extensions import db, limiter
+from ap_field.extensions import db, limiter, mailman
 from ap_field.parents.models import ParentLink
 from tests.helpers import (
     AuthActions,
@@ -27,6 +28,7 @@ from tests.helpers import (
     next_serial,
     valid_upn,
 )
+from tests.mail_server import Mailbox, SmtpServer
 from tests.transactions import allow_savepoints, empty_tables, rolled_back, savepoint
 
 
@@ -53,10 +55,18 @@ def migrated(database_url, tmp_path_factory) -> str:
     return database_url
 
 
-def _app_for_the_run(migrated, tmp_path_factory, savepoints: bool):
+@pytest.fixture(scope="session")
+def smtp_server():
+    """The run's SMTP server on loopback (one per pytest-xdist worker), which the apps send to."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def _app_for_the_run(migrated, tmp_path_factory, smtp_server, savepoints: bool):
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("AP_FIELD_INSTANCE", str(tmp_path_factory.mktemp("instance")))
-        app = create_app(config_for_tests(migrated))
+        app = create_app(config_for_tests(migrated, smtp_port=smtp_server.port))
     app.test_client_class = SeparateContextClient
     with app.app_context():
         if savepoints:
@@ -72,15 +82,15 @@ def _engine_of(app):
 
 
 @pytest.fixture(scope="session")
-def rollback_app(migrated, tmp_path_factory):
+def rollback_app(migrated, tmp_path_factory, smtp_server):
     """The app of the tests whose writes are rolled back."""
-    yield from _app_for_the_run(migrated, tmp_path_factory, savepoints=True)
+    yield from _app_for_the_run(migrated, tmp_path_factory, smtp_server, savepoints=True)
 
 
 @pytest.fixture(scope="session")
-def committing_app(migrated, tmp_path_factory):
+def committing_app(migrated, tmp_path_factory, smtp_server):
     """The app of the tests marked `real_commits`, with the database's own transactions."""
-    yield from _app_for_the_run(migrated, tmp_path_factory, savepoints=False)
+    yield from _app_for_the_run(migrated, tmp_path_factory, smtp_server, savepoints=False)
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +128,8 @@ def app(transaction, rollback_app, committing_app, app_config, tmp_path, monkeyp
     monkeypatch.setattr(app, "instance_path", str(instance))
     config = dict(app.config)
     app.config.update(app_config)
+    # Flask-Mailman reads its settings once, when the app is made.
+    mailman.init_app(app)
     with app.app_context():
         if transaction is None:
             yield app
@@ -127,17 +139,18 @@ def app(transaction, rollback_app, committing_app, app_config, tmp_path, monkeyp
                 yield app
     app.config.clear()
     app.config.update(config)
+    mailman.init_app(app)
     limiter.reset()
 
 
 @pytest.fixture
-def make_app(transaction, migrated):
+def make_app(transaction, migrated, smtp_server):
     """Another app on the test database, for tests of configuration; what it writes goes as the
     test's own writes go, and its engine is closed after."""
     made = []
 
     def make(**overrides):
-        other = create_app(config_for_tests(migrated, **overrides))
+        other = create_app(config_for_tests(migrated, smtp_port=smtp_server.port, **overrides))
         other.test_client_class = SeparateContextClient
         made.append(other)
         return other
@@ -146,6 +159,15 @@ def make_app(transaction, migrated):
     for other in made:
         with other.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    """The mail the run's SMTP server receives during the test: `mailbox.messages`,
+    `mailbox.to(address)`, `mailbox.wait_for(count)` for mail sent from another thread;
+    `mailbox.refuse(address)` and `mailbox.delay` (seconds) change how the server answers."""
+    smtp_server.mailbox.reset()
+    return smtp_server.mailbox
 
 
 @pytest.fixture

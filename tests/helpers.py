@@ -18,6 +18,7 @@ from ap_field.common.time import LONDON
 from ap_field.extensions import db
 from ap_field.pupils.models import Ethnicity, Gender, PupilStatus
 from ap_field.pupils.services import create_pupil
+from tests.mail_server import HOST as SMTP_HOST
 
 PASSWORD = "correct-staple-meadow"
 # A Wednesday in term: the day the clock fixture sets unless told another.
@@ -33,7 +34,9 @@ LANDING = {
 }
 
 
-def config_for_tests(url: str, **overrides) -> dict:
+def config_for_tests(url: str, smtp_port: int | None = None, **overrides) -> dict:
+    """The tests' configuration on the database at `url`, with mail to the run's SMTP server
+    on loopback at `smtp_port`."""
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
@@ -48,7 +51,27 @@ def config_for_tests(url: str, **overrides) -> dict:
         # The tests' own push service listens on loopback over plain http.
         "PUSH_ALLOW_LOOPBACK_HTTP": True,
         "VAPID_SUBJECT": "mailto:reminders@example.org",
+        **mail_settings(smtp_port),
         **overrides,
+    }
+
+
+def mail_settings(smtp_port: int | None) -> dict:
+    """Mail to the run's SMTP server (tests/mail_server.py) whatever the environment says; an
+    app made without one keeps its mail in memory (Flask-Mailman's locmem), so no test's mail
+    ever leaves the machine."""
+    if smtp_port is None:
+        return {"MAIL_BACKEND": "locmem"}
+    return {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": SMTP_HOST,
+        "MAIL_PORT": smtp_port,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": "ap-field <no-reply@ap-field.example.org>",
+        "MAIL_TIMEOUT": 5,
     }
 
 

@@ -1,17 +1,18 @@
-"""`flask push init` makes the VAPID key pair; `flask reminders tick` sends what is due and
-does the outbox's housekeeping."""
+"""`flask push init` makes the VAPID key pair; `flask reminders tick` sends the mail and the
+reminders that are due and does the outbox's housekeeping."""
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from ap_field.common.time import utcnow
+from ap_field.mail.services import send_pending
 from ap_field.push import vapid
 from ap_field.push.reminders import tick
 from ap_field.sync.models import KEYS_KEPT_FOR, forget_old_keys
 
 push_cli = AppGroup("push", help="Web Push keys.")
-reminders_cli = AppGroup("reminders", help="Push reminders.")
+reminders_cli = AppGroup("reminders", help="Push reminders and outgoing mail.")
 
 
 @push_cli.command("init")
@@ -44,11 +45,16 @@ def init(force: bool, if_missing: bool, for_environment: bool) -> None:
 
 @reminders_cli.command("tick")
 def tick_command() -> None:
-    """Send the reminders that are due, and forget the outbox's idempotency keys older than
-    30 days. Run it every few minutes (cron or a scheduler)."""
+    """Send the mail and the reminders that are due, and forget the outbox's idempotency keys
+    older than 30 days. Run it every few minutes (cron or a scheduler).
+
+    Mail goes first: it needs no push key, so it is sent even where push is not configured.
+    """
     forgotten = forget_old_keys(utcnow())
     if forgotten:
         click.echo(f"Idempotency keys older than {KEYS_KEPT_FOR.days} days deleted: {forgotten}")
+    mailed = send_pending()
+    click.echo(f"Mail: {mailed.sent} sent, {mailed.retrying} to retry, {mailed.failed} failed")
     try:
         report = tick()
     except vapid.PushNotConfigured as problem:
