@@ -33,6 +33,7 @@ AREAS = (
     "push",
     "pwa",
     "reports",
+    "safeguarding",
     "sessions",
     "sync",
     "visits",

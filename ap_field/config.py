@@ -133,6 +133,18 @@ class Config:
     # Seconds to wait for the SMTP server: a page that sends straight after its change waits at
     # most this long before leaving the mail to the tick.
     MAIL_TIMEOUT = 10
+    # The address people reach ap-field at, for links in mail the tick sends (no request tells
+    # it then): https://field.example.org. Unset, a request's own address is used.
+    BASE_URL = os.environ.get("AP_FIELD_BASE_URL", "")
+    # Safeguarding: the local authority's children's services, shown first on a concern about
+    # a child in immediate danger; and how many working hours (WORKING_DAY, Monday to Friday,
+    # London) a concern may wait unseen before every DSL and lead hear of it again.
+    CHILDRENS_SERVICES_PHONE = os.environ.get("CHILDRENS_SERVICES_PHONE", "")
+    CHILDRENS_SERVICES_OUT_OF_HOURS_PHONE = os.environ.get(
+        "CHILDRENS_SERVICES_OUT_OF_HOURS_PHONE", ""
+    )
+    WORKING_DAY = (time(8, 0), time(18, 0))
+    CONCERN_UNSEEN_HOURS = 2
 
 
 class DevelopmentConfig(Config):

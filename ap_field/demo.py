@@ -14,7 +14,7 @@ from ap_field.assessments.models import Assessment, FocusArea, WorkingLevel
 from ap_field.assessments.services import create_assessment
 from ap_field.attendance.models import AttendanceMark, RegisterSession
 from ap_field.attendance.services import MarkValues, record_mark
-from ap_field.auth.models import Role, User
+from ap_field.auth.models import Role, SafeguardingRole, User
 from ap_field.common.time import LONDON, london_today, utcnow
 from ap_field.demo_scale import build_scale
 from ap_field.extensions import db
@@ -55,7 +55,7 @@ DEMO_LA_NUMBER = 886  # a real LA number, so demo UPNs pass validation
 
 STAFF = [
     ("admin@example.org", "Amira Khan", Role.ADMIN),
-    ("lead@example.org", "Lena Brooks", Role.LEAD),
+    ("lead@example.org", "Lena Brooks", Role.LEAD, SafeguardingRole.DSL),
     ("teacher1@example.org", "Tom Okafor", Role.TEACHER),
     ("teacher2@example.org", "Grace Whitfield", Role.TEACHER),
     ("assessor@example.org", "Sam Patel", Role.ASSESSOR),
@@ -143,10 +143,10 @@ def demo_upn(serial: int) -> str:
     return upn.validate(upn.calc_check_digit(body) + body)
 
 
-def _user(email: str, name: str, role: Role) -> User:
+def _user(email: str, name: str, role: Role, safeguarding_role=SafeguardingRole.NONE) -> User:
     user = db.session.scalar(sa.select(User).where(User.email == email))
     if user is None:
-        user = User(email=email, name=name, role=role)
+        user = User(email=email, name=name, role=role, safeguarding_role=safeguarding_role)
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
     return user
@@ -193,7 +193,7 @@ def _pupil(serial: int, spec: dict, today: date) -> Pupil:
 
 def seed_demo() -> None:
     """Create whatever part of the demo programme is missing; running it again changes nothing."""
-    staff = {email.split("@")[0]: _user(email, name, role) for email, name, role in STAFF}
+    staff = {email.split("@")[0]: _user(email, name, *duties) for email, name, *duties in STAFF}
     for name, provider_type, urn, address in PROVIDERS:
         if not db.session.scalar(sa.select(Provider.id).where(Provider.name == name)):
             provider = Provider(name=name, provider_type=provider_type, urn=urn)

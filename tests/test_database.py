@@ -34,6 +34,9 @@ DOMAIN_TABLES = {
     "photos",
     "attendance_marks",
     "local_authority_reports",
+    "concerns",
+    "concern_actions",
+    "concern_addenda",
 }
 
 

@@ -190,6 +190,7 @@ def test_a_teacher_keeps_their_own_caseload_and_its_forms(client, make_user, mak
                 "/visits",
                 "/assessments",
                 "/final-report",
+                "/concerns/new",
             )
         ],
     ]
@@ -199,7 +200,16 @@ def test_a_teacher_keeps_their_own_caseload_and_its_forms(client, make_user, mak
             assert response.status_code == 200, page
 
 
-READ_BY_STAFF = ["plan", "timetable", "reviews", "notes", "visits", "assessments", "final-report"]
+READ_BY_STAFF = [
+    "plan",
+    "timetable",
+    "reviews",
+    "notes",
+    "visits",
+    "assessments",
+    "final-report",
+    "concerns/new",
+]
 
 
 @pytest.mark.parametrize(

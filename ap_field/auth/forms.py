@@ -5,13 +5,15 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectC
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ap_field.auth.limits import count_attempt
-from ap_field.auth.models import Role, User, normalise_email
+from ap_field.auth.models import STAFF_ROLES, Role, SafeguardingRole, User, normalise_email
 from ap_field.auth.passwords import password_problem
+from ap_field.auth.queries import is_last_active_dsl
 from ap_field.common.forms import BaseForm
 from ap_field.config import REMEMBER_DAYS
 from ap_field.extensions import db
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
+SAFEGUARDING_CHOICES = [SelectChoice(duty.value, duty.label) for duty in SafeguardingRole]
 
 
 def email_address_problem(email: str) -> str | None:
@@ -104,10 +106,30 @@ class UserDetailsForm(BaseForm):
         choices=ROLE_CHOICES,
         validators=[DataRequired("Choose a role")],
     )
+    safeguarding_role = RadioField(
+        "Safeguarding duty",
+        choices=SAFEGUARDING_CHOICES,
+        default=SafeguardingRole.NONE.value,
+        description="Designated safeguarding leads and their deputies read every safeguarding"
+        " concern and are told when one is recorded.",
+        validators=[DataRequired("Choose a safeguarding duty")],
+    )
 
     def __init__(self, *args, user_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user_id = user_id
+
+    def validate_safeguarding_role(self, field) -> None:
+        duty = SafeguardingRole(field.data)
+        if duty != SafeguardingRole.NONE and self.role.data not in STAFF_ROLES:
+            raise ValidationError(
+                "Only teachers, programme leads and administrators can hold a safeguarding duty"
+            )
+        if duty != SafeguardingRole.DSL and self.user_id and is_last_active_dsl(self.user_id):
+            raise ValidationError(
+                "This is the last active designated safeguarding lead. Make someone else the"
+                " designated safeguarding lead first"
+            )
 
     def validate_email(self, field) -> None:
         if problem := email_address_problem(field.data):

@@ -20,6 +20,19 @@ class Role(LabelledEnum):
     PARENT = "parent", "Parent or carer"
 
 
+# The roles whose people may work with children's records, and so may hold safeguarding duties.
+STAFF_ROLES = (Role.TEACHER, Role.LEAD, Role.ADMIN)
+
+
+class SafeguardingRole(LabelledEnum):
+    """A duty held beside a role: the designated safeguarding lead (DSL) and their deputies
+    read every safeguarding concern and decide what happens next."""
+
+    NONE = "none", "None"
+    DSL = "dsl", "Designated safeguarding lead"
+    DEPUTY = "deputy", "Deputy designated safeguarding lead"
+
+
 # Checked when the email is unknown, so that a wrong email takes as long as a wrong password.
 _UNUSABLE_HASH = generate_password_hash(secrets.token_urlsafe(32))
 
@@ -35,6 +48,11 @@ class User(UserMixin, db.Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     role: so.Mapped[Role] = so.mapped_column(string_enum(Role, "role"))
+    safeguarding_role: so.Mapped[SafeguardingRole] = so.mapped_column(
+        string_enum(SafeguardingRole, "safeguarding_role"),
+        default=SafeguardingRole.NONE,
+        server_default=SafeguardingRole.NONE.value,
+    )
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     active: so.Mapped[bool] = so.mapped_column(default=True)
     session_token: so.Mapped[str] = so.mapped_column(sa.String(32), default=new_session_token)
@@ -47,6 +65,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_dsl(self) -> bool:
+        """A DSL or deputy: reads every safeguarding concern and acts on it."""
+        return self.safeguarding_role != SafeguardingRole.NONE and self.role in STAFF_ROLES
 
     def get_id(self) -> str:
         """The id Flask-Login keeps in the session and the remember cookie.

@@ -12,9 +12,10 @@ from ap_field.auth.forms import (
     UserDetailsForm,
 )
 from ap_field.auth.limits import count_attempt, forget_attempts
-from ap_field.auth.models import Role, User, find_user_for_sign_in
+from ap_field.auth.models import Role, SafeguardingRole, User, find_user_for_sign_in
 from ap_field.auth.queries import accounts
 from ap_field.auth.services import (
+    LastDsl,
     add_account,
     deactivate,
     end_sessions,
@@ -130,7 +131,11 @@ def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
         user = add_account(
-            form.name.data, form.email.data, Role(form.role.data), form.new_password.data
+            form.name.data,
+            form.email.data,
+            Role(form.role.data),
+            form.new_password.data,
+            SafeguardingRole(form.safeguarding_role.data),
         )
         flash(f"Account created for {user.name}.", "success")
         return redirect(url_for("auth.users"))
@@ -150,7 +155,13 @@ def edit_user(user_id: int):
         if user.id == current_user.id and form.role.data != Role.ADMIN:
             form.role.errors.append("You cannot remove your own administrator role")
         else:
-            update_account(user, form.name.data, form.email.data, Role(form.role.data))
+            update_account(
+                user,
+                form.name.data,
+                form.email.data,
+                Role(form.role.data),
+                SafeguardingRole(form.safeguarding_role.data),
+            )
             flash(f"Changes to {user.name} saved.", "success")
             return redirect(url_for("auth.users"))
     password_form = SetPasswordForm(formdata=None, user=user)
@@ -180,7 +191,11 @@ def deactivate_user(user_id: int):
     if user.id == current_user.id:
         flash("You cannot deactivate your own account.", "important")
         return redirect(url_for("auth.edit_user", user_id=user.id))
-    deactivate(user)
+    try:
+        deactivate(user)
+    except LastDsl:
+        flash(f"{user.name} is the last active designated safeguarding lead.", "important")
+        return redirect(url_for("auth.edit_user", user_id=user.id))
     flash(f"{user.name} is deactivated and signed out everywhere.", "success")
     return redirect(url_for("auth.users"))
 

@@ -2,7 +2,8 @@
 
 Every view carries an access rule: `@allow(Role.X, ...)` for signed-in roles,
 or `@public` for the few pages a stranger must reach. A test walks the URL map
-and fails for a view that declares neither.
+and fails for a view that declares neither. `@allow(..., dsl=True)` also asks for a
+safeguarding duty (a designated safeguarding lead or deputy), which any of the roles may hold.
 """
 
 import functools
@@ -18,8 +19,9 @@ PUBLIC = "public"
 EVERYONE_SIGNED_IN = tuple(Role)
 
 
-def allow(*roles: Role) -> Callable:
-    """Signed-in users with one of `roles`; strangers go to sign-in, other roles get a 403."""
+def allow(*roles: Role, dsl: bool = False) -> Callable:
+    """Signed-in users with one of `roles` (and, with `dsl`, a safeguarding duty); strangers go
+    to sign-in, anyone else gets a 403."""
     if not roles:
         raise ValueError("allow() needs at least one role")
 
@@ -28,11 +30,12 @@ def allow(*roles: Role) -> Callable:
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if current_user.role not in roles or (dsl and not current_user.is_dsl):
                 abort(403)
             return view(*args, **kwargs)
 
         wrapped.access_rule = frozenset(roles)
+        wrapped.needs_dsl = dsl
         return wrapped
 
     return decorator
@@ -45,3 +48,7 @@ def public(view: Callable) -> Callable:
 
 def access_rule(app: Flask, endpoint: str) -> frozenset[Role] | str | None:
     return getattr(app.view_functions[endpoint], "access_rule", None)
+
+
+def needs_dsl(app: Flask, endpoint: str) -> bool:
+    return getattr(app.view_functions[endpoint], "needs_dsl", False)

@@ -34,7 +34,10 @@ NAVIGATION = {
 def _navigation() -> dict:
     if not current_user.is_authenticated:
         return {"navigation": []}
-    return {"navigation": NAVIGATION[current_user.role]}
+    navigation = NAVIGATION[current_user.role]
+    if current_user.is_dsl:
+        navigation = [*navigation, ("Safeguarding", "safeguarding.index")]
+    return {"navigation": navigation}
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -8,6 +8,7 @@ from stdnum.exceptions import (
 from stdnum.gb import upn as upn_number
 from wtforms import (
     BooleanField,
+    EmailField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -23,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ap_field.auth.forms import email_address_problem
 from ap_field.common.forms import (
     BaseForm,
     CheckboxesField,
@@ -103,6 +105,13 @@ class PupilForm(SyncedForm):
     )
     commissioner = StringField(
         "Commissioning school or local authority", validators=[Optional(), Length(max=160)]
+    )
+    school_dsl_email = EmailField(
+        "Email of the school's designated safeguarding lead",
+        description="They are told when a safeguarding concern about the pupil is recorded,"
+        " without the pupil's name or what was seen.",
+        validators=[Optional(), Length(max=254)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     locality_team = StringField(
         "Locality team responsible", validators=[Optional(), Length(max=120)]
@@ -187,6 +196,10 @@ class PupilForm(SyncedForm):
         if field.data and field.data >= london_today():
             raise ValidationError("Date of birth must be in the past")
 
+    def validate_school_dsl_email(self, field) -> None:
+        if field.data and (problem := email_address_problem(field.data)):
+            raise ValidationError(problem)
+
     def validate_case_number(self, field) -> None:
         if self._taken(Pupil.case_number, field.data):
             raise ValidationError("Another pupil already has this case number")
@@ -235,6 +248,7 @@ class PupilForm(SyncedForm):
                 "upn",
                 "school_on_roll",
                 "commissioner",
+                "school_dsl_email",
                 "locality_team",
                 "provision_start_date",
                 "planned_end_date",

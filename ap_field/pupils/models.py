@@ -150,6 +150,8 @@ class Pupil(SyncedRecord, db.Model):
     locality_team: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     school_on_roll: so.Mapped[str | None] = so.mapped_column(sa.String(160), index=True)
     commissioner: so.Mapped[str | None] = so.mapped_column(sa.String(160))
+    # Told, without a name or content, when a safeguarding concern about the pupil is recorded.
+    school_dsl_email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     exclusion_type: so.Mapped[ExclusionType] = so.mapped_column(
         string_enum(ExclusionType, "exclusion_type"), default=ExclusionType.NONE
     )

@@ -170,14 +170,22 @@ def parent_links_of(pupil: Pupil) -> list[ParentLink]:
     ).all()
 
 
-def events_of(pupil: Pupil) -> sa.Select[tuple[AuditEvent]]:
-    """The events of the pupil's record, newest first, with who did each."""
-    return (
+def events_of(pupil: Pupil, safeguarding: bool = False) -> sa.Select[tuple[AuditEvent]]:
+    """The events of the pupil's record, newest first, with who did each. Of a safeguarding
+    concern, only that one was recorded, unless `safeguarding` (for a DSL): what was done
+    about it is for the DSL's chronology."""
+    query = (
         sa.select(AuditEvent)
         .where(AuditEvent.pupil_id == pupil.id)
         .options(so.joinedload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     )
+    if safeguarding:
+        return query
+    concern_steps = AuditEvent.event.startswith("concern.") & (
+        AuditEvent.event != "concern.recorded"
+    )
+    return query.where(~concern_steps)
 
 
 def chronology_of(pupil: Pupil) -> list[AuditEvent]:

@@ -26,6 +26,7 @@ AUDITED_FIELDS = (
     "locality_team",
     "school_on_roll",
     "commissioner",
+    "school_dsl_email",
     "exclusion_type",
     "reasons",
     "reason_other",

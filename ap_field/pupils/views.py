@@ -48,6 +48,7 @@ from ap_field.pupils.services import (
     update_pupil,
 )
 from ap_field.pwa.services import caseload_pages, pupil_pages
+from ap_field.safeguarding.queries import concerns_recorded_by
 from ap_field.visits.queries import pupil_visits
 
 STAFF = (Role.LEAD, Role.ADMIN)
@@ -176,6 +177,7 @@ def show(pupil_id: int):
         today=london_today(),
         nc_year_label=nc_year_label,
         keep_pages=pupil_pages(pupil),
+        my_concerns=concerns_recorded_by(current_user, pupil),
     )
 
 
@@ -243,5 +245,5 @@ def assign_teacher(pupil_id: int):
 def audit_trail(pupil_id: int):
     """Every change to a pupil's record, caseload and parent links, newest first. Read only."""
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    events = requested_page(events_of(pupil), "page", TRAIL_PAGE_SIZE)
+    events = requested_page(events_of(pupil, current_user.is_dsl), "page", TRAIL_PAGE_SIZE)
     return render_template("pupils/audit_trail.html", pupil=pupil, events=events)

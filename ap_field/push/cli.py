@@ -9,6 +9,7 @@ from ap_field.common.time import utcnow
 from ap_field.mail.services import send_pending
 from ap_field.push import vapid
 from ap_field.push.reminders import tick
+from ap_field.safeguarding.services import remind_unseen
 from ap_field.sync.models import KEYS_KEPT_FOR, forget_old_keys
 
 push_cli = AppGroup("push", help="Web Push keys.")
@@ -49,10 +50,14 @@ def tick_command() -> None:
     older than 30 days. Run it every few minutes (cron or a scheduler).
 
     Mail goes first: it needs no push key, so it is sent even where push is not configured.
+    It includes the mail about safeguarding concerns nobody has seen in time.
     """
-    forgotten = forget_old_keys(utcnow())
+    now = utcnow()
+    forgotten = forget_old_keys(now)
     if forgotten:
         click.echo(f"Idempotency keys older than {KEYS_KEPT_FOR.days} days deleted: {forgotten}")
+    if unseen := remind_unseen(now):
+        click.echo(f"Safeguarding concerns not yet seen, DSLs and leads mailed: {unseen}")
     mailed = send_pending()
     click.echo(f"Mail: {mailed.sent} sent, {mailed.retrying} to retry, {mailed.failed} failed")
     try:

@@ -9,7 +9,7 @@ Dates are the programme's, in Europe/London.
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -17,7 +17,8 @@ from flask import current_app
 
 from ap_field.attendance.models import RegisterSession
 from ap_field.attendance.queries import register_statuses
-from ap_field.auth.models import Role, User
+from ap_field.auth.models import STAFF_ROLES, Role, User
+from ap_field.auth.queries import active_dsls
 from ap_field.common.time import LONDON, format_long_date
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink, SessionConfirmation
@@ -26,6 +27,8 @@ from ap_field.premises.compliance import SITE_CHECK_DUE_AHEAD
 from ap_field.premises.models import SiteCheck
 from ap_field.premises.queries import checks_falling_due
 from ap_field.pupils.models import CaseloadAssignment, Pupil, PupilStatus
+from ap_field.safeguarding.models import Concern
+from ap_field.safeguarding.queries import new_concerns, unseen_too_long
 from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit
 
@@ -38,6 +41,9 @@ DEFAULT_ROLES: dict[str, set[Role]] = {
     "site_check_overdue": {Role.ASSESSOR, Role.LEAD},
     "check_out_overdue": {Role.TEACHER, Role.LEAD},
     "session_to_confirm": {Role.PARENT},
+    # Only those of these roles with a safeguarding duty (and leads, for concern_unseen).
+    "concern_recorded": set(STAFF_ROLES),
+    "concern_unseen": set(STAFF_ROLES),
 }
 
 
@@ -59,14 +65,24 @@ class ReminderKind:
     title: str  # the notification's title
     urgency: str  # RFC 8030 section 5.3: very-low, low, normal or high
     find: Callable[[datetime], Iterable[Due]]
+    # Who, of the roles that get it, may: everyone unless it says otherwise.
+    audience: Callable[[User], bool] = lambda _user: True
 
 
 KINDS: dict[str, ReminderKind] = {}
 
 
-def reminder_kind(name: str, *, label: str, title: str, urgency: str = "normal") -> Callable:
+def reminder_kind(
+    name: str,
+    *,
+    label: str,
+    title: str,
+    urgency: str = "normal",
+    audience: Callable[[User], bool] | None = None,
+) -> Callable:
     def register(find: Callable[[datetime], Iterable[Due]]):
-        KINDS[name] = ReminderKind(name, label, title, urgency, find)
+        kind = ReminderKind(name, label, title, urgency, find)
+        KINDS[name] = kind if audience is None else replace(kind, audience=audience)
         return find
 
     return register
@@ -269,3 +285,48 @@ def session_to_confirm(now: datetime) -> Iterator[Due]:
             path_for("parents.my_child"),
             "Did a session happen as planned? Tell the teacher in one tap.",
         )
+
+
+# A concern recorded this long ago and still not seen is left to concern_unseen.
+CONCERN_TOLD_WITHIN = timedelta(days=2)
+
+
+def _dsls() -> list[int]:
+    return [user.id for user in active_dsls()]
+
+
+def _concern_due(concern: Concern, user_id: int, due_on: date, body: str) -> Due:
+    url = path_for("safeguarding.show", pupil_id=concern.pupil_id, concern_id=concern.id)
+    return Due(concern.id, due_on, user_id, url, body)
+
+
+@reminder_kind(
+    "concern_recorded",
+    label="A safeguarding concern was recorded (DSLs)",
+    title="Safeguarding concern",
+    urgency="high",
+    audience=lambda user: user.is_dsl,
+)
+def concern_recorded(now: datetime) -> Iterator[Due]:
+    """Every DSL and deputy, once, for each concern not yet seen: no name, no content."""
+    for concern in new_concerns(now - CONCERN_TOLD_WITHIN):
+        day = concern.created_at.astimezone(LONDON).date()
+        for dsl_id in _dsls():
+            yield _concern_due(concern, dsl_id, day, "A safeguarding concern was recorded.")
+
+
+@reminder_kind(
+    "concern_unseen",
+    label="A safeguarding concern is not yet seen (DSLs and leads)",
+    title="Safeguarding concern not seen",
+    urgency="high",
+    audience=lambda user: user.is_dsl or user.role == Role.LEAD,
+)
+def concern_unseen(now: datetime) -> Iterator[Due]:
+    """Every DSL and lead, once, for each concern nobody has seen within the working hours
+    the programme allows (CONCERN_UNSEEN_HOURS)."""
+    today = now.astimezone(LONDON).date()
+    people = set(_dsls()) | set(_leads())
+    for concern in unseen_too_long(now):
+        for user_id in people:
+            yield _concern_due(concern, user_id, today, "A safeguarding concern is not yet seen.")

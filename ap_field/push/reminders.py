@@ -43,7 +43,9 @@ def roles_for(kind: str) -> set[Role]:
 
 
 def kinds_for(user: User) -> list[ReminderKind]:
-    return [kind for kind in KINDS.values() if user.role in roles_for(kind.name)]
+    return [
+        kind for kind in KINDS.values() if user.role in roles_for(kind.name) and kind.audience(user)
+    ]
 
 
 @dataclass

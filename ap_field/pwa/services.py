@@ -47,6 +47,8 @@ PUPIL_PAGES = (
     "visits.index",
     "assessments.index",
     "reports.final",
+    # A blank form: a concern can be recorded without signal; what is typed is never kept.
+    "safeguarding.new",
 )
 
 

@@ -13,6 +13,8 @@ from werkzeug.serving import make_server
 from ap_field import create_app
 from ap_field.extensions import db
 from tests.helpers import PASSWORD, config_for_tests
+from tests.push.conftest import TEST_KEY
+from tests.push.helpers import push_service_on_loopback
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -60,9 +62,10 @@ def closing_bodies(app: Flask):
 
 
 @pytest.fixture(scope="session")
-def live_server(migrated):
-    """The app with CSRF on, as in production, served from a thread on a free port."""
-    app = create_app(config_for_tests(migrated, WTF_CSRF_ENABLED=True))
+def live_server(migrated, smtp_server):
+    """The app with CSRF on, as in production, served from a thread on a free port, sending
+    its mail to the tests' SMTP server."""
+    app = create_app(config_for_tests(migrated, smtp_port=smtp_server.port, WTF_CSRF_ENABLED=True))
     server = make_server("127.0.0.1", 0, closing_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -125,6 +128,21 @@ def new_phone(browser, live_server, app, expected_errors):
 @pytest.fixture
 def phone(new_phone) -> Page:
     return new_phone()
+
+
+@pytest.fixture
+def push_ready(live_server):
+    """Push turned on for the served app, with the tests' VAPID key."""
+    live_server.app.config["VAPID_PRIVATE_KEY"] = TEST_KEY
+    yield
+    live_server.app.config["VAPID_PRIVATE_KEY"] = None
+
+
+@pytest.fixture
+def push_service():
+    """A push service of our own on loopback, which the served app may post to."""
+    with push_service_on_loopback() as service:
+        yield service
 
 
 def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:

@@ -4,7 +4,6 @@ tap on the notification opening the page it names."""
 
 import json
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from ap_field.auth.models import Role
@@ -13,8 +12,7 @@ from ap_field.pupils.services import assign
 from tests.browser.conftest import sign_in
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.helpers import write_demo_plan
-from tests.push.conftest import TEST_KEY
-from tests.push.helpers import Device, push_service_on_loopback
+from tests.push.helpers import Device
 
 # Playwright's contexts are like incognito windows, where Chromium has no Push API.
 INCOGNITO_PUSH = (
@@ -22,19 +20,6 @@ INCOGNITO_PUSH = (
     "(https://crbug.com/41124656). There is deliberately no way to feature-detect this, "
     "since incognito mode needs to be undetectable by websites."
 )
-
-
-@pytest.fixture
-def push_ready(live_server):
-    live_server.app.config["VAPID_PRIVATE_KEY"] = TEST_KEY
-    yield
-    live_server.app.config["VAPID_PRIVATE_KEY"] = None
-
-
-@pytest.fixture
-def push_service():
-    with push_service_on_loopback() as service:
-        yield service
 
 
 def status_of(phone: Page):
@@ -71,19 +56,7 @@ def test_a_teacher_turns_reminders_on_and_a_test_reminder_opens_the_app(
 
     # The subscription a push service would have given, posted as the page's script does.
     device = Device(push_service)
-    status = phone.evaluate(
-        """async (subscription) => {
-            const panel = document.querySelector("[data-push]");
-            const response = await fetch(panel.dataset.subscribeUrl, {
-              method: "POST",
-              headers: {"Content-Type": "application/json", "X-CSRFToken": panel.dataset.csrfToken},
-              body: JSON.stringify(subscription),
-            });
-            return response.status;
-        }""",
-        device.subscription,
-    )
-    assert status == 201
+    assert subscribe(phone, device) == 201
     phone.reload()
     expect(phone.locator("#devices .app-card")).to_have_count(1)
     expect(phone.locator("#devices")).to_contain_text("No reminder delivered yet")
@@ -131,6 +104,22 @@ def test_a_review_reminder_opens_the_review_page_or_focuses_it(
     elsewhere = {"url": "https://elsewhere.example/", "id": "x2", "tag": "u"}
     deliver_push(phone, live_server.url, message | elsewhere)
     assert open_on_tap(phone, "x2") == {"opened": live_server.url + "/", "focused": None}
+
+
+def subscribe(phone: Page, device: Device) -> int:
+    """Posts, from the Reminders page, the subscription a push service would have given."""
+    return phone.evaluate(
+        """async (subscription) => {
+            const panel = document.querySelector("[data-push]");
+            const response = await fetch(panel.dataset.subscribeUrl, {
+              method: "POST",
+              headers: {"Content-Type": "application/json", "X-CSRFToken": panel.dataset.csrfToken},
+              body: JSON.stringify(subscription),
+            });
+            return response.status;
+        }""",
+        device.subscription,
+    )
 
 
 def deliver_push(phone: Page, origin: str, message: dict) -> None:

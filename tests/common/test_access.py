@@ -6,8 +6,8 @@ import re
 import pytest
 from flask import Flask
 
-from ap_field.auth.models import Role
-from ap_field.common.access import PUBLIC, access_rule, allow, public
+from ap_field.auth.models import STAFF_ROLES, Role, SafeguardingRole
+from ap_field.common.access import PUBLIC, access_rule, allow, needs_dsl, public
 
 PUBLIC_ENDPOINTS = {
     "auth.sign_in",
@@ -49,7 +49,10 @@ PAGES = {
     "/attendance": {Role.LEAD, Role.ADMIN},
     "/exports": {Role.TEACHER, Role.LEAD, Role.ADMIN},
     "/sync/token": set(Role),
+    "/safeguarding": set(),
 }
+# Pages that need a safeguarding duty as well as a role: who reaches them with the duty.
+DSL_PAGES = {"/safeguarding": set(STAFF_ROLES)}
 # Asked by a phone's outbox, not a person: a stranger hears 401 instead of going to sign-in.
 OUTBOX_PAGES = {"/sync/token"}
 
@@ -139,6 +142,21 @@ def test_each_role_reaches_only_its_pages(client, make_user, auth, role, path):
     else:
         assert response.status_code == 403
         assert "You do not have access to this page" in response.text
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("path", sorted(DSL_PAGES))
+def test_dsls_reach_their_pages(client, make_user, auth, role, path):
+    """A safeguarding duty is held beside a role; a parent or assessor never holds one."""
+    auth.login(make_user(role, safeguarding_role=SafeguardingRole.DSL))
+    response = client.get(path)
+    assert response.status_code == (200 if role in DSL_PAGES[path] else 403)
+
+
+def test_views_that_need_a_safeguarding_duty_say_so(app):
+    assert {rule.rule for rule in app.url_map.iter_rules() if needs_dsl(app, rule.endpoint)} >= set(
+        DSL_PAGES
+    )
 
 
 def test_admin_pages_with_ids_refuse_other_roles(client, make_user, auth):

@@ -261,7 +261,13 @@ def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signe
         (Role.TEACHER, TEACHER_KINDS),
         (
             Role.LEAD,
-            {"review_overdue", "check_out_overdue", "site_check_due", "site_check_overdue"},
+            {
+                "review_overdue",
+                "check_out_overdue",
+                "site_check_due",
+                "site_check_overdue",
+                "concern_unseen",
+            },
         ),
         (Role.PARENT, {"session_to_confirm"}),
         (Role.ASSESSOR, {"site_check_due", "site_check_overdue"}),

@@ -26,7 +26,7 @@ from flask import Flask
 from ap_field.assessments.models import Assessment
 from ap_field.attendance.models import AttendanceMark, LocalAuthorityReport, RegisterSession
 from ap_field.attendance.queries import find_mark
-from ap_field.auth.models import Role, User
+from ap_field.auth.models import Role, SafeguardingRole, User
 from ap_field.common.access import allow
 from ap_field.common.time import london_today, utcnow
 from ap_field.extensions import db
@@ -55,6 +55,8 @@ from ap_field.premises.models import (
 from ap_field.premises.services import add_photo
 from ap_field.pupils.models import CaseloadAssignment, Pupil
 from ap_field.pupils.services import assign
+from ap_field.safeguarding.models import Concern, ConcernAction, ConcernAddendum, Outcome
+from ap_field.safeguarding.services import close
 from ap_field.sessions.models import NoteAddendum, SessionNote
 from ap_field.visits.models import (
     HomeVisit,
@@ -73,6 +75,7 @@ from tests.plans.test_timetable import slot as slot_form
 from tests.premises.helpers import answer_everything, jpeg_bytes, make_check, make_provider
 from tests.premises.helpers import template_named as latest_template
 from tests.premises.test_providers import provider_form
+from tests.safeguarding.helpers import concern_fields, make_concern
 from tests.sync.conftest import REGISTER_OPEN, keyed, mark_form, note_form, visit_form
 
 # POST routes that are not the field's records, each with why it is left out.
@@ -189,6 +192,7 @@ TEACHER, LEAD, ADMIN, ASSESSOR, PARENT = (
 PUPIL = "/pupils/{pupil}"
 VISIT = PUPIL + "/visits/{flagged_visit}"
 ITEM = "/site-checks/{check}/items/{item}"
+CONCERN = PUPIL + "/concerns/{concern}"
 CREATE, EDIT, CHANGE, REMOVE = Kind.CREATE, Kind.EDIT, Kind.CHANGE, Kind.REMOVE
 
 WRITES = {
@@ -473,6 +477,47 @@ WRITES = {
     "visits.mark_seen": Write(
         EDIT, LEAD, VISIT + "/seen", lambda w: {}, HomeVisit, "flagged_visit"
     ),
+    "safeguarding.new": Write(
+        CREATE, TEACHER, PUPIL + "/concerns/new", lambda w: concern_fields(), Concern
+    ),
+    "safeguarding.new_addendum": Write(
+        CREATE,
+        TEACHER,
+        CONCERN + "/addenda/new",
+        lambda w: {"client_uuid": new_uuid(), "text": "She said it happened on Sunday"},
+        ConcernAddendum,
+    ),
+    "safeguarding.seen": Write(EDIT, LEAD, CONCERN + "/seen", lambda w: {}, Concern, "concern"),
+    "safeguarding.new_action": Write(
+        CREATE,
+        LEAD,
+        CONCERN + "/actions/new",
+        lambda w: {
+            "client_uuid": new_uuid(),
+            "kind": "social_care",
+            "taken_on": today(),
+            "taken_by": "The DSL",
+            "note": "Referred by phone",
+            "reference": "CSC-1",
+        },
+        ConcernAction,
+    ),
+    "safeguarding.close_concern": Write(
+        EDIT,
+        LEAD,
+        CONCERN + "/close",
+        lambda w: {"outcome": "monitoring", "rationale": "Family engaging with early help"},
+        Concern,
+        "concern",
+    ),
+    "safeguarding.reopen_concern": Write(
+        EDIT,
+        LEAD,
+        PUPIL + "/concerns/{closed_concern}/reopen",
+        lambda w: {"reason": "New bruising seen"},
+        Concern,
+        "closed_concern",
+    ),
 }
 EDITS = sorted(endpoint for endpoint, write in WRITES.items() if write.kind is EDIT)
 
@@ -542,6 +587,7 @@ def world(transaction, rollback_app, register_open) -> World:
     with rollback_app.app_context():
         users = {role: new_user(role) for role in Role}
         teacher, lead, assessor = users[TEACHER], users[LEAD], users[ASSESSOR]
+        lead.safeguarding_role = SafeguardingRole.DSL
         pupil = new_pupil(legal_name="Jayden Clarke")
         assign(pupil, teacher, lead)
         plan = write_demo_plan(pupil, lead, starts_on=london_today() - timedelta(days=14))
@@ -579,6 +625,7 @@ def world(transaction, rollback_app, register_open) -> World:
             "item": item.id,
             "photo": photo.id,
             **_visits(pupil, teacher),
+            **_concerns(pupil, teacher, lead),
         }
         plan_targets = [target.id for target in plan.targets]
         detached(*users.values())
@@ -639,6 +686,13 @@ def _visits(pupil: Pupil, teacher: User) -> dict[str, int]:
         "visit_under_way": under_way.id,
         "flagged_visit": flagged.id,
     }
+
+
+def _concerns(pupil: Pupil, teacher: User, dsl: User) -> dict[str, int]:
+    """One new concern, and one the DSL closed."""
+    concern, closed = make_concern(pupil, teacher), make_concern(pupil, teacher)
+    close(closed, dsl, closed.version, Outcome.NO_FURTHER_ACTION, "Explained by the school")
+    return {"concern": concern.id, "closed_concern": closed.id}
 
 
 @functools.cache

@@ -82,6 +82,11 @@ function summaryOf(form, submitter) {
     if (!control.name || control.type === "hidden" || control.name === "csrf_token") continue;
     if (control.type === "submit") continue;
     if ((control.type === "radio" || control.type === "checkbox") && !control.checked) continue;
+    if (control.hasAttribute("data-sensitive")) {
+      // Safeguarding text: the outbox page says it is there, never what it says.
+      if (control.value) summary.push([labelOf(form, control), "Written, not shown here"]);
+      continue;
+    }
     if (control.type === "file") {
       for (const file of control.files) summary.push([labelOf(form, control), file.name]);
       continue;
@@ -128,6 +133,7 @@ function entryOf(form, submitter) {
     swap: swapOf(form),
     title: form.dataset.outbox || (heading ? heading.textContent.trim() : document.title),
     caption: caption ? caption.textContent.trim() : "",
+    sensitive: form.querySelector("[data-sensitive]") !== null,
     summary: summaryOf(form, submitter),
     fields: fieldsOf(form, submitter),
     state: "sending",

@@ -135,7 +135,7 @@ export async function remove(opId) {
 }
 
 /** A delivered entry leaves the outbox; a line about it stays for a week so the outbox page
- * can say when it was sent. */
+ * can say when it was sent. A line about safeguarding text does not say whom it was about. */
 export async function delivered(entry, location) {
   const now = Date.now();
   await transaction([ENTRIES, SENT], "readwrite", (tx) => {
@@ -145,7 +145,7 @@ export async function delivered(entry, location) {
       op_id: entry.op_id,
       user: entry.user,
       title: entry.title,
-      caption: entry.caption,
+      caption: entry.sensitive ? "" : entry.caption,
       sent_at: now,
       location: location || null,
     });
