@@ -45,81 +45,20 @@ def _pages(concern) -> dict:
     }
 
 
+# The concern's own pages, which its recorder reads too, and the pages of the DSL's work.
+CONCERN_PAGES = ["show", "addendum form"]
+DSL_WORK = ["action form", "close form", "reopen form", "seen", "chronology", "pdf", "dsl page"]
 # What each person gets from each page: DSLs everything; the recorder the concern and its
 # addenda; staff who may see the pupil a 404 for the concern (it is not theirs to read) and a
 # 403 for the DSL's pages; parents and assessors 403 throughout.
 EXPECTED = {
-    "dsl": dict.fromkeys(
-        [
-            "show",
-            "addendum form",
-            "action form",
-            "close form",
-            "reopen form",
-            "seen",
-            "chronology",
-            "pdf",
-            "dsl page",
-        ],
-        (200, 302),
-    ),
-    "deputy": dict.fromkeys(
-        [
-            "show",
-            "addendum form",
-            "action form",
-            "close form",
-            "reopen form",
-            "seen",
-            "chronology",
-            "pdf",
-            "dsl page",
-        ],
-        (200, 302),
-    ),
-    "recorder": {"show": (200,), "addendum form": (200,)}
-    | dict.fromkeys(
-        ["action form", "close form", "reopen form", "seen", "chronology", "pdf", "dsl page"],
-        (403,),
-    ),
-    "lead": {"show": (404,), "addendum form": (404,)}
-    | dict.fromkeys(
-        ["action form", "close form", "reopen form", "seen", "chronology", "pdf", "dsl page"],
-        (403,),
-    ),
-    "admin": {"show": (404,), "addendum form": (404,)}
-    | dict.fromkeys(
-        ["action form", "close form", "reopen form", "seen", "chronology", "pdf", "dsl page"],
-        (403,),
-    ),
-    "assessor": dict.fromkeys(
-        [
-            "show",
-            "addendum form",
-            "action form",
-            "close form",
-            "reopen form",
-            "seen",
-            "chronology",
-            "pdf",
-            "dsl page",
-        ],
-        (403,),
-    ),
-    "parent": dict.fromkeys(
-        [
-            "show",
-            "addendum form",
-            "action form",
-            "close form",
-            "reopen form",
-            "seen",
-            "chronology",
-            "pdf",
-            "dsl page",
-        ],
-        (403,),
-    ),
+    "dsl": dict.fromkeys(CONCERN_PAGES + DSL_WORK, (200, 302)),
+    "deputy": dict.fromkeys(CONCERN_PAGES + DSL_WORK, (200, 302)),
+    "recorder": dict.fromkeys(CONCERN_PAGES, (200,)) | dict.fromkeys(DSL_WORK, (403,)),
+    "lead": dict.fromkeys(CONCERN_PAGES, (404,)) | dict.fromkeys(DSL_WORK, (403,)),
+    "admin": dict.fromkeys(CONCERN_PAGES, (404,)) | dict.fromkeys(DSL_WORK, (403,)),
+    "assessor": dict.fromkeys(CONCERN_PAGES + DSL_WORK, (403,)),
+    "parent": dict.fromkeys(CONCERN_PAGES + DSL_WORK, (403,)),
 }
 
 
