@@ -38,6 +38,8 @@ from ap_field.pupils.models import (
 )
 from ap_field.pupils.queries import current_assignment
 from ap_field.pupils.services import assign, create_pupil
+from ap_field.safeguarding.models import Category, Concern
+from ap_field.safeguarding.services import record_concern
 from ap_field.sessions.queries import delivery_between, notes_of
 from ap_field.sessions.services import write_note
 from ap_field.visits.models import (
@@ -220,6 +222,7 @@ def seed_demo() -> None:
 
     _baseline_assessments(staff)
     _first_visits()
+    _a_concern()
     _parent_answers()
     seed_premises(staff["assessor"])
     _registers(today)
@@ -386,6 +389,29 @@ def _first_visits() -> None:
                 "next_visit_on": starts_on + timedelta(weeks=2),
             },
         )
+
+
+def _a_concern() -> None:
+    """A concern from the first visit to AP-0001, for the DSL's page: not yet seen."""
+    pupil = db.session.scalar(sa.select(Pupil).where(Pupil.case_number == "AP-0001"))
+    if db.session.scalar(sa.select(Concern.id).where(Concern.pupil_id == pupil.id)):
+        return
+    visit = db.session.scalar(sa.select(HomeVisit).where(HomeVisit.pupil_id == pupil.id))
+    values = {
+        "immediate_danger": False,
+        "categories": [Category.CCE.value],
+        "category_other": None,
+        "happened_on": visit.starts_at.astimezone(LONDON).date(),
+        "happened_time": time(10, 30),
+        "place": "The family home",
+        "what_happened": "Two new phones on the table; older boys waiting outside in a car.",
+        "child_words": "They just give me lifts, it's nothing",
+        "others_present": "His mother",
+        "action_taken": "Listened, did not press him, phoned the DSL from the car.",
+        "body_marks": [],
+    }
+    links = {"visit_id": visit.id, "note_id": None}
+    record_concern(pupil, visit.teacher, uuid.uuid4(), values, links)
 
 
 # Parents' answers about last week's sessions (Monday, Tuesday, Thursday), by case number;

@@ -612,7 +612,7 @@ class ScaleBuilder:
             notes.insert().from_select(
                 ["pupil_id", "teacher_id", "slot_id", "held_on", "starts_at", "ends_at", "mode",
                  "focus", "place", "planned_minutes", "engagement", "progress", "wellbeing",
-                 "next_steps", "safeguarding_concern", "safeguarding_details", "submitted_at",
+                 "next_steps", "submitted_at",
                  "client_uuid", "version", "created_at", "updated_at"],
                 sa.select(
                     taught.c.pupil_id, taught.c.teacher_id, slots.c.id, sessions.c.date,
@@ -622,7 +622,7 @@ class ScaleBuilder:
                     3 + sessions.c.number % 3,
                     sa.literal("Worked through a reading comprehension."),
                     sa.literal("Settled and talkative."),
-                    sa.literal("Practice paper next session."), sa.false(), sa.literal(""),
+                    sa.literal("Practice paper next session."),
                     submitted, self._new_uuid(), sa.literal(1), submitted, submitted,
                 )
                 .select_from(taught.join(sessions, sa.true()))
@@ -771,8 +771,6 @@ class ScaleBuilder:
                         "concerns": "None raised",
                         "child_voice": "Likes the sessions at the library",
                         "parent_voice": "Routine is better",
-                        "safeguarding_concern": False,
-                        "safeguarding_details": None,
                         "next_visit_on": day + timedelta(weeks=4),
                         "arrived_at": arrived,
                         "expected_finish_at": arrived + timedelta(hours=1),

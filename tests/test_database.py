@@ -25,7 +25,6 @@ DOMAIN_TABLES = {
     "assessments",
     "home_visits",
     "visit_actions",
-    "visit_addenda",
     "provider_sites",
     "insurance_policies",
     "check_templates",

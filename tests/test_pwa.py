@@ -245,8 +245,8 @@ def test_a_static_file_does_not_vary_by_cookie_for_a_signed_in_person(client, au
 def test_every_page_today_and_a_pupil_page_link_to_is_kept(client, make_user, runner):
     """Without signal, a link on Today or on a pupil's page opens its kept copy: kept at its
     own URL, or, for a link whose query string fills a form in, at its path. A record's own
-    page (one visit, one note) is not kept, nor the parent invitation, whose link only the
-    server can make."""
+    page (one visit, one note, a safeguarding concern) is not kept, nor the parent invitation,
+    whose link only the server can make."""
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     teacher = db.session.scalar(sa.select(User).where(User.email == "teacher1@example.org"))
     AuthActions(client).login(teacher, DEMO_PASSWORD)
@@ -256,7 +256,9 @@ def test_every_page_today_and_a_pupil_page_link_to_is_kept(client, make_user, ru
     for path in ("/today", pupil):
         page = BeautifulSoup(client.get(path).text, "html.parser")
         linked |= {link["href"] for link in page.select("main a[href^='/']")}
-    record_page = re.compile(r"/pupils/\d+/((visits|notes|assessments)/\d+|invitations/new)$")
+    record_page = re.compile(
+        r"/pupils/\d+/((visits|notes|assessments|concerns)/\d+|invitations/new)$"
+    )
     not_kept = {
         link
         for link in linked

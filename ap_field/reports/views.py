@@ -35,8 +35,8 @@ from ap_field.reports.queries import (
     teacher_caseloads,
 )
 from ap_field.reports.services import record_export
-from ap_field.sessions.queries import recent_note_concerns
-from ap_field.visits.queries import overdue_check_outs, unseen_safeguarding_flags
+from ap_field.safeguarding.queries import unseen_count
+from ap_field.visits.queries import overdue_check_outs
 
 TEACHERS_PAGE_SIZE = 25
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,8 +60,7 @@ def programme():
         caseloads_url=lambda n: url_for("reports.programme", **{"teachers-page": n}) + "#teachers",
         caseload_limit=CASELOAD_LIMIT,
         overdue_check_outs=overdue_check_outs(),
-        unseen_flags=unseen_safeguarding_flags(),
-        note_concerns=recent_note_concerns(london_today()),
+        unseen_concerns=unseen_count(),
         disputed_sessions=recent_dispute_count(current_user, london_today()),
     )
 

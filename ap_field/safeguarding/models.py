@@ -210,3 +210,36 @@ class ConcernClosure(db.Model):
     concern: so.Mapped[Concern] = so.relationship(back_populates="closures")
     closed_by: so.Mapped[User] = so.relationship(foreign_keys=[closed_by_id])
     reopened_by: so.Mapped[User | None] = so.relationship(foreign_keys=[reopened_by_id])
+
+
+# What the recorder wrote: never changed once it reached ap-field (later words are addenda).
+RECORDED_FIELDS = (
+    "pupil_id",
+    "recorded_by_id",
+    "recorded_at",
+    "happened_on",
+    "happened_time",
+    "place",
+    "categories",
+    "category_other",
+    "immediate_danger",
+    "what_happened",
+    "child_words",
+    "others_present",
+    "action_taken",
+    "body_marks",
+)
+
+
+@sa.event.listens_for(so.Session, "before_flush")
+def _concerns_are_append_only(session: so.Session, _context, _instances) -> None:
+    for instance in session.deleted:
+        if isinstance(instance, Concern | ConcernAction | ConcernAddendum | ConcernClosure):
+            raise PermissionError("Safeguarding records are never deleted")
+    for instance in session.dirty:
+        if isinstance(instance, ConcernAction | ConcernAddendum) and session.is_modified(instance):
+            raise PermissionError("A safeguarding action or addendum cannot be changed")
+        if isinstance(instance, Concern):
+            state = sa.inspect(instance)
+            if any(state.attrs[name].history.has_changes() for name in RECORDED_FIELDS):
+                raise PermissionError("A recorded concern cannot be changed: add to it instead")

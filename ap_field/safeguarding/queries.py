@@ -70,6 +70,13 @@ def linked_record(model: type, record_id: int | None, pupil: Pupil):
     )
 
 
+def concerns_raised_from(visit=None, note=None) -> list[Concern]:
+    """The concerns raised from a home visit or a session note, oldest first: the page of the
+    visit or note names them, and links to those its reader may read."""
+    linked = Concern.visit_id == visit.id if visit is not None else Concern.note_id == note.id
+    return list(db.session.scalars(sa.select(Concern).where(linked).order_by(Concern.created_at)))
+
+
 def open_concerns() -> list[Concern]:
     """The DSL's list: every concern not closed, unseen ones first, then oldest first."""
     return list(

@@ -1,5 +1,4 @@
 from wtforms import (
-    BooleanField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -54,12 +53,6 @@ class NoteForm(SyncedForm):
     progress = TextAreaField("Progress against those targets")
     wellbeing = TextAreaField("Wellbeing observations")
     next_steps = TextAreaField("Next steps")
-    safeguarding_concern = BooleanField("I have a safeguarding concern")
-    safeguarding_details = TextAreaField(
-        "Safeguarding concern",
-        description="What you saw or heard, in the child's words where you can. "
-        "Tell your designated safeguarding lead today as well.",
-    )
 
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,10 +72,6 @@ class NoteForm(SyncedForm):
                 "A session that has not finished yet cannot be recorded as delivered"
             )
 
-    def validate_safeguarding_details(self, field) -> None:
-        if self.safeguarding_concern.data and not field.data:
-            raise ValidationError("Describe the safeguarding concern")
-
     def values(self) -> dict:
         return {
             "held_on": self.held_on.data,
@@ -96,8 +85,6 @@ class NoteForm(SyncedForm):
             "progress": self.progress.data or "",
             "wellbeing": self.wellbeing.data or "",
             "next_steps": self.next_steps.data or "",
-            "safeguarding_concern": self.safeguarding_concern.data,
-            "safeguarding_details": self.safeguarding_details.data or "",
         }
 
 

@@ -15,7 +15,7 @@ from ap_field.pupils.models import Pupil
 
 declare_events(
     {
-        "note.written": ("Session note written", {"held_on", "minutes", "safeguarding"}),
+        "note.written": ("Session note written", {"held_on", "minutes"}),
         "note.addendum": ("Addendum to a session note", {"note_id"}),
     }
 )
@@ -35,9 +35,6 @@ class SessionNote(SyncedRecord, db.Model):
         sa.CheckConstraint("engagement >= 1 AND engagement <= 5", name="engagement_scale"),
         sa.Index("ix_session_notes_pupil_held_on", "pupil_id", "held_on"),
         sa.Index("ix_session_notes_held_on_id", "held_on", "id"),
-        sa.Index(
-            "ix_session_notes_safeguarding_concern_held_on", "safeguarding_concern", "held_on"
-        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -57,8 +54,6 @@ class SessionNote(SyncedRecord, db.Model):
     progress: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     wellbeing: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     next_steps: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    safeguarding_concern: so.Mapped[bool] = so.mapped_column(default=False)
-    safeguarding_details: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     submitted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     pupil: so.Mapped[Pupil] = so.relationship()

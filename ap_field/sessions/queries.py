@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from ap_field.extensions import db
 from ap_field.plans.models import TimetableSlot
@@ -13,7 +12,6 @@ from ap_field.pupils.models import Pupil
 from ap_field.sessions.models import SessionNote
 
 NOTE_CATCH_UP_DAYS = 7
-NOTE_CONCERN_DAYS = 14
 
 
 @dataclass
@@ -143,18 +141,3 @@ def notes_not_written(pupils: list[Pupil], now: datetime) -> list[Occurrence]:
         if occurrence.note is None
         and (occurrence.day < today or occurrence.slot.ends_at <= now.time())
     ]
-
-
-def recent_note_concerns(today: date, days: int = NOTE_CONCERN_DAYS) -> list[SessionNote]:
-    """Session notes with a safeguarding concern from the last fortnight, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(SessionNote)
-            .where(
-                SessionNote.safeguarding_concern,
-                SessionNote.held_on >= today - timedelta(days=days),
-            )
-            .options(so.joinedload(SessionNote.pupil), so.joinedload(SessionNote.teacher))
-            .order_by(SessionNote.held_on.desc(), SessionNote.id.desc())
-        )
-    )

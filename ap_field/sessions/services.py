@@ -19,7 +19,6 @@ def write_note(pupil: Pupil, teacher: User, values: dict, targets: list[PlanTarg
         pupil_id=pupil.id,
         held_on=plain(note.held_on),
         minutes=note.actual_minutes,
-        safeguarding=note.safeguarding_concern,
     )
     db.session.commit()
     return note

@@ -19,6 +19,7 @@ from ap_field.pupils.queries import (
     pupils_in_scope_by_name,
     record_of_pupil_or_404,
 )
+from ap_field.safeguarding.queries import concerns_raised_from
 from ap_field.sessions import bp
 from ap_field.sessions.forms import AddendumForm, NoteForm
 from ap_field.sessions.models import SessionNote
@@ -130,5 +131,10 @@ def note(pupil_id: int, note_id: int):
         flash("Addendum added.", "success")
         return redirect(url_for("sessions.note", pupil_id=pupil.id, note_id=shown.id))
     return render_template(
-        "sessions/note.html", pupil=pupil, note=shown, form=form, answer=answer_for(shown)
+        "sessions/note.html",
+        pupil=pupil,
+        note=shown,
+        form=form,
+        answer=answer_for(shown),
+        concerns=concerns_raised_from(note=shown),
     )

@@ -1,7 +1,6 @@
 from datetime import datetime, time, timedelta
 
-import wtforms
-from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ap_field.common.forms import (
@@ -36,9 +35,8 @@ def _to_the_minute(moment: datetime) -> time:
 class VisitForm(SyncedForm):
     """Plan a visit, or record one that happened; the same form records the outcome later.
 
-    Once a visit's safeguarding observations are saved they leave this form (addenda
-    add to them), and once the visitor has said "I've arrived", lone working decides
-    whether the visit is happening or has happened.
+    Once the visitor has said "I've arrived", lone working decides whether the visit is
+    happening or has happened. A safeguarding worry is recorded as a concern, not here.
     """
 
     visit_date = DateField(
@@ -97,13 +95,6 @@ class VisitForm(SyncedForm):
     parent_voice = TextAreaField(
         "The parent's or carer's voice", validators=[Optional(), Length(max=LONG_TEXT)]
     )
-    safeguarding_concern = BooleanField("I have a safeguarding concern")
-    safeguarding_details = TextAreaField(
-        "Safeguarding observations",
-        description="What you saw or heard, and what you did. Once saved it cannot be changed; "
-        "you can add to it.",
-        validators=[Length(max=LONG_TEXT)],
-    )
     next_visit_on = DateField("Date of the next visit", validators=[Optional()])
 
     def __init__(self, *args, visit: HomeVisit | None = None, **kwargs):
@@ -111,9 +102,6 @@ class VisitForm(SyncedForm):
         self.visit = visit
         if visit is None:
             return
-        if visit.safeguarding_concern:
-            del self.safeguarding_concern
-            del self.safeguarding_details
         if visit.arrived_at is not None:
             del self.status
         if not self.is_submitted():
@@ -152,17 +140,6 @@ class VisitForm(SyncedForm):
         if Present.OTHERS in (self.present.data or []) and not field.data:
             raise ValidationError("Enter who else was there")
 
-    def validate_safeguarding_concern(self, field) -> None:
-        if self.safeguarding_details.data and not field.data:
-            raise ValidationError(
-                "Tick this box to send your safeguarding observations to your lead, "
-                "or clear the observations"
-            )
-
-    def validate_safeguarding_details(self, field) -> None:
-        if self.safeguarding_concern.data and not field.data:
-            raise ValidationError("Describe what you saw or heard that worries you")
-
     def validate_next_visit_on(self, field) -> None:
         if field.data and self.visit_date.data and field.data <= self.visit_date.data:
             raise ValidationError("The next visit must be after this one")
@@ -186,9 +163,6 @@ class VisitForm(SyncedForm):
         }
         if self.status is not None:
             values["status"] = VisitStatus(self.status.data)
-        if self.safeguarding_concern is not None:
-            values["safeguarding_concern"] = self.safeguarding_concern.data
-            values["safeguarding_details"] = self.safeguarding_details.data or None
         return values
 
 
@@ -239,18 +213,3 @@ class ActionForm(SyncedForm):
     def validate_due_on(self, field) -> None:
         if field.data and field.data < self.visit.starts_at.astimezone(LONDON).date():
             raise ValidationError("The due date must be on or after the day of the visit")
-
-
-class AddendumForm(SyncedForm):
-    text = TextAreaField(
-        "What you want to add",
-        description="It is added below the observations with your name and the time, "
-        "and cannot be changed afterwards.",
-        validators=[DataRequired("Enter what you want to add"), Length(max=LONG_TEXT)],
-    )
-
-
-class SeenForm(BaseForm):
-    """The lead has read the concern as it stands in `version`; anything newer is not seen."""
-
-    version = wtforms.IntegerField(widget=wtforms.widgets.HiddenInput(), validators=[Optional()])

@@ -2,8 +2,8 @@
 
 A visit is planned (scheduled), happening (in progress: the visitor said "I've
 arrived" and has not yet said "I've left safely") or has happened (completed).
-Its safeguarding observations are append-only once saved: later words are
-addenda, so a concern is never rewritten and two phones never conflict over one.
+A worry about the child's safety is not kept on the visit: it is a safeguarding
+concern (ap_field/safeguarding), linked to the visit it was raised from.
 """
 
 from datetime import UTC, date, datetime, time
@@ -25,6 +25,7 @@ declare_events(
         "visit.updated": ("Home visit updated", {"visit_id", "before", "after"}),
         "visit.arrived": ("Arrived for a home visit", {"visit_id", "expected_finish"}),
         "visit.left": ("Left a home visit safely", {"visit_id"}),
+        # Written before concerns were kept apart from visits; still read in the audit trail.
         "visit.concern_raised": ("Safeguarding concern raised at a home visit", {"visit_id"}),
         "visit.addendum_added": ("Safeguarding observation added to a home visit", {"visit_id"}),
         "visit.concern_seen": ("Safeguarding concern seen by the lead", {"visit_id"}),
@@ -72,11 +73,6 @@ class HomeVisit(SyncedRecord, db.Model):
     __tablename__ = "home_visits"
     __table_args__ = (
         sa.Index("ix_home_visits_left_at_arrived_at", "left_at", "arrived_at"),
-        sa.Index(
-            "ix_home_visits_safeguarding_concern_seen_by_lead_at",
-            "safeguarding_concern",
-            "seen_by_lead_at",
-        ),
         sa.CheckConstraint(
             "(status = 'scheduled' AND arrived_at IS NULL)"
             " OR (status = 'in_progress' AND arrived_at IS NOT NULL AND left_at IS NULL)"
@@ -91,13 +87,6 @@ class HomeVisit(SyncedRecord, db.Model):
         sa.CheckConstraint(
             "left_at IS NULL OR (arrived_at IS NOT NULL AND left_at >= arrived_at)",
             name="left_after_arrival",
-        ),
-        sa.CheckConstraint(
-            "NOT safeguarding_concern OR safeguarding_details IS NOT NULL",
-            name="concern_has_details",
-        ),
-        sa.CheckConstraint(
-            "seen_by_lead_at IS NULL OR safeguarding_concern", name="seen_only_if_concern"
         ),
     )
 
@@ -118,26 +107,16 @@ class HomeVisit(SyncedRecord, db.Model):
     concerns: so.Mapped[str | None] = so.mapped_column(sa.Text)
     child_voice: so.Mapped[str | None] = so.mapped_column(sa.Text)
     parent_voice: so.Mapped[str | None] = so.mapped_column(sa.Text)
-    # Their old values are loaded before a change, so the append-only check below sees them.
-    safeguarding_concern: so.Mapped[bool] = so.mapped_column(default=False, active_history=True)
-    safeguarding_details: so.Mapped[str | None] = so.mapped_column(sa.Text, active_history=True)
     next_visit_on: so.Mapped[date | None]
 
     arrived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     expected_finish_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     left_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    seen_by_lead_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    seen_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
-
     pupil: so.Mapped[Pupil] = so.relationship()
-    teacher: so.Mapped[User] = so.relationship(foreign_keys=[teacher_id])
-    seen_by: so.Mapped[User | None] = so.relationship(foreign_keys=[seen_by_id])
+    teacher: so.Mapped[User] = so.relationship()
     actions: so.Mapped[list["VisitAction"]] = so.relationship(
         back_populates="visit", order_by="VisitAction.id"
-    )
-    addenda: so.Mapped[list["VisitAddendum"]] = so.relationship(
-        back_populates="visit", order_by="VisitAddendum.id"
     )
 
     def __repr__(self) -> str:
@@ -165,10 +144,6 @@ class HomeVisit(SyncedRecord, db.Model):
         """Past the expected finish without "I've left safely": the lead should find out why."""
         return self.is_in_progress and self.expected_finish_at < utcnow()
 
-    @property
-    def concern_awaits_lead(self) -> bool:
-        return self.safeguarding_concern and self.seen_by_lead_at is None
-
 
 class VisitAction(SyncedRecord, db.Model):
     """Something agreed at a visit: what, who will do it, and by when."""
@@ -184,36 +159,8 @@ class VisitAction(SyncedRecord, db.Model):
     visit: so.Mapped[HomeVisit] = so.relationship(back_populates="actions")
 
 
-class VisitAddendum(SyncedRecord, db.Model):
-    """More safeguarding observations, added after a visit's own were saved. Never changed."""
-
-    __tablename__ = "visit_addenda"
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    visit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("home_visits.id"), index=True)
-    author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
-    text: so.Mapped[str] = so.mapped_column(sa.Text)
-
-    visit: so.Mapped[HomeVisit] = so.relationship(back_populates="addenda")
-    author: so.Mapped[User] = so.relationship()
-
-
-APPEND_ONLY_FIELDS = ("safeguarding_concern", "safeguarding_details")
-
-
 @sa.event.listens_for(so.Session, "before_flush")
-def _safeguarding_observations_are_append_only(session: so.Session, _context, _instances) -> None:
+def _visits_are_never_deleted(session: so.Session, _context, _instances) -> None:
     for instance in session.deleted:
-        if isinstance(instance, VisitAddendum | HomeVisit):
-            raise PermissionError("Home visits and their safeguarding records are never deleted")
-    for instance in session.dirty:
-        if isinstance(instance, VisitAddendum) and session.is_modified(instance):
-            raise PermissionError("Safeguarding addenda cannot be changed")
         if isinstance(instance, HomeVisit):
-            state = sa.inspect(instance)
-            for name in APPEND_ONLY_FIELDS:
-                history = state.attrs[name].history
-                if history.has_changes() and any(history.deleted):
-                    raise PermissionError(
-                        "Safeguarding observations cannot be changed once saved: add an addendum"
-                    )
+            raise PermissionError("Home visits are never deleted")

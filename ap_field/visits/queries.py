@@ -8,7 +8,7 @@ from ap_field.auth.models import User
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
-from ap_field.visits.models import HomeVisit, VisitAddendum
+from ap_field.visits.models import HomeVisit
 
 
 def own_visit_under_way(user: User, pupil_id: int, visit_id: int) -> HomeVisit | None:
@@ -32,7 +32,6 @@ def visit_or_404(pupil: Pupil, visit_id: int) -> HomeVisit:
         .options(
             so.joinedload(HomeVisit.teacher),
             so.selectinload(HomeVisit.actions),
-            so.selectinload(HomeVisit.addenda).joinedload(VisitAddendum.author),
         )
     )
 
@@ -75,16 +74,5 @@ def overdue_check_outs() -> list[HomeVisit]:
             _with_pupil_and_visitor(sa.select(HomeVisit))
             .where(_in_progress(), HomeVisit.expected_finish_at < utcnow())
             .order_by(HomeVisit.expected_finish_at)
-        )
-    )
-
-
-def unseen_safeguarding_flags() -> list[HomeVisit]:
-    """Visits with a safeguarding concern (or a new addendum to one) the lead has not yet seen."""
-    return list(
-        db.session.scalars(
-            _with_pupil_and_visitor(sa.select(HomeVisit))
-            .where(HomeVisit.safeguarding_concern, HomeVisit.seen_by_lead_at.is_(None))
-            .order_by(HomeVisit.updated_at)
         )
     )

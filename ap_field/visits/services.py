@@ -8,14 +8,13 @@ import sqlalchemy.orm as so
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
-from ap_field.common.time import format_london_time, utcnow
-from ap_field.common.writes import StaleEdit, apply_edit, commit_or_stale
+from ap_field.common.time import format_london_time
+from ap_field.common.writes import apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
 from ap_field.visits.models import (
     HomeVisit,
     VisitAction,
-    VisitAddendum,
     VisitStatus,
 )
 
@@ -31,8 +30,6 @@ AUDITED_FIELDS = (
     "concerns",
     "child_voice",
     "parent_voice",
-    "safeguarding_concern",
-    "safeguarding_details",
     "next_visit_on",
 )
 
@@ -56,15 +53,12 @@ def create_visit(pupil: Pupil, visitor: User, values: dict) -> HomeVisit:
     db.session.flush()
     event = "visit.recorded" if visit.status == VisitStatus.COMPLETED else "visit.planned"
     record(event, pupil_id=pupil.id, visit_id=visit.id, after=snapshot(visit))
-    if visit.safeguarding_concern:
-        record("visit.concern_raised", pupil_id=pupil.id, visit_id=visit.id)
     db.session.commit()
     return visit
 
 
 def update_visit(visit: HomeVisit, values: dict, seen_version: int | None) -> HomeVisit:
     """Apply an edit made on version `seen_version`; refuse it if the visit moved on since."""
-    had_concern = visit.safeguarding_concern
     if (changed := apply_edit(visit, values, seen_version, snapshot)) is None:
         return visit
     before, after = changed
@@ -76,8 +70,6 @@ def update_visit(visit: HomeVisit, values: dict, seen_version: int | None) -> Ho
         before=before,
         after=after,
     )
-    if visit.safeguarding_concern and not had_concern:
-        record("visit.concern_raised", pupil_id=visit.pupil_id, visit_id=visit.id)
     commit_or_stale()
     return visit
 
@@ -152,31 +144,3 @@ def add_action(visit: HomeVisit, client_uuid: uuid.UUID, values: dict) -> VisitA
     )
     db.session.commit()
     return action
-
-
-def add_addendum(
-    visit: HomeVisit, author: User, client_uuid: uuid.UUID, text: str
-) -> VisitAddendum:
-    """Add to the safeguarding observations; the lead sees the visit as new again."""
-    addendum = VisitAddendum(visit=visit, author_id=author.id, client_uuid=client_uuid, text=text)
-    db.session.add(addendum)
-    visit.seen_by_lead_at, visit.seen_by_id = None, None
-    # The visit itself moves on, so a lead's "seen" from before this addendum is stale.
-    visit.updated_at = utcnow()
-    db.session.flush()
-    record(
-        "visit.addendum_added", pupil_id=visit.pupil_id, visit_id=visit.id, addendum_id=addendum.id
-    )
-    db.session.commit()
-    return addendum
-
-
-def mark_concern_seen(visit: HomeVisit, lead: User, seen_version: int | None) -> None:
-    """The lead has read the concern as it was in `seen_version`; anything newer stays unseen."""
-    if visit.version != seen_version:
-        raise StaleEdit()
-    if not visit.concern_awaits_lead:
-        return
-    visit.seen_by_lead_at, visit.seen_by_id = utcnow(), lead.id
-    record("visit.concern_seen", pupil_id=visit.pupil_id, visit_id=visit.id)
-    commit_or_stale()

@@ -1,7 +1,7 @@
 """Home visits, under their pupil so that the pupil's scope is the visit's scope.
 
 Teachers (for their caseload) and leads plan, make and record visits; admins may read
-them. Only a lead marks a safeguarding concern as seen.
+them. A safeguarding worry raised at a visit is a concern (ap_field/safeguarding), linked here.
 """
 
 from datetime import datetime, timedelta
@@ -16,13 +16,13 @@ from ap_field.common.time import format_london_datetime, format_london_time, pho
 from ap_field.common.writes import StaleEdit, by_client_uuid
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import is_in_scope, pupil_in_scope_or_404
+from ap_field.safeguarding.queries import concerns_raised_from
 from ap_field.visits import bp
-from ap_field.visits.forms import ActionForm, AddendumForm, ArrivalForm, SeenForm, VisitForm
+from ap_field.visits.forms import ActionForm, ArrivalForm, VisitForm
 from ap_field.visits.models import (
     HomeVisit,
     Present,
     VisitAction,
-    VisitAddendum,
     VisitPlace,
     VisitPurpose,
     VisitStatus,
@@ -31,11 +31,9 @@ from ap_field.visits.queries import own_visit_under_way, pupil_visits, visit_or_
 from ap_field.visits.services import (
     VisitNotDue,
     add_action,
-    add_addendum,
     arrive,
     create_visit,
     leave,
-    mark_concern_seen,
     snapshot,
     snapshot_of,
     update_visit,
@@ -85,7 +83,7 @@ def _show_page(pupil: Pupil, visit: HomeVisit, arrival: ArrivalForm | None = Non
         visit=visit,
         arrival=arrival,
         may_visit=current_user.role in VISITORS,
-        is_lead=current_user.role == Role.LEAD,
+        concerns=concerns_raised_from(visit=visit),
     )
     return page, status
 
@@ -100,7 +98,7 @@ def show(pupil_id: int, visit_id: int):
 @bp.route("/pupils/<int:pupil_id>/visits/<int:visit_id>/record", methods=["GET", "POST"])
 @allow(*VISITORS)
 def record(pupil_id: int, visit_id: int):
-    """Record what happened, or change the plan; safeguarding observations, once saved, stay."""
+    """Record what happened, or change the plan."""
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     visit = visit_or_404(pupil, visit_id)
     form = VisitForm(visit=visit)
@@ -226,42 +224,3 @@ def new_action(pupil_id: int, visit_id: int):
         flash("The action is saved.", "success")
         return redirect(_visit_url(visit))
     return render_template("visits/action_form.html", form=form, pupil=pupil, visit=visit)
-
-
-@bp.route("/pupils/<int:pupil_id>/visits/<int:visit_id>/addenda/new", methods=["GET", "POST"])
-@allow(*VISITORS)
-def new_addendum(pupil_id: int, visit_id: int):
-    """Add to saved safeguarding observations; before they are saved, the visit's form has them."""
-    pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    visit = visit_or_404(pupil, visit_id)
-    if not visit.safeguarding_concern:
-        flash("Write safeguarding observations in the visit's record first.", "important")
-        return redirect(url_for("visits.record", pupil_id=pupil.id, visit_id=visit.id))
-    form = AddendumForm()
-    if request.method == "GET":
-        form.open_new()
-    elif by_client_uuid(VisitAddendum, form.record_uuid(), visit_id=visit.id):
-        return redirect(_visit_url(visit))
-    if form.validate_on_submit():
-        add_addendum(visit, current_user, form.record_uuid(), form.text.data)
-        flash("Your addition is saved and your lead will see it.", "success")
-        return redirect(_visit_url(visit))
-    return render_template("visits/addendum_form.html", form=form, pupil=pupil, visit=visit)
-
-
-@bp.post("/pupils/<int:pupil_id>/visits/<int:visit_id>/seen")
-@allow(Role.LEAD)
-def mark_seen(pupil_id: int, visit_id: int):
-    pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    visit = visit_or_404(pupil, visit_id)
-    form = SeenForm()
-    try:
-        mark_concern_seen(visit, current_user, seen_version=form.version.data)
-    except StaleEdit:
-        flash(
-            "Something was added to this visit after you opened it. Read it, then mark it seen.",
-            "important",
-        )
-        return _show_page(pupil, visit, status=409)
-    flash("The safeguarding concern is marked as seen.", "success")
-    return redirect(url_for("reports.programme"))

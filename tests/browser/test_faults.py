@@ -36,6 +36,7 @@ from ap_field.photos.models import Photo
 from ap_field.plans.models import TimetableSlot
 from ap_field.premises.models import CheckAnswer, CheckStatus, SiteCheck
 from ap_field.pupils.services import assign
+from ap_field.safeguarding.models import Concern
 from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit, VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit
@@ -344,6 +345,18 @@ def parents_confirmation(world: World, network: Network) -> Counted:
     return lambda: [count(SessionConfirmation, SessionConfirmation.note_id == world.note.id)]
 
 
+def safeguarding_concern(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(world.pupil_url("/concerns/new"))
+    page.get_by_label("No", exact=True).check()
+    page.get_by_label("Neglect").check()
+    page.get_by_label("Where it happened").fill(world.text("concern"))
+    page.get_by_label("What you saw or heard").fill("No food in the house")
+    page.get_by_label("What you did straight away").fill("Phoned the DSL")
+    submitted(network, lambda: page.get_by_role("button", name="Record the concern").tap())
+    return lambda: [count(Concern, Concern.place == world.text("concern"))]
+
+
 # Each form, and who fills it in.
 FORMS = {
     "session note": (Role.TEACHER, session_note),
@@ -354,6 +367,7 @@ FORMS = {
     "timetable change": (Role.TEACHER, timetable_change),
     "site check answer, photo and sign-off": (Role.ASSESSOR, site_check),
     "parent's confirmation": (Role.PARENT, parents_confirmation),
+    "safeguarding concern": (Role.TEACHER, safeguarding_concern),
 }
 
 

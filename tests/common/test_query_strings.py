@@ -26,6 +26,7 @@ from ap_field.premises.models import (
     SiteCheck,
 )
 from ap_field.pupils.models import CaseloadAssignment
+from ap_field.safeguarding.models import Concern
 from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit
 from tests.helpers import AuthActions, SeparateContextClient
@@ -81,6 +82,7 @@ def records_to_ask_about() -> dict[str, int]:
         .where(CaseloadAssignment.pupil_id.in_(sa.select(Review.pupil_id)))
         .where(CaseloadAssignment.pupil_id.in_(sa.select(HomeVisit.pupil_id)))
         .where(CaseloadAssignment.pupil_id.in_(sa.select(ParentLink.pupil_id)))
+        .where(CaseloadAssignment.pupil_id.in_(sa.select(Concern.pupil_id)))
         .order_by(CaseloadAssignment.slot)
     )
     provider = first_id(sa.select(ProviderSite.provider_id))
@@ -94,6 +96,7 @@ def records_to_ask_about() -> dict[str, int]:
         "assessment_id": Assessment,
         "slot_id": TimetableSlot,
         "link_id": ParentLink,
+        "concern_id": Concern,
     }
     ids = {
         argument: first_id(sa.select(model.id).where(model.pupil_id == pupil))

@@ -101,7 +101,7 @@ def make_pupil_assessment(pupil: Pupil, world_users: dict[Role, User], make_user
 
 
 def make_visit(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
-    """A planned visit by the pupil's teacher, with a safeguarding concern the lead has not seen."""
+    """A planned visit by the pupil's teacher."""
     visit = create_visit(
         pupil,
         current_assignment(pupil).teacher,
@@ -110,8 +110,6 @@ def make_visit(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
             "place": VisitPlace.HOME,
             "address": "1 High Street",
             "purpose": VisitPurpose.WELFARE,
-            "safeguarding_concern": True,
-            "safeguarding_details": "Bruise on the arm",
         },
     )
     return visit.id
@@ -212,7 +210,10 @@ def test_the_matrix_covers_every_pupil_route():
         "visits.record",
         "visits.arrived",
         "visits.left",
-        "visits.mark_seen",
+        "safeguarding.new",
+        "safeguarding.show",
+        "safeguarding.seen",
+        "safeguarding.pupil_chronology",
     }
 
 

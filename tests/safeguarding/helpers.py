@@ -33,8 +33,8 @@ def concern_fields(**overrides) -> dict:
     } | overrides
 
 
-def make_concern(pupil, recorder, **values) -> Concern:
-    """A concern recorded straight through the service."""
+def make_concern(pupil, recorder, visit=None, note=None, **values) -> Concern:
+    """A concern recorded straight through the service, raised from `visit` or `note` if given."""
     fields = {
         "immediate_danger": False,
         "categories": ["neglect"],
@@ -48,6 +48,5 @@ def make_concern(pupil, recorder, **values) -> Concern:
         "action_taken": "Told the DSL by phone",
         "body_marks": [],
     } | values
-    return record_concern(
-        pupil, recorder, uuid.uuid4(), fields, {"visit_id": None, "note_id": None}
-    )
+    links = {"visit_id": visit and visit.id, "note_id": note and note.id}
+    return record_concern(pupil, recorder, uuid.uuid4(), fields, links)

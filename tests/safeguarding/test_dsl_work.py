@@ -2,6 +2,7 @@
 
 import uuid
 
+import pytest
 import sqlalchemy as sa
 
 from ap_field.audit.models import AuditEvent
@@ -175,3 +176,15 @@ def test_a_dsl_who_recorded_the_concern_works_on_it_too(
 
     events = db.session.scalars(sa.select(AuditEvent.event).where(AuditEvent.actor_id == dsl.id))
     assert {"concern.recorded", "concern.read", "concern.seen"} <= set(events)
+
+
+def test_what_was_recorded_is_never_changed_or_deleted(teacher, pupil, dsl, make_concern):
+    concern = make_concern(pupil, teacher)
+    concern.what_happened = "Something else"
+    with pytest.raises(PermissionError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.get(type(concern), concern.id))
+    with pytest.raises(PermissionError):
+        db.session.flush()
+    db.session.rollback()

@@ -209,3 +209,9 @@ def test_a_dsl_records_about_a_pupil_outside_their_caseload(
     [concern] = _concerns()
     assert concern.recorded_by_id == dsl_teacher.id
     assert client.get(response.location).status_code == 200
+
+
+def test_today_offers_a_concern_for_each_pupil_of_the_block(client_request, teacher, pupil):
+    page = client_request.get("/today")
+    link = page.find("a", string=f"Record a concern about {pupil.display_name}")
+    assert link["href"] == f"/pupils/{pupil.id}/concerns/new"

@@ -14,7 +14,8 @@ from ap_field.plans.services import add_slot
 from ap_field.pupils.services import assign
 from ap_field.sessions.models import NoteAddendum, SessionNote
 from ap_field.sessions.services import write_note
-from tests.helpers import AuthActions, ClientRequest, text_of, write_demo_plan
+from tests.helpers import text_of, write_demo_plan, write_test_note
+from tests.safeguarding.helpers import make_concern
 
 
 @pytest.fixture
@@ -95,7 +96,6 @@ BAD_NOTES = [
     ),
     ({"engagement": ""}, "engagement", "Choose how engaged"),
     ({"planned_minutes": "900"}, "planned_minutes", "between 0 and 600"),
-    ({"safeguarding_concern": "y"}, "safeguarding_details", "Describe the safeguarding concern"),
     ({"place": " "}, "place", "Enter where the session happened"),
 ]
 
@@ -152,18 +152,21 @@ def test_a_note_for_a_pupil_outside_the_caseload_is_404(client, teacher, make_pu
     assert notes() == []
 
 
-def test_a_concern_in_a_note_shows_on_the_leads_programme_page(
-    app, client_request, pupil, make_user
+def test_a_note_offers_to_record_a_concern_and_links_to_the_ones_raised_from_it(
+    client_request, pupil, teacher
 ):
-    client_request.post(
-        f"/pupils/{pupil.id}/notes/new",
-        note_form(safeguarding_concern="y", safeguarding_details="Said an older boy threatens him"),
-    )
-    lead = make_user(Role.LEAD)
-    phone = app.test_client()
-    AuthActions(phone).login(lead)
-    page = ClientRequest(phone).get("/programme")
-    assert "Said an older boy threatens him" in page.get_text()
+    form = client_request.get(f"/pupils/{pupil.id}/notes/new")
+    assert form.find("a", string="Record a safeguarding concern")
+    assert form.select_one("#safeguarding_details") is None
+    note = write_test_note(pupil, teacher)
+    page = client_request.get(f"/pupils/{pupil.id}/notes/{note.id}")
+    link = page.find("a", string="Record a safeguarding concern")
+    assert link["href"] == f"/pupils/{pupil.id}/concerns/new?note={note.id}"
+
+    concern = make_concern(pupil, teacher, note=note)
+
+    page = client_request.get(f"/pupils/{pupil.id}/notes/{note.id}")
+    assert page.find("a", href=f"/pupils/{pupil.id}/concerns/{concern.id}")
 
 
 def test_a_huge_slot_id_in_the_address_is_ignored(client_request, pupil):

@@ -61,7 +61,6 @@ from ap_field.sessions.models import NoteAddendum, SessionNote
 from ap_field.visits.models import (
     HomeVisit,
     VisitAction,
-    VisitAddendum,
     VisitPlace,
     VisitPurpose,
     VisitStatus,
@@ -190,7 +189,7 @@ TEACHER, LEAD, ADMIN, ASSESSOR, PARENT = (
     Role.PARENT,
 )
 PUPIL = "/pupils/{pupil}"
-VISIT = PUPIL + "/visits/{flagged_visit}"
+VISIT = PUPIL + "/visits/{visit_made}"
 ITEM = "/site-checks/{check}/items/{item}"
 CONCERN = PUPIL + "/concerns/{concern}"
 CREATE, EDIT, CHANGE, REMOVE = Kind.CREATE, Kind.EDIT, Kind.CHANGE, Kind.REMOVE
@@ -437,7 +436,7 @@ WRITES = {
         VISIT + "/record",
         lambda w: visit_form(client_uuid="", address="2 New Road"),
         HomeVisit,
-        "flagged_visit",
+        "visit_made",
     ),
     "visits.arrived": Write(
         CHANGE,
@@ -466,16 +465,6 @@ WRITES = {
             "due_on": today(7),
         },
         VisitAction,
-    ),
-    "visits.new_addendum": Write(
-        CREATE,
-        TEACHER,
-        VISIT + "/addenda/new",
-        lambda w: {"client_uuid": new_uuid(), "text": "He said the bruise was from football"},
-        VisitAddendum,
-    ),
-    "visits.mark_seen": Write(
-        EDIT, LEAD, VISIT + "/seen", lambda w: {}, HomeVisit, "flagged_visit"
     ),
     "safeguarding.new": Write(
         CREATE, TEACHER, PUPIL + "/concerns/new", lambda w: concern_fields(), Concern
@@ -654,7 +643,7 @@ def _invitation(pupil: Pupil, lead: User) -> ParentInvitation:
 
 
 def _visits(pupil: Pupil, teacher: User) -> dict[str, int]:
-    """One planned for now, one under way, and one made with a concern the lead has not seen."""
+    """One planned for now, one under way, and one that happened."""
     now = utcnow()
     home = {"place": VisitPlace.HOME, "address": "14 Mill Lane", "purpose": VisitPurpose.WELFARE}
     planned = create_visit(pupil, teacher, home | {"starts_at": now})
@@ -669,7 +658,7 @@ def _visits(pupil: Pupil, teacher: User) -> dict[str, int]:
             "expected_finish_at": now + timedelta(hours=1),
         },
     )
-    flagged = create_visit(
+    made = create_visit(
         pupil,
         teacher,
         home
@@ -677,14 +666,12 @@ def _visits(pupil: Pupil, teacher: User) -> dict[str, int]:
             "starts_at": now - timedelta(hours=3),
             "status": VisitStatus.COMPLETED,
             "present": ["pupil"],
-            "safeguarding_concern": True,
-            "safeguarding_details": "Bruising on his forearm; said he fell",
         },
     )
     return {
         "planned_visit": planned.id,
         "visit_under_way": under_way.id,
-        "flagged_visit": flagged.id,
+        "visit_made": made.id,
     }
 
 

@@ -1,5 +1,5 @@
 """Fixtures for home visits: a signed-in teacher with a pupil in their caseload, a valid
-visit form as a browser sends it, visits made directly (an overdue one, a flagged one) and
+visit form as a browser sends it, visits made directly (an overdue one, one that happened) and
 a lead signed in on a phone of their own."""
 
 from datetime import timedelta
@@ -85,14 +85,10 @@ def overdue(pupil, teacher, make_visit):
 
 
 @pytest.fixture
-def flagged(pupil, teacher, make_visit):
+def made(pupil, teacher, make_visit):
+    """A visit that happened three hours ago."""
     return make_visit(
-        pupil,
-        teacher,
-        starts_at=utcnow() - timedelta(hours=3),
-        status=VisitStatus.COMPLETED,
-        safeguarding_concern=True,
-        safeguarding_details="Bruising on his forearm; said he fell",
+        pupil, teacher, starts_at=utcnow() - timedelta(hours=3), status=VisitStatus.COMPLETED
     )
 
 

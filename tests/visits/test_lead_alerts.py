@@ -1,13 +1,13 @@
 """The lead's Programme page: overdue check-outs and safeguarding concerns not yet seen."""
 
-import sqlalchemy as sa
-
-from ap_field.auth.models import Role
-from ap_field.extensions import db
-from ap_field.visits.models import HomeVisit
-from ap_field.visits.queries import overdue_check_outs, unseen_safeguarding_flags
-from tests.helpers import text_of
+from ap_field.auth.models import Role, SafeguardingRole
+from ap_field.safeguarding.services import mark_seen
+from ap_field.visits.queries import overdue_check_outs
+from tests.helpers import AuthActions, ClientRequest, text_of
+from tests.safeguarding.helpers import make_concern
 from tests.visits.helpers import path_of
+
+UNSEEN = "Safeguarding concerns not yet seen"
 
 
 def test_an_overdue_check_out_shows_on_the_leads_programme_page(
@@ -35,25 +35,27 @@ def test_an_overdue_check_out_shows_on_the_leads_programme_page(
     assert client_request.get("/programme").find("h2", string="Check-outs overdue") is None
 
 
-def test_a_flagged_visit_shows_on_the_leads_page_at_once_until_seen(
-    client_request, teacher, pupil, visit_form, lead_phone
+def test_an_unseen_concern_is_counted_on_the_leads_page_without_a_name_until_seen(
+    app, teacher, pupil, made, lead_phone, make_user
 ):
-    form = visit_form(safeguarding_concern="y", safeguarding_details="Bruising on his forearm")
-    response = client_request.post(f"/pupils/{pupil.id}/visits/new", form)
-    visit = db.session.scalars(sa.select(HomeVisit)).one()
-    assert unseen_safeguarding_flags() == [visit]
+    concern = make_concern(pupil, teacher, visit=made, what_happened="Bruising on his forearm")
 
     page = lead_phone.get("/programme")
-    cards = page.find("h2", string="Safeguarding concerns to read").find_next("ul")
-    assert "Jayden Clarke" in cards.get_text()
-    assert cards.select_one("a")["href"] == response.location
+    section = page.find("h2", string=UNSEEN).find_next("p")
+    assert "1 safeguarding concern has not yet been seen" in section.get_text()
+    assert "Jayden Clarke" not in page.get_text()
+    assert "Bruising" not in page.get_text()
+    assert section.find("a") is None, "a lead without the duty is not sent to the DSL's page"
 
-    visit_page = lead_phone.get(response.location)
-    assert "Bruising on his forearm" in text_of(visit_page, ".govuk-inset-text")
-    seen_form = visit_page.find("button", string="Mark as seen").find_parent("form")
-    version = seen_form.select_one("input[name=version]")["value"]
-    lead_phone.post(seen_form["action"], {"version": version})
+    dsl = make_user(Role.LEAD, safeguarding_role=SafeguardingRole.DSL)
+    dsl_phone = ClientRequest(app.test_client())
+    AuthActions(dsl_phone.client).login(dsl)
+    dsl_section = dsl_phone.get("/programme").find(
+        "h2", string="Safeguarding concerns not yet seen"
+    )
+    assert dsl_section.find_next("p").find("a")["href"] == "/safeguarding"
 
-    assert unseen_safeguarding_flags() == []
-    assert lead_phone.get("/programme").find("h2", string="Safeguarding concerns to read") is None
-    assert "Seen by Lena Brooks" in lead_phone.get(response.location).get_text()
+    mark_seen(concern, dsl, concern.version)
+    assert (
+        lead_phone.get("/programme").find("h2", string="Safeguarding concerns not yet seen") is None
+    )

@@ -7,11 +7,11 @@ from tests.visits.helpers import path_of
 def test_the_pupil_page_lists_visits_and_offers_to_record_one(
     client_request, teacher, pupil, make_visit
 ):
-    make_visit(pupil, teacher, safeguarding_concern=True, safeguarding_details="Worried")
+    make_visit(pupil, teacher)
     page = client_request.get(f"/pupils/{pupil.id}")
     section = page.find("h2", string="Home visits").find_next("ul")
     assert "Welfare check" in section.get_text()
-    assert "Safeguarding concern" in section.get_text()
+    assert "Planned" in section.get_text()
     assert page.find("a", string="Record a visit")["href"] == f"/pupils/{pupil.id}/visits/new"
 
     listing = client_request.get(f"/pupils/{pupil.id}/visits")

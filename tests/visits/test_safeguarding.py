@@ -1,113 +1,61 @@
-"""Safeguarding observations: append-only once saved, added to by addenda, and waiting for
-the lead until a lead marks them seen."""
-
-import uuid
+"""A safeguarding worry at a visit is a concern, not part of the visit: the visit's pages
+offer to record one, and the visit links to each concern raised from it, for its readers."""
 
 import pytest
 import sqlalchemy as sa
 
+from ap_field.auth.models import Role, SafeguardingRole
 from ap_field.extensions import db
-from ap_field.visits.models import VisitAddendum
-from ap_field.visits.queries import unseen_safeguarding_flags
-from tests.helpers import text_of
-from tests.visits.helpers import path_of, reloaded
+from ap_field.visits.models import HomeVisit
+from tests.helpers import AuthActions, ClientRequest
+from tests.safeguarding.helpers import make_concern
+from tests.visits.helpers import path_of
+
+SECRET = "Bruising on his forearm; said he fell"
 
 
-def test_teachers_cannot_mark_a_concern_seen(client, teacher, flagged):
-    response = client.post(f"{path_of(flagged)}/seen", data={"version": flagged.version})
-    assert response.status_code == 403
-    assert unseen_safeguarding_flags() == [flagged]
+def test_the_visit_offers_to_record_a_concern_raised_from_it(client_request, teacher, made):
+    for path in (path_of(made), f"{path_of(made)}/record"):
+        page = client_request.get(path)
+        link = page.find("a", string="Record a safeguarding concern")
+        assert link["href"] == f"/pupils/{made.pupil_id}/concerns/new?visit={made.id}"
+        assert page.select_one("#safeguarding_details") is None
 
 
-def test_saved_observations_leave_the_form_and_cannot_be_overwritten(
-    client_request, teacher, flagged, visit_form
+def test_a_new_visit_offers_to_record_a_concern_too(client_request, teacher, pupil):
+    page = client_request.get(f"/pupils/{pupil.id}/visits/new")
+    link = page.find("a", string="Record a safeguarding concern")
+    assert link["href"] == f"/pupils/{pupil.id}/concerns/new"
+
+
+def test_the_recorder_and_the_dsl_follow_the_link_to_the_concern(
+    app, client_request, teacher, made, make_user
 ):
-    page = client_request.get(f"{path_of(flagged)}/record")
-    assert page.select_one("#safeguarding_details") is None
-    assert page.select_one("#safeguarding_concern") is None
-    assert page.find("a", string="Add to the safeguarding observations")
+    concern = make_concern(made.pupil, teacher, visit=made, what_happened=SECRET)
+    concern_path = f"/pupils/{made.pupil_id}/concerns/{concern.id}"
+    assert client_request.get(path_of(made)).find("a", href=concern_path)
 
-    client_request.post(
-        f"{path_of(flagged)}/record",
-        visit_form(
-            version=str(flagged.version),
-            safeguarding_details="Nothing to worry about",
-            safeguarding_concern="",
-        ),
-    )
-    visit = reloaded(flagged)
-    assert visit.safeguarding_details == "Bruising on his forearm; said he fell"
-    assert visit.safeguarding_concern
-    assert visit.child_voice == "I want to get back to football"
+    dsl = ClientRequest(app.test_client())
+    AuthActions(dsl.client).login(make_user(Role.LEAD, safeguarding_role=SafeguardingRole.DSL))
+    assert dsl.get(path_of(made)).find("a", href=concern_path)
 
 
-def test_the_database_layer_refuses_to_rewrite_observations(app, flagged):
-    flagged.safeguarding_details = "Rewritten"
+def test_another_lead_reads_only_that_a_concern_was_recorded(teacher, made, lead_phone):
+    concern = make_concern(made.pupil, teacher, visit=made, what_happened=SECRET)
+    page = lead_phone.get(path_of(made))
+    assert "A safeguarding concern was recorded on" in page.get_text()
+    assert not page.find("a", href=f"/pupils/{made.pupil_id}/concerns/{concern.id}")
+    assert SECRET not in page.get_text()
+
+
+def test_the_old_seen_and_addendum_routes_are_gone(client, teacher, made, lead_phone):
+    assert lead_phone.client.post(f"{path_of(made)}/seen").status_code == 404
+    assert client.get(f"{path_of(made)}/addenda/new").status_code == 404
+
+
+def test_home_visits_are_never_deleted(app, made):
+    db.session.delete(db.session.get(HomeVisit, made.id))
     with pytest.raises(PermissionError):
         db.session.flush()
     db.session.rollback()
-    flagged.safeguarding_concern = False
-    with pytest.raises(PermissionError):
-        db.session.flush()
-    db.session.rollback()
-
-
-def test_an_addendum_adds_to_the_observations_and_alerts_the_lead_again(
-    client_request, teacher, flagged, lead_phone
-):
-    seen_page = lead_phone.get(path_of(flagged))
-    version = seen_page.select_one("form input[name=version]")["value"]
-    lead_phone.post(f"{path_of(flagged)}/seen", {"version": version})
-    assert unseen_safeguarding_flags() == []
-
-    page = client_request.get(f"{path_of(flagged)}/addenda/new")
-    assert "Bruising on his forearm" in text_of(page, ".govuk-inset-text")
-    form = {
-        "client_uuid": page.select_one("#client_uuid")["value"],
-        "text": "Mum phoned: he told her someone at the park hurt him",
-    }
-    client_request.post(f"{path_of(flagged)}/addenda/new", form)
-    client_request.post(f"{path_of(flagged)}/addenda/new", form)
-
-    addenda = db.session.scalars(sa.select(VisitAddendum)).all()
-    assert len(addenda) == 1
-    assert addenda[0].author_id == teacher.id
-    assert unseen_safeguarding_flags() == [reloaded(flagged)]
-
-    insets = lead_phone.get(path_of(flagged)).select(".govuk-inset-text")
-    record = [" ".join(inset.get_text().split()) for inset in insets]
-    assert "Bruising on his forearm" in record[0]
-    assert "someone at the park hurt him" in record[1]
-    assert "Tom Okafor" in record[1]
-
-
-def test_a_lead_cannot_mark_seen_what_was_added_after_they_opened_the_page(
-    client_request, teacher, flagged, lead_phone
-):
-    opened = lead_phone.get(path_of(flagged))
-    version = opened.select_one("form input[name=version]")["value"]
-    client_request.post(
-        f"{path_of(flagged)}/addenda/new",
-        {"client_uuid": str(uuid.uuid4()), "text": "He has gone missing overnight"},
-    )
-    response = lead_phone.client.post(
-        f"{path_of(flagged)}/seen", data={"version": version}, follow_redirects=True
-    )
-    assert "Something was added to this visit after you opened it" in response.text
-    assert unseen_safeguarding_flags() == [reloaded(flagged)]
-
-
-def test_an_empty_addendum_is_refused(client_request, teacher, flagged):
-    page = client_request.post(
-        f"{path_of(flagged)}/addenda/new", {"client_uuid": "", "text": " "}, expected_status=200
-    )
-    assert "Enter what you want to add" in text_of(page, "#text-error")
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(VisitAddendum)) == 0
-
-
-def test_without_observations_an_addendum_sends_you_to_the_record(
-    client, teacher, pupil, make_visit
-):
-    visit = make_visit(pupil, teacher)
-    response = client.get(f"{path_of(visit)}/addenda/new")
-    assert response.location == f"{path_of(visit)}/record"
+    assert db.session.scalar(sa.select(HomeVisit.id).where(HomeVisit.id == made.id))
