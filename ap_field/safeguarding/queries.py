@@ -205,7 +205,6 @@ class Event:
     at: datetime | date
     what: str
     detail: str = ""
-    concern: Concern | None = None
 
     @property
     def moment(self) -> datetime:
@@ -234,7 +233,6 @@ def concern_events(concern: Concern) -> list[Event]:
             concern.recorded_at,
             f"Concern {concern.reference} recorded by {concern.recorded_by.name}",
             ", ".join(concern.category_labels),
-            concern,
         )
     ]
     if concern.seen_at:
