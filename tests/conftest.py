@@ -198,6 +198,14 @@ def auth(client) -> AuthActions:
 
 
 @pytest.fixture
+def teacher(make_user, auth):
+    """A community teacher, Tom Okafor, signed in on `client`."""
+    user = make_user(Role.TEACHER, name="Tom Okafor")
+    auth.login(user)
+    return user
+
+
+@pytest.fixture
 def client_request(client) -> ClientRequest:
     return ClientRequest(client)
 

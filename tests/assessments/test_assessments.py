@@ -18,13 +18,6 @@ from tests.helpers import text_of
 
 
 @pytest.fixture
-def teacher(make_user, auth):
-    user = make_user(Role.TEACHER, name="Tom Okafor")
-    auth.login(user)
-    return user
-
-
-@pytest.fixture
 def pupil(make_pupil, make_user, teacher):
     """A pupil in the signed-in teacher's caseload."""
     pupil = make_pupil(legal_name="Jayden Clarke", reasons=["ebsa", "medical"])

@@ -6,19 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from ap_field.audit.models import AuditEvent
-from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.plans.models import LearningPlan
 from ap_field.pupils.services import assign
 from tests.helpers import text_of, write_demo_plan
-
-
-@pytest.fixture
-def teacher(make_user, auth):
-    user = make_user(Role.TEACHER, name="Tom Okafor")
-    auth.login(user)
-    return user
 
 
 @pytest.fixture

@@ -10,13 +10,6 @@ from tests.safeguarding.helpers import make_concern as make_concern_now
 
 
 @pytest.fixture
-def teacher(make_user, auth):
-    user = make_user(Role.TEACHER, name="Tom Okafor")
-    auth.login(user)
-    return user
-
-
-@pytest.fixture
 def dsl(make_user):
     return make_user(
         Role.LEAD,

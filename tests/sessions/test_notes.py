@@ -6,7 +6,6 @@ from datetime import time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.plans.models import Focus, Mode
@@ -16,13 +15,6 @@ from ap_field.sessions.models import NoteAddendum, SessionNote
 from ap_field.sessions.services import write_note
 from tests.helpers import text_of, write_demo_plan, write_test_note
 from tests.safeguarding.helpers import make_concern
-
-
-@pytest.fixture
-def teacher(make_user, auth):
-    user = make_user(Role.TEACHER, name="Tom Okafor")
-    auth.login(user)
-    return user
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from ap_field.auth.models import Role
 from ap_field.common.time import LONDON, london_today
 from ap_field.extensions import db
 from ap_field.pupils.services import assign
@@ -63,13 +62,6 @@ def mark_form(**overrides) -> dict:
         "version": "",
         "client_uuid": str(uuid.uuid4()),
     } | overrides
-
-
-@pytest.fixture
-def teacher(make_user, auth):
-    user = make_user(Role.TEACHER, name="Tom Okafor")
-    auth.login(user)
-    return user
 
 
 @pytest.fixture

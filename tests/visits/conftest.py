@@ -15,13 +15,6 @@ from tests.helpers import AuthActions, ClientRequest
 
 
 @pytest.fixture
-def teacher(make_user, auth):
-    user = make_user(Role.TEACHER, name="Tom Okafor")
-    auth.login(user)
-    return user
-
-
-@pytest.fixture
 def pupil(make_pupil, teacher):
     pupil = make_pupil(legal_name="Jayden Clarke")
     assign(pupil, teacher, None)
