@@ -14,10 +14,13 @@ def _fetch_nothing(url: str, *_args, **_kwargs):
     raise ValueError(f"a PDF fetches nothing: {url}")
 
 
+def pdf_of(page: str) -> bytes:
+    return HTML(string=page, url_fetcher=_fetch_nothing).write_pdf()
+
+
 def pdf_response(page: str, filename: str) -> Response:
     """The page as a PDF to download, never kept by a cache."""
-    pdf = HTML(string=page, url_fetcher=_fetch_nothing).write_pdf()
-    response = Response(pdf, mimetype="application/pdf")
+    response = Response(pdf_of(page), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -34,8 +34,10 @@ from ap_field.reports.queries import (
     reviews_overdue,
     teacher_caseloads,
 )
-from ap_field.reports.services import record_export
-from ap_field.safeguarding.queries import unseen_count
+from ap_field.reports.services import record_export, record_subject_access
+from ap_field.reports.subject_access import pupil_file
+from ap_field.safeguarding.queries import concerns_of, unseen_count
+from ap_field.safeguarding.services import note_read
 from ap_field.visits.queries import overdue_check_outs
 
 TEACHERS_PAGE_SIZE = 25
@@ -124,4 +126,25 @@ def impact_page():
         "reports/impact.html",
         form=form,
         impact=impact(pupils_in_scope(current_user), form.first.data, form.last.data),
+    )
+
+
+@bp.route("/pupils/<int:pupil_id>/subject-access.zip")
+@allow(Role.LEAD)
+def subject_access(pupil_id: int) -> Response:
+    """Everything held about the pupil, for a subject access request; the safeguarding
+    records too when the lead is a designated safeguarding lead, each read audited."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    body, files = pupil_file(pupil, safeguarding=current_user.is_dsl)
+    record_subject_access(pupil.id, files)
+    if current_user.is_dsl:
+        note_read(*concerns_of(pupil))
+    name = f"subject-access-{pupil.case_number}.zip"
+    return Response(
+        body,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
     )
