@@ -144,6 +144,9 @@ class Config:
         "CHILDRENS_SERVICES_OUT_OF_HOURS_PHONE", ""
     )
     WORKING_DAY = (time(8, 0), time(18, 0))
+    # After this many minutes without use a signed-in person's pages give way to a lock screen
+    # that asks for their password (ap_field/auth/idle.py).
+    IDLE_LOCK_MINUTES = int(os.environ.get("AP_FIELD_IDLE_LOCK_MINUTES", "15"))
     CONCERN_UNSEEN_HOURS = 2
 
 

@@ -34,6 +34,9 @@ LANDING = {
 }
 
 
+IDLE_LOCK_IN_TESTS = 400 * 24 * 60
+
+
 def config_for_tests(url: str, smtp_port: int | None = None, **overrides) -> dict:
     """The tests' configuration on the database at `url`, with mail to the run's SMTP server
     on loopback at `smtp_port`."""
@@ -51,6 +54,9 @@ def config_for_tests(url: str, smtp_port: int | None = None, **overrides) -> dic
         # The tests' own push service listens on loopback over plain http.
         "PUSH_ALLOW_LOOPBACK_HTTP": True,
         "VAPID_SUBJECT": "mailto:reminders@example.org",
+        # Tests move the clock by hours and days between one request and the next, which is
+        # not a phone left idle; the idle lock's own tests set the real limit.
+        "IDLE_LOCK_MINUTES": IDLE_LOCK_IN_TESTS,
         **mail_settings(smtp_port),
         **overrides,
     }

@@ -71,6 +71,19 @@ def check_new_password(form, field) -> None:
         raise ValidationError(problem)
 
 
+class UnlockForm(BaseForm):
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+    def validate_password(self, field) -> None:
+        count_attempt(current_user.email)
+        if not current_user.check_password(field.data):
+            raise ValidationError("Your password is not correct")
+
+
 class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         "Current password",

@@ -9,8 +9,11 @@ from ap_field.auth.forms import (
     NewUserForm,
     SetPasswordForm,
     SignInForm,
+    UnlockForm,
     UserDetailsForm,
 )
+from ap_field.auth.idle import install as install_idle_lock
+from ap_field.auth.idle import mark_used
 from ap_field.auth.limits import count_attempt, forget_attempts
 from ap_field.auth.models import Role, SafeguardingRole, User, find_user_for_sign_in
 from ap_field.auth.queries import accounts
@@ -26,6 +29,8 @@ from ap_field.auth.services import (
 )
 from ap_field.common.access import EVERYONE_SIGNED_IN, allow, public
 from ap_field.extensions import db, limiter
+
+bp.record_once(lambda setup: install_idle_lock(setup.app))
 
 LANDING_PAGES = {
     Role.TEACHER: "sessions.today",
@@ -84,11 +89,24 @@ def sign_in():
             session.clear()
             session["remember_phone"] = form.remember.data
             login_user(user, remember=form.remember.data)
+            mark_used()
             note_sign_in(user)
             return redirect(next_url or landing_url(user))
         g.sign_in_failed = True
         form.email.errors.append("Enter a correct email address and password")
     return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/lock", methods=["GET", "POST"])
+@allow(*EVERYONE_SIGNED_IN)
+def lock():
+    """The lock screen of a session left idle: the password opens it again where it was."""
+    form = UnlockForm()
+    if form.validate_on_submit():
+        forget_attempts(current_user.email)
+        mark_used()
+        return redirect(_safe_next_url() or landing_url(current_user))
+    return render_template("auth/lock.html", form=form)
 
 
 @bp.post("/sign-out")

@@ -67,6 +67,9 @@ def test_a_remembered_session_survives_its_own_password_change(client, make_user
         data=CHANGE_TO_NEW_PASSWORD,
     )
     client.delete_cookie("ap_field_session")
+    assert client.get("/today").location == "/lock?next=/today"
+    new_password = CHANGE_TO_NEW_PASSWORD["new_password"]
+    assert client.post("/lock?next=/today", data={"password": new_password}).location == "/today"
     assert client.get("/today").status_code == 200
 
 

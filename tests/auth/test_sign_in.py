@@ -90,8 +90,11 @@ def test_remember_this_phone_sets_a_lasting_cookie_only_when_ticked(client, make
 
 
 def test_a_remembered_phone_stays_signed_in_after_the_browser_closes(client, make_user, auth):
+    """Still signed in, behind the idle lock: who reopened the browser is not known."""
     auth.login(make_user(Role.TEACHER), remember="y")
     client.delete_cookie("ap_field_session")
+    assert client.get("/today").location == "/lock?next=/today"
+    assert client.post("/lock?next=/today", data={"password": PASSWORD}).location == "/today"
     assert client.get("/today").status_code == 200
 
 

@@ -36,6 +36,7 @@ PAGES = {
     "/programme": {Role.LEAD, Role.ADMIN},
     "/impact": {Role.LEAD, Role.ADMIN},
     "/account/password": set(Role),
+    "/lock": set(Role),
     "/reminders": set(Role),
     "/admin/users": {Role.ADMIN},
     "/admin/users/new": {Role.ADMIN},

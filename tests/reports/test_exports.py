@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
@@ -44,6 +45,9 @@ def download(app, user, path: str):
     """The response and its whole body, read in the context the request ran in."""
 
     def fetch():
+        # The requests share the test's app context, where Flask-Login keeps the person it
+        # loaded: each download is a phone of its own, signed in as `user` alone.
+        g.pop("_login_user", None)
         client = FlaskClient(app, app.response_class, use_cookies=True)
         AuthActions(client).login(user)
         response = client.get(path)

@@ -82,6 +82,7 @@ LEFT_OUT = {
     "auth.sign_in": "makes a session, not a record; nothing is queued before it",
     "auth.sign_out": "ends the session the outbox sends with",
     "auth.change_password": "a person's own password, typed online",
+    "auth.lock": "a person's own password, opening the idle lock on the page where it was typed",
     "auth.new_user": "accounts, kept by an admin online",
     "auth.edit_user": "accounts, kept by an admin online",
     "auth.set_password": "accounts, kept by an admin online",
