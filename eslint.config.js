@@ -30,6 +30,7 @@ module.exports = [
         PRECACHE: "readonly",
         OFFLINE_URL: "readonly",
         OUTBOX_URL: "readonly",
+        SUBSCRIBE_URL: "readonly",
         OUTBOX_TIMEOUT: "readonly",
       },
     },

@@ -46,11 +46,34 @@ self.addEventListener("notificationclick", (event) => {
   event.waitUntil(openReminder(event.notification));
 });
 
+// A push service may renew a subscription (iPhone home screen apps especially): subscribe
+// again with the same key and tell the server which endpoint the new one replaces, so the
+// reminders go on reaching this phone and none go to the old endpoint.
+async function subscribeAgain(event) {
+  const old = event.oldSubscription;
+  const key = old && old.options && old.options.applicationServerKey;
+  const renewed =
+    event.newSubscription ||
+    (key && (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })));
+  const current = renewed && (await session());
+  if (!current) return;
+  await fetch(SUBSCRIBE_URL, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": current.csrf_token },
+    body: JSON.stringify({ ...renewed.toJSON(), replaces: old ? old.endpoint : null }),
+  });
+}
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(subscribeAgain(event));
+});
+
 // ---- Outbox ------------------------------------------------------------------------------
 // Where the browser has Background Sync, it wakes the worker when the signal comes back, even
 // with no page of ap-field open, and the worker sends what the pages saved in the outbox
 // (static/js/outbox/sender.js). Elsewhere the pages send it themselves.
-import { configure, flush } from "/static/js/outbox/sender.js";
+import { configure, flush, session } from "/static/js/outbox/sender.js";
 
 configure({ timeout: OUTBOX_TIMEOUT * 1000 });
 

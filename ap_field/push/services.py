@@ -111,6 +111,17 @@ def unsubscribe(device: PushSubscription) -> None:
     db.session.commit()
 
 
+def forget_device(user: User, endpoint: str) -> None:
+    """The device `user` leaves (signing out, or renewed by the browser under a new endpoint)
+    reminds no one any more; a device now someone else's is left to them."""
+    db.session.execute(
+        sa.delete(PushSubscription).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
+        )
+    )
+    db.session.commit()
+
+
 def choose_kinds(user: User, offered: list[str], wanted: list[str]) -> None:
     """Turn off the offered kinds the person did not tick; kinds not offered are left alone."""
     db.session.execute(

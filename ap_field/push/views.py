@@ -13,6 +13,7 @@ from ap_field.push.services import (
     SubscriptionRefused,
     checked_subscription,
     choose_kinds,
+    forget_device,
     send_test,
     subscribe,
     unsubscribe,
@@ -46,11 +47,15 @@ def settings():
 @bp.post("/reminders/devices")
 @allow(*EVERYONE_SIGNED_IN)
 def subscribe_device():
-    """The page's script posts the browser's PushSubscription here, with the CSRF header."""
+    """The page's script posts the browser's PushSubscription here, with the CSRF header; the
+    service worker posts a renewed one with the endpoint it `replaces`."""
+    sent = request.get_json(silent=True)
     try:
-        subscription = checked_subscription(request.get_json(silent=True))
+        subscription = checked_subscription(sent)
     except SubscriptionRefused as refused:
         return jsonify(error=str(refused)), 422
+    if isinstance(replaced := sent.get("replaces"), str) and replaced != subscription["endpoint"]:
+        forget_device(current_user, replaced)
     device = subscribe(current_user, subscription, request.user_agent.string)
     flash("Reminders are on for this device.", "success")
     return jsonify(id=device.id), 201

@@ -136,12 +136,14 @@ def worker_script() -> str:
     prints = fingerprints()
     precache = [url_for("static", filename=name) for name in prints.precached()]
     offline_url, outbox_url = url_for("pwa.offline"), url_for("sync.outbox")
+    subscribe_url = url_for("push.subscribe_device")
     version = _short_sha256(
         json.dumps(
             [
                 precache,
                 offline_url,
                 outbox_url,
+                subscribe_url,
                 current_app.config["OUTBOX_TIMEOUT_SECONDS"],
                 prints.static[WORKER],
                 prints.offline_page,
@@ -154,6 +156,7 @@ def worker_script() -> str:
         f"const VERSION = {json.dumps(version)};\n"
         f"const OFFLINE_URL = {json.dumps(offline_url)};\n"
         f"const OUTBOX_URL = {json.dumps(outbox_url)};\n"
+        f"const SUBSCRIBE_URL = {json.dumps(subscribe_url)};\n"
         f"const OUTBOX_TIMEOUT = {int(current_app.config['OUTBOX_TIMEOUT_SECONDS'])};\n"
         f"const PRECACHE = {json.dumps(precache, indent=2)};\n\n"
     )

@@ -154,7 +154,7 @@ def test_a_note_typed_before_a_crash_is_offered_on_a_new_page_and_can_be_discard
     expect(page.locator(".govuk-notification-banner")).to_have_count(0)
 
 
-def test_someone_else_signing_in_on_the_same_phone_is_not_offered_the_draft(
+def test_signing_out_removes_the_persons_drafts_so_the_next_person_finds_none(
     phone, make_user, make_pupil
 ):
     teacher, pupil = teacher_with_a_pupil(make_user, make_pupil)
@@ -165,6 +165,7 @@ def test_someone_else_signing_in_on_the_same_phone_is_not_offered_the_draft(
     phone.reload()
     expect(offer(phone)).to_be_visible()
     sign_out(phone)
+    assert "Worried about his brother" not in phone.evaluate("() => JSON.stringify(localStorage)")
 
     sign_in(phone, make_user(Role.LEAD).email)
     phone.goto(form_url)
@@ -174,7 +175,8 @@ def test_someone_else_signing_in_on_the_same_phone_is_not_offered_the_draft(
 
     sign_in(phone, teacher.email)
     phone.goto(form_url)
-    expect(offer(phone)).to_be_visible()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Session note")
+    expect(offer(phone)).to_have_count(0)
 
 
 def test_a_visit_record_is_offered_back_after_a_reload_over_a_change_saved_since(

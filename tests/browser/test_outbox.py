@@ -431,7 +431,7 @@ def test_signing_out_with_unsent_items_warns_first_and_keeps_them(
     phone.context.route("**/sync/token", lambda route: route.abort())
     phone.context.set_offline(False)
     with phone.expect_navigation(url="**/sign-in"):
-        warning.get_by_role("button", name="Sign out anyway").tap()
+        warning.get_by_role("button", name="Keep them for my next sign-in on this phone").tap()
     expect(phone.locator("[data-outbox-count]")).to_have_text("1")
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
 

@@ -481,8 +481,9 @@ async function showSent(entries, lines) {
   }
 }
 
-// Signing out with unsent items: they stay on this phone and go once the same person signs
-// in again, but without signal they cannot go anywhere, so say so first.
+// Signing out leaves nothing of this person on the phone but what they choose to keep: their
+// drafts go, the phone's push subscription goes (here and on the server, which the form tells),
+// and unsent items are sent first, kept for their next sign-in here, or discarded, as they say.
 document.addEventListener(
   "submit",
   async (event) => {
@@ -490,37 +491,63 @@ document.addEventListener(
     if (!form.matches("form[data-sign-out]") || "confirmed" in form.dataset) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    const { entries: waiting } = await mine();
+    const { user, entries: waiting } = await mine();
     if (!waiting.length) {
-      form.dataset.confirmed = "";
-      form.requestSubmit();
+      await signOut(form, user);
       return;
     }
-    showSignOutWarning(form, waiting.length);
+    showSignOutChoice(form, user, waiting.length);
   },
   true,
 );
 
-function showSignOutWarning(form, count) {
+function forgetDrafts(user) {
+  const prefix = `ap-field.draft.${user}.`;
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith(prefix)) localStorage.removeItem(key);
+  }
+}
+
+async function leavePush(form) {
+  if (!("serviceWorker" in navigator)) return;
+  const registration = await navigator.serviceWorker.getRegistration();
+  const subscription = registration && (await registration.pushManager.getSubscription());
+  if (!subscription) return;
+  form.querySelector("[data-push-endpoint]").value = subscription.endpoint;
+  await subscription.unsubscribe();
+}
+
+async function signOut(form, user) {
+  try {
+    forgetDrafts(user);
+    await leavePush(form);
+  } finally {
+    form.dataset.confirmed = "";
+    form.requestSubmit();
+  }
+}
+
+function showSignOutChoice(form, user, count) {
   document.querySelector("[data-sign-out-warning]")?.remove();
   const things = count === 1 ? "1 thing you saved has" : `${count} things you saved have`;
   const { banner: warning, content } = notificationBanner("alert", "Important", `${things} not been sent yet`);
   warning.dataset.signOutWarning = "";
-  content.append(
-    element(
-      "p",
-      "govuk-body",
-      "They stay on this phone and are sent when you sign in here again. Send them first if you can.",
-    ),
-  );
+  const said = element("p", "govuk-body", "Send them before you sign out if you can. Nobody else who signs in here sees them.");
+  content.append(said);
   const actions = element("div", "govuk-button-group");
-  const see = element("a", "govuk-button", "See what is not sent");
-  see.href = "/outbox";
   actions.append(
-    see,
-    button("Sign out anyway", "govuk-button--warning", () => {
-      form.dataset.confirmed = "";
-      form.requestSubmit();
+    button("Wait and send them", "", async () => {
+      said.textContent = "Sending…";
+      await flush({ everything: true });
+      const { entries: left } = await mine();
+      if (!left.length) return signOut(form, user);
+      said.textContent = `${left.length} could not be sent: there may be no signal. Choose again.`;
+    }),
+    button("Keep them for my next sign-in on this phone", "govuk-button--secondary", () => signOut(form, user)),
+    button("Discard them", "govuk-button--warning", async () => {
+      const { entries: mineNow } = await mine();
+      for (const entry of mineNow) await store.remove(entry.op_id);
+      await signOut(form, user);
     }),
   );
   content.append(actions);
