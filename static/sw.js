@@ -1,7 +1,7 @@
 // ap-field's service worker, served from /sw.js so that its scope is the whole app, and run
 // as a module (static/js/app.js registers it so).
-// Each feature keeps to its own section. The server writes VERSION, OFFLINE_URL and
-// PRECACHE above this file (ap_field/pwa/services.py).
+// Each feature keeps to its own section. The server writes VERSION, OFFLINE_URL, OUTBOX_URL,
+// SUBSCRIBE_URL, OUTBOX_TIMEOUT and PRECACHE above this file (ap_field/pwa/services.py).
 
 // ---- Push reminders ----------------------------------------------------------------
 // A reminder carries no names: a title, a line of text, an opaque id and the page to open.
@@ -46,20 +46,28 @@ self.addEventListener("notificationclick", (event) => {
   event.waitUntil(openReminder(event.notification));
 });
 
-// A push service may renew a subscription (iPhone home screen apps especially): subscribe
-// again with the same key and tell the server which endpoint the new one replaces, so the
-// reminders go on reaching this phone and none go to the old endpoint.
-async function subscribeAgain(event) {
+// A push service may renew a subscription, or end it for the browser to make another. The
+// worker subscribes again with the same server key, and tells the server, as whoever is
+// signed in (a CSRF token from /sync/token, as the outbox gets one), which endpoint the new
+// one replaces: the server moves this phone's row to it, if the row is that person's, so
+// reminders go on and none go to the old endpoint. Signed out or without signal, the server
+// is told by the next page that starts (static/js/app.js).
+
+function renewedSubscription(event) {
+  if (event.newSubscription) return event.newSubscription;
   const old = event.oldSubscription;
   const key = old && old.options && old.options.applicationServerKey;
-  const renewed =
-    event.newSubscription ||
-    (key && (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })));
+  const { pushManager } = self.registration;
+  return key ? pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }) : pushManager.getSubscription();
+}
+
+async function subscribeAgain(event) {
+  const renewed = await renewedSubscription(event);
   const current = renewed && (await session());
   if (!current) return;
-  await fetch(SUBSCRIBE_URL, {
+  const old = event.oldSubscription;
+  await request(SUBSCRIBE_URL, {
     method: "POST",
-    credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRFToken": current.csrf_token },
     body: JSON.stringify({ ...renewed.toJSON(), replaces: old ? old.endpoint : null }),
   });
@@ -73,7 +81,7 @@ self.addEventListener("pushsubscriptionchange", (event) => {
 // Where the browser has Background Sync, it wakes the worker when the signal comes back, even
 // with no page of ap-field open, and the worker sends what the pages saved in the outbox
 // (static/js/outbox/sender.js). Elsewhere the pages send it themselves.
-import { configure, flush, session } from "/static/js/outbox/sender.js";
+import { configure, flush, request, session } from "/static/js/outbox/sender.js";
 
 configure({ timeout: OUTBOX_TIMEOUT * 1000 });
 

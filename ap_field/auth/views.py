@@ -29,7 +29,7 @@ from ap_field.auth.services import (
 )
 from ap_field.common.access import EVERYONE_SIGNED_IN, allow, public
 from ap_field.extensions import db, limiter
-from ap_field.push.services import forget_device
+from ap_field.push.services import sign_out_device
 
 bp.record_once(lambda setup: install_idle_lock(setup.app))
 
@@ -113,10 +113,11 @@ def lock():
 @bp.post("/sign-out")
 @allow(*EVERYONE_SIGNED_IN)
 def sign_out():
-    """Signing out here signs out everywhere: a lost phone's session ends too. This phone's
-    push subscription, which its script sends along, reminds no one any more."""
+    """Signing out here signs out everywhere: a lost phone's session ends too. The form's
+    script names this phone's push subscription (`push_endpoint`), which then reminds this
+    person no more: the next person to use the phone does not get their reminders."""
     if endpoint := request.form.get("push_endpoint"):
-        forget_device(current_user, endpoint)
+        sign_out_device(current_user, endpoint)
     end_sessions(current_user)
     session.clear()
     logout_user()

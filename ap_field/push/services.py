@@ -71,7 +71,8 @@ def _endpoint_problem(endpoint: str) -> str | None:
 
 
 def checked_subscription(data: object) -> dict:
-    """{endpoint, p256dh, auth} from a browser's PushSubscription.toJSON(), or refused."""
+    """{endpoint, p256dh, auth} from a browser's PushSubscription.toJSON(), or refused; with
+    `replaces`, the endpoint of the subscription it renews, if it names one."""
     if not isinstance(data, dict):
         raise SubscriptionRefused("Send the subscription as JSON")
     endpoint = data.get("endpoint")
@@ -86,18 +87,44 @@ def checked_subscription(data: object) -> dict:
         raise SubscriptionRefused("The p256dh key must be an uncompressed P-256 point")
     if len(_decoded_length(auth, "auth")) != 16:
         raise SubscriptionRefused("The auth secret must be 16 bytes")
-    return {"endpoint": endpoint, "p256dh": p256dh, "auth": auth}
+    replaces = data.get("replaces")
+    if replaces is not None and not isinstance(replaces, str):
+        raise SubscriptionRefused("Send the endpoint it replaces as text")
+    return {"endpoint": endpoint, "p256dh": p256dh, "auth": auth, "replaces": replaces or None}
+
+
+def _device_at(endpoint: str) -> PushSubscription | None:
+    return db.session.scalar(
+        sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+    )
+
+
+def _renewed_device(user: User, subscription: dict) -> PushSubscription | None:
+    """The device a renewed subscription takes the place of: only ever the person's own."""
+    replaces = subscription.get("replaces")
+    if not replaces or replaces == subscription["endpoint"]:
+        return None
+    renewed = _device_at(replaces)
+    if renewed is not None and renewed.user_id != user.id:
+        raise SubscriptionRefused("The subscription it renews is someone else's")
+    return renewed
 
 
 def subscribe(user: User, subscription: dict, user_agent: str) -> PushSubscription:
     """Store the device, or update it when it subscribes again (also when someone else now
-    signs in on it: a device reminds whoever turned reminders on there last)."""
-    device = db.session.scalar(
-        sa.select(PushSubscription).where(PushSubscription.endpoint == subscription["endpoint"])
-    )
+    signs in on it: a device reminds whoever turned reminders on there last). A subscription
+    the browser renewed (`replaces`) is the same device under a new endpoint: it keeps its row,
+    so reminders go on and none go to the old endpoint."""
+    device = _device_at(subscription["endpoint"])
+    renewed = _renewed_device(user, subscription)
     if device is None:
-        device = PushSubscription(endpoint=subscription["endpoint"])
+        device = renewed or PushSubscription()
+        device.endpoint = subscription["endpoint"]
         db.session.add(device)
+    elif renewed is not None:
+        # The new endpoint is stored already (the person turned reminders on again since):
+        # the old one reaches nothing now.
+        db.session.delete(renewed)
     device.user = user
     device.p256dh, device.auth = subscription["p256dh"], subscription["auth"]
     device.user_agent = user_agent[:300]
@@ -111,9 +138,9 @@ def unsubscribe(device: PushSubscription) -> None:
     db.session.commit()
 
 
-def forget_device(user: User, endpoint: str) -> None:
-    """The device `user` leaves (signing out, or renewed by the browser under a new endpoint)
-    reminds no one any more; a device now someone else's is left to them."""
+def sign_out_device(user: User, endpoint: str) -> None:
+    """The phone `user` signs out on reminds them no more. Only their own device is removed:
+    one that reminds someone else now is left to them."""
     db.session.execute(
         sa.delete(PushSubscription).where(
             PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id

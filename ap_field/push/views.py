@@ -13,7 +13,6 @@ from ap_field.push.services import (
     SubscriptionRefused,
     checked_subscription,
     choose_kinds,
-    forget_device,
     send_test,
     subscribe,
     unsubscribe,
@@ -47,17 +46,17 @@ def settings():
 @bp.post("/reminders/devices")
 @allow(*EVERYONE_SIGNED_IN)
 def subscribe_device():
-    """The page's script posts the browser's PushSubscription here, with the CSRF header; the
-    service worker posts a renewed one with the endpoint it `replaces`."""
-    sent = request.get_json(silent=True)
+    """The Reminders page's script posts the browser's PushSubscription here, with the CSRF
+    header. A subscription the browser renewed names the endpoint it `replaces`: the service
+    worker sends it when the browser renews it, and a page when it finds the server was not
+    told. It takes that device's place without a word to the person."""
     try:
-        subscription = checked_subscription(sent)
+        subscription = checked_subscription(request.get_json(silent=True))
+        device = subscribe(current_user, subscription, request.user_agent.string)
     except SubscriptionRefused as refused:
         return jsonify(error=str(refused)), 422
-    if isinstance(replaced := sent.get("replaces"), str) and replaced != subscription["endpoint"]:
-        forget_device(current_user, replaced)
-    device = subscribe(current_user, subscription, request.user_agent.string)
-    flash("Reminders are on for this device.", "success")
+    if subscription["replaces"] is None:
+        flash("Reminders are on for this device.", "success")
     return jsonify(id=device.id), 201
 
 

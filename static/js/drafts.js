@@ -14,7 +14,9 @@
   const CLOCK = { hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" };
   const DAY = { day: "numeric", month: "long", timeZone: "Europe/London" };
 
-  // The user's id is part of the key, so a draft is only ever offered to whoever typed it.
+  // The user's id is part of the key, so a draft is only ever offered to whoever typed it,
+  // and signing out removes all of theirs (static/js/outbox/interface.js, "Signing out"):
+  // the next person on a shared phone finds none.
   const storageKey = (form) => `ap-field.draft.${user}.${form.dataset.draft}`;
 
   function read(form) {
@@ -25,8 +27,16 @@
     }
   }
 
+  // Once the person signs out, nothing more is kept, not even what leaving the page would
+  // save: the sign-out removes their drafts just before the form goes.
+  let signingOut = false;
+  document.addEventListener("submit", (event) => {
+    if (event.target.matches("form[data-sign-out]")) signingOut = true;
+  });
+
   /** The draft keeps the form as it was sent (`base`) beside what it is now (`fields`). */
   function write(form, base) {
+    if (signingOut) return;
     const draft = { saved_at: new Date().toISOString(), base, fields: fieldsOf(form) };
     try {
       localStorage.setItem(storageKey(form), JSON.stringify(draft));

@@ -1,6 +1,12 @@
 // The Reminders page: turn push reminders on for this device. The browser asks for
-// permission only after a tap on the button, never on page load.
+// permission only after a tap on the button, never on page load. The page says whether this
+// phone gets the person's reminders: whether the browser's subscription is among the devices
+// the server lists for them.
 
+// Which subscription the server was told of, and for whom: each page checks it
+// (static/js/app.js), and signing out forgets it (static/js/outbox/interface.js).
+const PUSH_TOLD = "ap-field-push";
+const user = document.querySelector('meta[name="ap-user"]')?.content;
 const panel = document.querySelector("[data-push]");
 const statusLine = panel && panel.querySelector("[data-push-status]");
 const action = panel && panel.querySelector("[data-push-action]");
@@ -41,6 +47,20 @@ async function subscription(pushManager, key) {
   return pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
 }
 
+function told(subscribed) {
+  localStorage.setItem(PUSH_TOLD, JSON.stringify({ user, endpoint: subscribed.endpoint }));
+}
+
+// A subscription the browser renewed names the endpoint it `replaces`.
+function tell(subscribed, replaces) {
+  return fetch(panel.dataset.subscribeUrl, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": panel.dataset.csrfToken },
+    body: JSON.stringify(replaces ? { ...subscribed.toJSON(), replaces } : subscribed),
+  });
+}
+
 async function turnOn() {
   button.disabled = true;
   try {
@@ -52,17 +72,13 @@ async function turnOn() {
     say("Turning reminders on…");
     const { pushManager } = await registration();
     const subscribed = await subscription(pushManager, bytesFromBase64url(panel.dataset.publicKey));
-    const response = await fetch(panel.dataset.subscribeUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": panel.dataset.csrfToken },
-      body: JSON.stringify(subscribed),
-    });
+    const response = await tell(subscribed);
     if (!response.ok) {
       const problem = await response.json().catch(() => ({}));
       say(problem.error || "ap-field could not save this phone. Reload the page and try again.");
       return;
     }
+    told(subscribed);
     window.location.reload();
   } catch (error) {
     say(`This phone's browser could not turn reminders on (${error.message}). Check it is online and try again.`);
@@ -81,6 +97,7 @@ function markThisDevice(current) {
     const form = card.querySelector("[data-turn-off]");
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      localStorage.removeItem(PUSH_TOLD);
       current.unsubscribe().finally(() => form.submit());
     }, { once: true });
     return true;
@@ -99,9 +116,20 @@ async function start() {
   }
   const existing = await navigator.serviceWorker.getRegistration(panel.dataset.serviceWorker);
   const current = existing && (await existing.pushManager.getSubscription());
-  if (current && Notification.permission === "granted" && markThisDevice(current)) {
+  const granted = current && Notification.permission === "granted";
+  if (granted && markThisDevice(current)) {
+    told(current);
     say("Reminders are on for this phone.");
     return;
+  }
+  // The browser renewed the subscription and the server was not told: it is told now.
+  const before = JSON.parse(localStorage.getItem(PUSH_TOLD));
+  if (granted && before && before.user === user && before.endpoint !== current.endpoint) {
+    if ((await tell(current, before.endpoint)).ok) {
+      told(current);
+      window.location.reload();
+      return;
+    }
   }
   say("Reminders are off for this phone.");
   button.addEventListener("click", turnOn);

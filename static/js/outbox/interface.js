@@ -19,37 +19,63 @@ const timeout = document.querySelector('meta[name="ap-outbox-timeout"]');
 if (timeout) sender.configure({ timeout: Number(timeout.content) * 1000 });
 
 // ---- Who is using this phone ----------------------------------------------------------------
+// A phone may be shared, one person after another: the outbox shows and sends only the
+// signed-in person's entries. Each page notes who is signed in (LAST_USER), and signing out
+// here empties it. So a page with no user of its own (the sign-in page, the outbox page kept
+// for no signal) shows nobody's entries after a sign-out, and after a session that ended
+// without one, the last person's, asking them to sign in again. What someone set aside when
+// they signed out is shown to nobody until they sign in again.
+
+function signedInUser() {
+  const meta = document.querySelector('meta[name="ap-user"]');
+  return meta && meta.content ? Number(meta.content) : null;
+}
+
+// The session this page belongs to (its `ap-session` tag; the outbox page has none).
+function sessionOf() {
+  const meta = document.querySelector('meta[name="ap-session"]');
+  return meta ? meta.content : "";
+}
+
+// Noted once, as the page loads: a page left open does not undo a sign-out made since.
+try {
+  if (signedInUser() !== null) localStorage.setItem(LAST_USER, String(signedInUser()));
+} catch {
+  // Storage refused: a page without a user of its own shows nobody's entries.
+}
 
 function currentUser() {
-  const meta = document.querySelector('meta[name="ap-user"]');
-  if (meta && meta.content) {
-    localStorage.setItem(LAST_USER, meta.content);
-    return Number(meta.content);
-  }
-  // Signed out, or a copy of a page kept for offline use: the outbox stays the last
-  // signed-in person's until they sign in again.
+  const user = signedInUser();
+  if (user !== null) return user;
   const last = localStorage.getItem(LAST_USER);
   return last ? Number(last) : null;
 }
 
 // Whose outbox this page shows. Signed out, the last person's name on this phone can be
 // lost with the browser closed straight after (local storage reaches the disk in batches,
-// the outbox at once); the newest thing saved was then theirs.
+// the outbox at once); the newest thing saved, and not set aside, was then theirs.
 function ownerOf(all) {
   const user = currentUser();
-  if (user !== null) return user;
-  const newest = all.reduce(
-    (latest, entry) => (!latest || entry.created_at > latest.created_at ? entry : latest),
-    null,
-  );
+  if (user !== null || localStorage.getItem(LAST_USER) !== null) return user;
+  const newest = all
+    .filter((entry) => !entry.set_aside)
+    .reduce((latest, entry) => (!latest || entry.created_at > latest.created_at ? entry : latest), null);
   return newest ? newest.user : null;
 }
 
-/** Whose outbox this page shows, and that person's entries: one read of the outbox. */
+/** Whose outbox this page shows, and that person's entries: one read of the outbox. Signed
+ * in again, in another session than the one they signed out of, they take back what they
+ * set aside. */
 async function mine() {
   const all = await store.entries();
   const user = ownerOf(all);
-  return { user, entries: all.filter((entry) => entry.user === user) };
+  const signedIn = signedInUser() !== null;
+  const entries = all.filter((entry) => entry.user === user && (signedIn || !entry.set_aside));
+  const session = sessionOf();
+  if (signedIn && session && entries.some((entry) => entry.set_aside && entry.set_aside.session !== session)) {
+    await store.signedIn(user, session);
+  }
+  return { user, entries };
 }
 
 // ---- Turning a form into an outbox entry ----------------------------------------------------
@@ -422,7 +448,7 @@ async function openForChanges() {
   const opId = new URLSearchParams(location.search).get("outbox");
   if (!opId) return;
   const entry = await store.get(opId);
-  const path = entry && new URL(entry.url).pathname;
+  const path = entry && entry.user === signedInUser() && new URL(entry.url).pathname;
   const form = [...document.querySelectorAll("form[data-outbox]")].find(
     (candidate) => path && new URL(candidate.action).pathname === path,
   );
@@ -481,9 +507,18 @@ async function showSent(entries, lines) {
   }
 }
 
-// Signing out leaves nothing of this person on the phone but what they choose to keep: their
-// drafts go, the phone's push subscription goes (here and on the server, which the form tells),
-// and unsent items are sent first, kept for their next sign-in here, or discarded, as they say.
+// ---- Signing out ----------------------------------------------------------------------------
+// Signing out leaves nothing of this person on the phone but what they choose to keep. Their
+// drafts go (static/js/drafts.js keeps them as "ap-field.draft.<user>.<form>"), and so do the
+// lines about what they sent and the phone's push subscription: the browser ends it, and the
+// form names it to the server, which removes it if it is theirs. What they saved and is not
+// sent yet is sent first, kept for their next sign-in here, or discarded, as they choose.
+// Without JavaScript the form simply signs out.
+
+// Which push subscription the server was told of, and for whom (static/js/app.js).
+const PUSH_TOLD = "ap-field-push";
+const PUSH_WAIT_MS = 3000;
+
 document.addEventListener(
   "submit",
   async (event) => {
@@ -491,12 +526,9 @@ document.addEventListener(
     if (!form.matches("form[data-sign-out]") || "confirmed" in form.dataset) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    const { user, entries: waiting } = await mine();
-    if (!waiting.length) {
-      await signOut(form, user);
-      return;
-    }
-    showSignOutChoice(form, user, waiting.length);
+    const waiting = await mine().then(({ entries }) => entries, () => []);
+    if (waiting.length) showSignOutChoice(form, waiting.length);
+    else signOut(form);
   },
   true,
 );
@@ -509,50 +541,87 @@ function forgetDrafts(user) {
 }
 
 async function leavePush(form) {
-  if (!("serviceWorker" in navigator)) return;
-  const registration = await navigator.serviceWorker.getRegistration();
-  const subscription = registration && (await registration.pushManager.getSubscription());
+  localStorage.removeItem(PUSH_TOLD);
+  const registration = await navigator.serviceWorker?.getRegistration();
+  const subscription = await registration?.pushManager?.getSubscription();
   if (!subscription) return;
-  form.querySelector("[data-push-endpoint]").value = subscription.endpoint;
+  form.elements.push_endpoint.value = subscription.endpoint;
   await subscription.unsubscribe();
 }
 
-async function signOut(form, user) {
-  try {
-    forgetDrafts(user);
-    await leavePush(form);
-  } finally {
-    form.dataset.confirmed = "";
-    form.requestSubmit();
-  }
+// A browser slow to answer about push does not hold the sign-out up.
+function shortly(promise) {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(resolve, PUSH_WAIT_MS))]);
 }
 
-function showSignOutChoice(form, user, count) {
+async function signOut(form, { discard = false } = {}) {
+  const user = signedInUser();
+  // Whatever the phone refuses (storage turned off, no push), the sign-out goes ahead.
+  await Promise.allSettled([store.signedOut(user, sessionOf(), { discard }), shortly(leavePush(form))]);
+  try {
+    // Last, with nothing between them and the form going: drafts.js keeps nothing after it.
+    forgetDrafts(user);
+    localStorage.setItem(LAST_USER, "");
+  } catch {
+    // Storage refused: there is nothing in it to forget.
+  }
+  form.dataset.confirmed = "";
+  form.requestSubmit();
+}
+
+function notSent(left) {
+  const refused = left.filter((entry) => !store.waiting(entry)).length;
+  if (refused) {
+    const which = refused === 1 ? ["1 of them", "it"] : [`${refused} of them`, "them"];
+    return `The server did not accept ${which[0]}. See what is not sent to change or delete ${which[1]}, or choose again.`;
+  }
+  return `${left.length === 1 ? "It" : "They"} could not be sent: this phone may have no signal. Try again, or choose again.`;
+}
+
+function showSignOutChoice(form, count) {
   document.querySelector("[data-sign-out-warning]")?.remove();
   const things = count === 1 ? "1 thing you saved has" : `${count} things you saved have`;
-  const { banner: warning, content } = notificationBanner("alert", "Important", `${things} not been sent yet`);
-  warning.dataset.signOutWarning = "";
-  const said = element("p", "govuk-body", "Send them before you sign out if you can. Nobody else who signs in here sees them.");
-  content.append(said);
-  const actions = element("div", "govuk-button-group");
-  actions.append(
-    button("Wait and send them", "", async () => {
-      said.textContent = "Sending…";
-      await flush({ everything: true });
-      const { entries: left } = await mine();
-      if (!left.length) return signOut(form, user);
-      said.textContent = `${left.length} could not be sent: there may be no signal. Choose again.`;
-    }),
-    button("Keep them for my next sign-in on this phone", "govuk-button--secondary", () => signOut(form, user)),
-    button("Discard them", "govuk-button--warning", async () => {
-      const { entries: mineNow } = await mine();
-      for (const entry of mineNow) await store.remove(entry.op_id);
-      await signOut(form, user);
-    }),
+  const them = count === 1 ? "it" : "them";
+  const { banner, content } = notificationBanner("alert", "Important", `${things} not been sent yet`);
+  banner.dataset.signOutWarning = "";
+  const said = element(
+    "p",
+    "govuk-body",
+    `Choose what happens to ${them} before you sign out: nobody else who signs in on this phone sees ${them}. ` +
+      "What you discard cannot be got back.",
   );
-  content.append(actions);
-  document.querySelector("main").prepend(warning);
-  warning.scrollIntoView();
+  const actions = element("div", "govuk-button-group");
+  // One choice at a time: the buttons wait while it is carried out.
+  const choice = (act) => async () => {
+    for (const control of actions.children) control.disabled = true;
+    try {
+      await act();
+    } finally {
+      for (const control of actions.children) control.disabled = false;
+    }
+  };
+  actions.append(
+    button(
+      "Wait and send them",
+      "",
+      choice(async () => {
+        said.textContent = "Sending…";
+        await sender.flush({ everything: true }).catch(() => "offline");
+        const { entries: left } = await mine();
+        if (!left.length) return signOut(form);
+        said.textContent = notSent(left);
+      }),
+    ),
+    button("Keep them for my next sign-in on this phone", "govuk-button--secondary", choice(() => signOut(form))),
+    button("Discard them", "govuk-button--warning", choice(() => signOut(form, { discard: true }))),
+  );
+  const see = element("a", "govuk-notification-banner__link", "See what is not sent");
+  see.href = "/outbox";
+  const seeLine = element("p", "govuk-body");
+  seeLine.append(see);
+  content.append(said, actions, seeLine);
+  document.querySelector("main").prepend(banner);
+  banner.scrollIntoView();
 }
 
 async function redraw() {
@@ -561,7 +630,7 @@ async function redraw() {
   await showSent(entries, sent);
   showCount(entries);
   showRegisterCount(entries);
-  await showOutboxPage({ entries, sent, send: flush });
+  await showOutboxPage({ user, entries, sent, send: flush });
 }
 
 // What the page shows of the outbox, drawn again after each change, one drawing at a time.

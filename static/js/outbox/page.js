@@ -1,6 +1,7 @@
 // The outbox page (/outbox): what this phone holds that the server does not have yet, what
-// needs the person's choice, and what went in the last week. The page itself holds nothing;
-// it is filled from the phone's storage, so it works with no signal and signed out.
+// needs the person's choice, and what went in the last week, of one person: whoever is signed
+// in (static/js/outbox/interface.js says who). The page itself holds nothing; it is filled
+// from the phone's storage, so it works with no signal and signed out.
 import { button, element, onIPhone, timeOf } from "./dom.js";
 import * as store from "./store.js";
 
@@ -196,9 +197,10 @@ function fillSection(name, entries, render) {
 
 let flush = () => {};
 
-/** Fills the outbox page, if this is it, with `entries` and `sent`, the person's own;
+/** Fills the outbox page, if this is it, with `entries` and `sent`, those of `user`, the
+ * person whose outbox it is (null when nobody is: signed out here, the phone is no one's);
  * `send` sends the outbox, for the page's buttons. */
-export async function showOutboxPage({ entries, sent, send }) {
+export async function showOutboxPage({ user, entries, sent, send }) {
   const page = document.querySelector("[data-outbox-page]");
   if (!page) return;
   flush = send;
@@ -207,7 +209,8 @@ export async function showOutboxPage({ entries, sent, send }) {
   fillSection("conflict", entries.filter((entry) => entry.state === "conflict"), conflictCard);
   fillSection("attention", entries.filter((entry) => entry.state === "attention"), attentionCard);
   fillSection("sent", sent, sentCard);
-  page.querySelector("[data-outbox-empty]").hidden = entries.length > 0;
+  page.querySelector("[data-outbox-nobody]").hidden = user !== null;
+  page.querySelector("[data-outbox-empty]").hidden = user === null || entries.length > 0;
   page.querySelector("[data-outbox-signin]").hidden = !entries.some((entry) => entry.state === "signin");
   page.querySelector("[data-outbox-send]").hidden = waiting.length === 0;
   page.querySelector("[data-outbox-connection]").textContent = navigator.onLine

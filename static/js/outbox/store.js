@@ -149,13 +149,51 @@ export async function delivered(entry, location) {
       sent_at: now,
       location: location || null,
     });
-    const old = kept.openCursor();
-    old.onsuccess = () => {
-      const cursor = old.result;
-      if (!cursor) return;
+    eachIn(kept, (cursor) => {
       if (cursor.value.sent_at < now - SENT_SHOWN_FOR_MS) cursor.delete();
-      cursor.continue();
-    };
+    });
+  });
+  changed();
+}
+
+function eachIn(store, visit) {
+  const request = store.openCursor();
+  request.onsuccess = () => {
+    const cursor = request.result;
+    if (!cursor) return;
+    visit(cursor);
+    cursor.continue();
+  };
+}
+
+/** The person signs out of this phone, which someone else may use next. The lines about
+ * what they sent go; what they saved and did not send is discarded, or else set aside until
+ * they sign in here again (`set_aside`: when, and the `session` they signed out of), shown to
+ * nobody meanwhile. One transaction, on the disk before the sign-out is sent. */
+export async function signedOut(user, session, { discard = false } = {}) {
+  const setAside = { session, at: Date.now() };
+  await transaction([ENTRIES, SENT], "readwrite", (tx) => {
+    eachIn(tx.objectStore(ENTRIES), (cursor) => {
+      if (cursor.value.user !== user) return;
+      if (discard) cursor.delete();
+      else cursor.update({ ...cursor.value, set_aside: setAside });
+    });
+    eachIn(tx.objectStore(SENT), (cursor) => {
+      if (cursor.value.user === user) cursor.delete();
+    });
+  });
+  changed();
+}
+
+/** The person is signed in here again, in a session other than the one they signed out of:
+ * what they set aside is theirs to see again. */
+export async function signedIn(user, session) {
+  await transaction([ENTRIES], "readwrite", (tx) => {
+    eachIn(tx.objectStore(ENTRIES), (cursor) => {
+      if (cursor.value.user === user && cursor.value.set_aside && cursor.value.set_aside.session !== session) {
+        cursor.update({ ...cursor.value, set_aside: null });
+      }
+    });
   });
   changed();
 }
