@@ -309,9 +309,10 @@ def _concern_due(concern: Concern, user_id: int, due_on: date, body: str) -> Due
 )
 def concern_recorded(now: datetime) -> Iterator[Due]:
     """Every DSL and deputy, once, for each concern not yet seen: no name, no content."""
+    dsls = _dsls()
     for concern in new_concerns(now - CONCERN_TOLD_WITHIN):
         day = concern.created_at.astimezone(LONDON).date()
-        for dsl_id in _dsls():
+        for dsl_id in dsls:
             yield _concern_due(concern, dsl_id, day, "A safeguarding concern was recorded.")
 
 

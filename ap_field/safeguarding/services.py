@@ -156,12 +156,14 @@ def _tell_dsls(concern: Concern, pupil: Pupil) -> None:
 def remind_unseen(now: datetime) -> int:
     """Mail every DSL and lead, once, about each concern unseen too long; the push reminder of
     the same is the `concern_unseen` kind. How many concerns were reminded of."""
-    reminded = 0
-    for concern in unseen_too_long(now):
-        if concern.unseen_reminded_at is not None:
-            continue
-        people = {user.email for user in active_dsls() + active_users_of_role(Role.LEAD)}
-        for email in sorted(people):
+    due = [concern for concern in unseen_too_long(now) if concern.unseen_reminded_at is None]
+    people = (
+        sorted({user.email for user in active_dsls() + active_users_of_role(Role.LEAD)})
+        if due
+        else []
+    )
+    for concern in due:
+        for email in people:
             queue_mail(
                 email,
                 f"Safeguarding concern {concern.reference} not yet seen",
@@ -171,6 +173,5 @@ def remind_unseen(now: datetime) -> int:
                 "This email carries no name and nothing of what was recorded.",
             )
         concern.unseen_reminded_at = now
-        reminded += 1
     db.session.commit()
-    return reminded
+    return len(due)

@@ -154,6 +154,17 @@ def browser_subscribes(page: Page, device: Device) -> None:
     )
 
 
+def on_the_reminders_page(phone: Page, live_server, person) -> Page:
+    """A phone whose browser may show notifications, signed in as `person` on the Reminders
+    page with its service worker running, and a push subscription of the test's making."""
+    phone.add_init_script(BROWSER_SUBSCRIPTION)
+    phone.context.grant_permissions(["notifications"], origin=live_server.url)
+    sign_in(phone, person.email)
+    phone.goto("/reminders")
+    waiting_for_service_worker(phone)
+    return phone
+
+
 def test_the_next_person_sees_nothing_of_the_first_and_the_first_gets_theirs_back(
     new_phone, live_server, make_user, make_pupil, expected_errors
 ):
@@ -271,12 +282,7 @@ def test_signing_out_ends_the_phones_push_subscription(
     new_phone, live_server, make_user, push_ready, push_service
 ):
     teacher = make_user(Role.TEACHER)
-    phone = new_phone()
-    phone.add_init_script(BROWSER_SUBSCRIPTION)
-    phone.context.grant_permissions(["notifications"], origin=live_server.url)
-    sign_in(phone, teacher.email)
-    phone.goto("/reminders")
-    waiting_for_service_worker(phone)
+    phone = on_the_reminders_page(new_phone(), live_server, teacher)
     this_phone, laptop = Device(push_service), Device(push_service)
     for device in (this_phone, laptop):
         assert subscribe(phone, device) == 201
@@ -357,12 +363,7 @@ def test_a_renewal_the_server_missed_is_told_when_the_app_next_starts(
     new_phone, live_server, make_user, push_ready, push_service
 ):
     teacher = make_user(Role.TEACHER)
-    phone = new_phone()
-    phone.add_init_script(BROWSER_SUBSCRIPTION)
-    phone.context.grant_permissions(["notifications"], origin=live_server.url)
-    sign_in(phone, teacher.email)
-    phone.goto("/reminders")
-    waiting_for_service_worker(phone)
+    phone = on_the_reminders_page(new_phone(), live_server, teacher)
     old, renewed = Device(push_service), Device(push_service)
     assert subscribe(phone, old) == 201
     browser_subscribes(phone, old)
