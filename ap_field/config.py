@@ -147,6 +147,9 @@ class Config:
     # After this many minutes without use a signed-in person's pages give way to a lock screen
     # that asks for their password (ap_field/auth/idle.py).
     IDLE_LOCK_MINUTES = int(os.environ.get("AP_FIELD_IDLE_LOCK_MINUTES", "15"))
+    # Two-factor sign-in is required of leads, administrators and DSLs; this asks it of every
+    # member of staff (ap_field/auth/two_factor.py).
+    TWO_FACTOR_FOR_ALL_STAFF = env_flag("AP_FIELD_TWO_FACTOR_FOR_ALL_STAFF")
     CONCERN_UNSEEN_HOURS = 2
 
 

@@ -165,7 +165,6 @@ class ScaleBuilder:
             "role": role,
             "password_hash": self.password_hash,
             "active": True,
-            "session_token": secrets.token_urlsafe(16),
             "created_at": self.now,
         }
 

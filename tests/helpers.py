@@ -7,14 +7,16 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import pyotp
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from flask import has_app_context
 from flask.testing import FlaskClient
 from stdnum.gb import upn
 
-from ap_field.auth.models import Role, User
-from ap_field.common.time import LONDON
+from ap_field.auth.models import RecoveryCode, Role, User
+from ap_field.auth.two_factor import recovery_code_hash
+from ap_field.common.time import LONDON, utcnow
 from ap_field.extensions import db
 from ap_field.pupils.models import Ethnicity, Gender, PupilStatus
 from ap_field.pupils.services import create_pupil
@@ -108,13 +110,28 @@ def _settle_the_tests_session() -> None:
 
 
 class AuthActions:
+    """Signs in as a person does, with their second factor where they have one or must."""
+
     def __init__(self, client):
         self._client = client
 
     def login(self, user: User, password: str = PASSWORD, **extra):
-        return self._client.post(
+        response = self._client.post(
             "/sign-in", data={"email": user.email, "password": password, **extra}
         )
+        if response.status_code != 302:
+            return response
+        if response.location == "/sign-in/code":
+            return self._client.post("/sign-in/code", data={"code": second_factor_code(user)})
+        if response.location == "/sign-in/set-up-two-factor":
+            return self.set_up_two_factor(response.location)
+        return response
+
+    def set_up_two_factor(self, path: str):
+        """Set up the authenticator the set-up page offers, as a person with an app does."""
+        page = BeautifulSoup(self._client.get(path).text, "html.parser")
+        secret = "".join(page.select_one("#authenticator-key").get_text().split())
+        return self._client.post(path, data={"code": pyotp.TOTP(secret).at(utcnow())})
 
     def logout(self):
         return self._client.post("/sign-out")
@@ -227,15 +244,35 @@ def next_serial() -> int:
 
 
 def new_user(role: Role = Role.TEACHER, *, password: str = PASSWORD, **fields) -> User:
-    """An account of `role`, committed; the `make_user` fixture, and for module-wide data."""
+    """An account of `role`, committed, with an authenticator set up where the role needs
+    one; the `make_user` fixture, and for module-wide data."""
     number = next(_emails)
     fields.setdefault("email", f"{role.value}{number}@example.org")
     fields.setdefault("name", f"{role.label} {number}")
     user = User(role=role, **fields)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    if user.two_factor_required and "totp_secret" not in fields:
+        user.totp_secret, user.two_factor_since = pyotp.random_base32(), utcnow()
     db.session.commit()
     return user
+
+
+def second_factor_code(user: User) -> str:
+    """A code that signs `user` in now: their authenticator's, or, once this step's and the
+    next's are taken, a new recovery code (a code counts once)."""
+    secret, last_step = db.session.execute(
+        sa.select(User.totp_secret, User.totp_last_step).where(User.id == user.id)
+    ).one()
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(utcnow())
+    if last_step is None or last_step < step + 1:
+        return totp.generate_otp(step if last_step is None else max(step, last_step + 1))
+    code = f"test-{uuid.uuid4().hex[:10]}"
+    db.session.add(RecoveryCode(user_id=user.id, code_hash=recovery_code_hash(code)))
+    db.session.commit()
+    return code
 
 
 def new_pupil(**values):

@@ -90,7 +90,7 @@ def test_navigation_matches_the_role(app, demo):
         "Register",
         "Caseload",
         "Reminders",
-        "Password",
+        "Account",
         "Sign out",
     ]
     assert links("admin@example.org") == [
@@ -102,7 +102,7 @@ def test_navigation_matches_the_role(app, demo):
         "Exports",
         "Users",
         "Reminders",
-        "Password",
+        "Account",
         "Sign out",
     ]
 

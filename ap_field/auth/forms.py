@@ -173,3 +173,24 @@ class SetPasswordForm(BaseForm):
 
     def personal_words(self) -> list[str]:
         return [self.user.name, self.user.email]
+
+
+class SecondFactorForm(BaseForm):
+    """The second step of signing in: an authenticator code or a recovery code."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter the code from your authenticator app"), Length(max=20)],
+        description="The 6-digit code your authenticator app shows now, or one of your"
+        " recovery codes.",
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+    )
+
+
+class AuthenticatorSetUpForm(BaseForm):
+    code = StringField(
+        "Code from the app",
+        validators=[DataRequired("Enter the 6-digit code your app shows"), Length(max=20)],
+        description="The 6-digit code your authenticator app shows for ap-field.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )

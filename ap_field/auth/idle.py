@@ -1,6 +1,6 @@
 """The idle lock (docs/architecture.md, "Security"): after IDLE_LOCK_MINUTES without use, a
-signed-in person's pages give way to a lock screen that asks for their password. The outbox
-goes on sending underneath: its keyed writes neither wait for the lock nor count as use.
+signed-in person's pages give way to a lock screen that asks for their password or passkey.
+The outbox goes on sending underneath: its keyed writes neither wait for the lock nor count as use.
 
 A session restored from the remember cookie starts locked: when the phone was last used is
 not known, and it may be in someone else's hands."""
@@ -18,6 +18,8 @@ LOCKED = "locked"
 OPEN_WHEN_LOCKED = frozenset(
     {
         "auth.lock",
+        "auth.lock_passkey_options",
+        "auth.unlock_with_passkey",
         "auth.sign_out",
         "auth.sign_in",
         "static",

@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -37,10 +38,6 @@ class SafeguardingRole(LabelledEnum):
 _UNUSABLE_HASH = generate_password_hash(secrets.token_urlsafe(32))
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(16)
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -55,9 +52,16 @@ class User(UserMixin, db.Model):
     )
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     active: so.Mapped[bool] = so.mapped_column(default=True)
-    session_token: so.Mapped[str] = so.mapped_column(sa.String(32), default=new_session_token)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Two-factor sign-in (ap_field/auth/two_factor.py): the authenticator app's shared secret,
+    # the last 30-second step whose code was taken (no code is taken twice), and since when.
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    totp_last_step: so.Mapped[int | None]
+    two_factor_since: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    # The signed-in device this request came from, set by `load_user` or at sign-in.
+    device = None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -71,13 +75,22 @@ class User(UserMixin, db.Model):
         """A DSL or deputy: reads every safeguarding concern and acts on it."""
         return self.safeguarding_role != SafeguardingRole.NONE and self.role in STAFF_ROLES
 
-    def get_id(self) -> str:
-        """The id Flask-Login keeps in the session and the remember cookie.
+    @property
+    def two_factor_required(self) -> bool:
+        """Leads, administrators and DSLs, who see every pupil, sign in with a second factor;
+        TWO_FACTOR_FOR_ALL_STAFF asks it of everyone but parents."""
+        if self.role in (Role.LEAD, Role.ADMIN) or self.is_dsl:
+            return True
+        return self.role != Role.PARENT and current_app.config["TWO_FACTOR_FOR_ALL_STAFF"]
 
-        It carries the user's session token, so rotating the token ends every
-        session and remember cookie issued before.
-        """
-        return f"{self.id}:{self.session_token}"
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session and the remember cookie: the user and the
+        token of their signed-in device, so ending the device ends that session and cookie."""
+        return f"{self.id}:{self.device.token}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(
@@ -86,9 +99,6 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    def end_all_sessions(self) -> None:
-        self.session_token = new_session_token()
 
     @so.validates("email")
     def _normalise_email(self, _key: str, email: str) -> str:
@@ -110,12 +120,82 @@ def find_user_for_sign_in(email: str, password: str) -> User | None:
     return user
 
 
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SignedInDevice(db.Model):
+    """One phone or computer a person signed in on, from sign-in until it is signed out. The
+    session and remember cookies carry its token; the database keeps only the token's hash."""
+
+    __tablename__ = "signed_in_devices"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    description: so.Mapped[str] = so.mapped_column(sa.String(120))
+    signed_in_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    signed_out_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    # The token itself, known only to the request that made or presented it.
+    token = ""
+
+    def __repr__(self) -> str:
+        return f"<SignedInDevice {self.id} of user {self.user_id}>"
+
+
+class RecoveryCode(db.Model):
+    """One of the ten one-time codes that stand in for a lost authenticator, kept hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+
+class Passkey(db.Model):
+    """A WebAuthn credential: the phone's own lock (fingerprint, face or PIN) as the second
+    factor."""
+
+    __tablename__ = "passkeys"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    credential_id: so.Mapped[str] = so.mapped_column(sa.String(400), unique=True)
+    public_key: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    sign_count: so.Mapped[int] = so.mapped_column(default=0)
+    name: so.Mapped[str] = so.mapped_column(sa.String(60))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: a session counts while its token matches and the user is active."""
+    """Flask-Login's loader: a session counts while its device is signed in and the user is
+    active. One query reads both."""
     pk, _, token = user_id.partition(":")
-    if not pk.isdigit() or not token:
+    if not token:
         return None
-    user = db.session.get(User, int(pk))
-    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
+    row = db.session.execute(
+        sa.select(User, SignedInDevice)
+        .join(SignedInDevice, SignedInDevice.user_id == User.id)
+        .where(
+            User.active,
+            SignedInDevice.token_hash == token_hash(token),
+            SignedInDevice.signed_out_at.is_(None),
+        )
+    ).first()
+    if row is None or str(row.User.id) != pk:
         return None
+    user, device = row
+    device.token = token
+    user.device = device
     return user

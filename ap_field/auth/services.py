@@ -1,9 +1,10 @@
-"""Changes to accounts. Accounts are not a child's record, so these write no audit event;
-ending a user's sessions rotates their session token (`User.end_all_sessions`)."""
+"""Changes to accounts. Accounts are not a child's record, so these write no audit event
+(a reset of someone's second factor, in ap_field/auth/two_factor.py, is the exception).
+Signing a person out ends their signed-in devices (ap_field/auth/devices.py)."""
 
+from ap_field.auth.devices import sign_out_everywhere, sign_out_other_devices
 from ap_field.auth.models import Role, SafeguardingRole, User
 from ap_field.auth.queries import is_last_active_dsl
-from ap_field.common.time import utcnow
 from ap_field.extensions import db
 
 
@@ -21,21 +22,17 @@ def add_account(
     return user
 
 
-def note_sign_in(user: User) -> None:
-    user.last_signed_in_at = utcnow()
+def change_own_password(user: User, password: str) -> None:
+    """A new password signs the person out on every other device, not this one."""
+    user.set_password(password)
     db.session.commit()
-
-
-def end_sessions(user: User) -> None:
-    """Sign the user out on every phone and computer, this one included."""
-    user.end_all_sessions()
-    db.session.commit()
+    sign_out_other_devices(user)
 
 
 def set_new_password(user: User, password: str) -> None:
-    """A new password ends every session made with the old one."""
+    """An administrator's new password for someone: they are signed out everywhere."""
     user.set_password(password)
-    user.end_all_sessions()
+    sign_out_everywhere(user)
     db.session.commit()
 
 
@@ -56,7 +53,7 @@ def deactivate(user: User) -> None:
     if is_last_active_dsl(user.id):
         raise LastDsl()
     user.active = False
-    user.end_all_sessions()
+    sign_out_everywhere(user)
     db.session.commit()
 
 

@@ -1,9 +1,12 @@
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_fresh, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from ap_field.auth import bp
+from ap_field.auth import (
+    account_views,  # noqa: F401 (the account pages, on this blueprint)
+    bp,
+)
+from ap_field.auth.devices import install as install_device_use
+from ap_field.auth.devices import sign_out_device
 from ap_field.auth.forms import (
     ChangePasswordForm,
     NewUserForm,
@@ -16,34 +19,25 @@ from ap_field.auth.idle import install as install_idle_lock
 from ap_field.auth.idle import mark_used
 from ap_field.auth.limits import count_attempt, forget_attempts
 from ap_field.auth.models import Role, SafeguardingRole, User, find_user_for_sign_in
+from ap_field.auth.passkeys import passkeys_of
 from ap_field.auth.queries import accounts
 from ap_field.auth.services import (
     LastDsl,
     add_account,
+    change_own_password,
     deactivate,
-    end_sessions,
-    note_sign_in,
     reactivate,
     set_new_password,
     update_account,
 )
+from ap_field.auth.signing_in import begin, landing_url, safe_next_url
+from ap_field.auth.two_factor import reset
 from ap_field.common.access import EVERYONE_SIGNED_IN, allow, public
 from ap_field.extensions import db, limiter
-from ap_field.push.services import sign_out_device
+from ap_field.push.services import end_push_on_device
 
 bp.record_once(lambda setup: install_idle_lock(setup.app))
-
-LANDING_PAGES = {
-    Role.TEACHER: "sessions.today",
-    Role.ASSESSOR: "premises.site_checks",
-    Role.PARENT: "parents.my_child",
-    Role.LEAD: "reports.programme",
-    Role.ADMIN: "reports.programme",
-}
-
-
-def landing_url(user: User) -> str:
-    return url_for(LANDING_PAGES[user.role])
+bp.record_once(lambda setup: install_device_use(setup.app))
 
 
 def _sign_in_limit() -> str:
@@ -52,20 +46,6 @@ def _sign_in_limit() -> str:
 
 def _sign_in_failed(_response) -> bool:
     return g.get("sign_in_failed", False)
-
-
-def _safe_next_url() -> str | None:
-    """The page the user wanted before signing in, if it is a path on this site."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return None
-
-
-def _remembered() -> bool:
-    """Whether this session asked to be remembered, or was itself restored from the cookie."""
-    return session.get("remember_phone", False) or not login_fresh()
 
 
 @bp.route("/")
@@ -86,13 +66,7 @@ def sign_in():
         user = find_user_for_sign_in(form.email.data, form.password.data)
         if user is not None:
             forget_attempts(form.email.data)
-            next_url = _safe_next_url()
-            session.clear()
-            session["remember_phone"] = form.remember.data
-            login_user(user, remember=form.remember.data)
-            mark_used()
-            note_sign_in(user)
-            return redirect(next_url or landing_url(user))
+            return redirect(begin(user, form.remember.data, safe_next_url()))
         g.sign_in_failed = True
         form.email.errors.append("Enter a correct email address and password")
     return render_template("auth/sign_in.html", form=form)
@@ -106,22 +80,22 @@ def lock():
     if form.validate_on_submit():
         forget_attempts(current_user.email)
         mark_used()
-        return redirect(_safe_next_url() or landing_url(current_user))
-    return render_template("auth/lock.html", form=form)
+        return redirect(safe_next_url() or landing_url(current_user))
+    return render_template("auth/lock.html", form=form, passkeys=passkeys_of(current_user))
 
 
 @bp.post("/sign-out")
 @allow(*EVERYONE_SIGNED_IN)
 def sign_out():
-    """Signing out here signs out everywhere: a lost phone's session ends too. The form's
-    script names this phone's push subscription (`push_endpoint`), which then reminds this
-    person no more: the next person to use the phone does not get their reminders."""
+    """Signing out ends this device's session; others end from the Signed-in devices page. The
+    form's script names this phone's push subscription (`push_endpoint`), which then reminds
+    this person no more: the next person to use the phone does not get their reminders."""
     if endpoint := request.form.get("push_endpoint"):
-        sign_out_device(current_user, endpoint)
-    end_sessions(current_user)
+        end_push_on_device(current_user, endpoint)
+    sign_out_device(current_user.device)
     session.clear()
     logout_user()
-    flash("You have signed out on this phone and on any other device.", "success")
+    flash("You have signed out on this phone.", "success")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -131,9 +105,8 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        set_new_password(user, form.new_password.data)
+        change_own_password(user, form.new_password.data)
         forget_attempts(user.email)
-        login_user(user, remember=_remembered())
         flash(
             "Your password has been changed. Any other device signed in as you is signed out.",
             "success",
@@ -205,6 +178,20 @@ def set_password(user_id: int):
         return redirect(url_for("auth.edit_user", user_id=user.id))
     details = UserDetailsForm(formdata=None, obj=user, user_id=user.id)
     return render_template("admin/edit_user.html", form=details, user=user, password_form=form)
+
+
+@bp.post("/admin/users/<int:user_id>/two-factor/reset")
+@allow(Role.ADMIN)
+def reset_two_factor(user_id: int):
+    """For someone who lost the phone with their authenticator and their recovery codes."""
+    user = _user_or_404(user_id)
+    reset(user)
+    flash(
+        f"{user.name}'s two-factor sign-in is reset and they are signed out everywhere."
+        " They set it up again when they next sign in.",
+        "success",
+    )
+    return redirect(url_for("auth.edit_user", user_id=user.id))
 
 
 @bp.post("/admin/users/<int:user_id>/deactivate")

@@ -12,13 +12,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectChoice
 
+from ap_field.auth.devices import sign_in_here
 from ap_field.auth.models import Role, User
 from ap_field.auth.queries import user_by_id
-from ap_field.auth.services import note_sign_in
 from ap_field.common.access import allow, public
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.forms import BaseForm
@@ -250,9 +250,7 @@ def _join_signed_in(invitation: ParentInvitation):
 
 def _sign_in(parent: User, remember: bool) -> None:
     session.clear()
-    session["remember_phone"] = remember
-    login_user(parent, remember=remember)
-    note_sign_in(parent)
+    sign_in_here(parent, remember)
 
 
 def _refused(refused: InvitationNotUsable):

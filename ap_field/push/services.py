@@ -138,7 +138,7 @@ def unsubscribe(device: PushSubscription) -> None:
     db.session.commit()
 
 
-def sign_out_device(user: User, endpoint: str) -> None:
+def end_push_on_device(user: User, endpoint: str) -> None:
     """The phone `user` signs out on reminds them no more. Only their own device is removed:
     one that reminds someone else now is left to them."""
     db.session.execute(

@@ -166,8 +166,8 @@ def worker_script() -> str:
 def session_tag() -> str:
     """An opaque tag of the signed-in session, empty when signed out. The pages a user keeps
     on a phone are filed under it; a page with another tag deletes them, so sign-out or
-    another user's sign-in leaves none behind. The user's session token changes at sign-out,
-    so the tag does too."""
+    another user's sign-in leaves none behind. Each sign-in is a new signed-in device with a
+    token of its own, so the tag changes with it."""
     if not current_user.is_authenticated:
         return ""
     return hmac.new(

@@ -13,7 +13,7 @@ from ap_field.auth.models import Role
 from ap_field.extensions import db
 from ap_field.pupils.services import assign
 from tests.attendance.conftest import WEDNESDAY, mark_form
-from tests.helpers import text_of
+from tests.helpers import AuthActions, text_of
 
 HTMX = {"HX-Request": "true"}
 
@@ -179,7 +179,7 @@ def test_marking_a_pupil_someone_else_just_marked_shows_their_mark(
     phone is shown their mark, and may change it from there."""
     lead = make_user(Role.LEAD, name="Lena Brooks")
     other = app.test_client()
-    other.post("/sign-in", data={"email": lead.email, "password": "correct-staple-meadow"})
+    AuthActions(other).login(lead)
     url = f"/pupils/{block[0].id}/attendance"
     other.post(url, data=mark_form(code="I"))
 

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from ap_field.auth.models import Role, User
 from ap_field.extensions import db
+from tests.helpers import AuthActions
 
 GOOD_PASSWORD = "kettle-window-saffron"
 
@@ -34,7 +35,9 @@ def test_creates_an_account_from_standard_input(runner, client):
     response = client.post(
         "/sign-in", data={"email": "first.admin@example.org", "password": GOOD_PASSWORD}
     )
-    assert response.location == "/programme"
+    assert response.location == "/sign-in/set-up-two-factor"
+    AuthActions(client).set_up_two_factor(response.location)
+    assert client.get("/").location == "/programme"
 
 
 def test_refuses_a_weak_password(runner):

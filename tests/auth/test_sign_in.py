@@ -1,7 +1,7 @@
 import pytest
 
 from ap_field.auth.models import Role
-from tests.helpers import LANDING, PASSWORD, text_of
+from tests.helpers import LANDING, PASSWORD, second_factor_code, text_of
 
 SAME_MESSAGE = "Enter a correct email address and password"
 
@@ -17,11 +17,11 @@ def test_each_role_lands_on_its_own_page(client, client_request, make_user, auth
 
 
 def test_sign_in_ignores_case_and_spaces_in_the_email(client, make_user):
-    user = make_user(Role.LEAD, email="lena.brooks@example.org")
+    user = make_user(Role.TEACHER, email="tom.okafor@example.org")
     response = client.post(
-        "/sign-in", data={"email": "  Lena.Brooks@Example.org ", "password": PASSWORD}
+        "/sign-in", data={"email": "  Tom.Okafor@Example.org ", "password": PASSWORD}
     )
-    assert response.location == "/programme"
+    assert response.location == "/today"
     assert user.last_signed_in_at is not None
 
 
@@ -60,21 +60,31 @@ def test_empty_fields_say_what_to_enter(client_request):
 
 
 def test_after_sign_in_the_user_returns_to_the_page_they_asked_for(client, make_user):
+    user = make_user(Role.TEACHER)
+    client.get("/register")
+    response = client.post(
+        "/sign-in?next=/register", data={"email": user.email, "password": PASSWORD}
+    )
+    assert response.location == "/register"
+
+
+def test_the_page_asked_for_is_kept_through_the_second_factor(client, make_user):
     user = make_user(Role.LEAD)
-    client.get("/site-checks")
     response = client.post(
         "/sign-in?next=/site-checks", data={"email": user.email, "password": PASSWORD}
     )
+    assert response.location == "/sign-in/code"
+    response = client.post("/sign-in/code", data={"code": second_factor_code(user)})
     assert response.location == "/site-checks"
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:x"])
 def test_sign_in_never_redirects_off_the_site(client, make_user, target):
-    user = make_user(Role.LEAD)
+    user = make_user(Role.TEACHER)
     response = client.post(
         f"/sign-in?next={target}", data={"email": user.email, "password": PASSWORD}
     )
-    assert response.location == "/programme"
+    assert response.location == "/today"
 
 
 def test_remember_this_phone_sets_a_lasting_cookie_only_when_ticked(client, make_user, auth):

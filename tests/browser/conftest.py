@@ -4,15 +4,20 @@ import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pyotp
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
 from ap_field import create_app
+from ap_field.auth.models import User
+from ap_field.common.time import utcnow
 from ap_field.extensions import db
-from tests.helpers import PASSWORD, config_for_tests
+from tests.helpers import PASSWORD, config_for_tests, second_factor_code
 from tests.push.conftest import TEST_KEY
 from tests.push.helpers import push_service_on_loopback
 
@@ -108,7 +113,7 @@ def new_phone(browser, live_server, app, expected_errors):
     contexts, problems = [], []
 
     def open_phone(**options) -> Page:
-        context = browser.new_context(base_url=live_server.url, **PHONE, **options)
+        context = browser.new_context(**{"base_url": live_server.url, **PHONE, **options})
         contexts.append(context)
         page = context.new_page()
         page.on(
@@ -151,3 +156,22 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").tap()
+    pass_second_factor(page, email)
+
+
+def pass_second_factor(page: Page, email: str) -> None:
+    """After the password: the second factor, where the account has one, or setting one up
+    with the key the page shows, where it must."""
+    step = urlsplit(page.url).path
+    if step == "/sign-in/set-up-two-factor":
+        secret = "".join(page.locator("#authenticator-key").inner_text().split())
+        page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).at(utcnow()))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Turn on two-factor sign-in").tap()
+        with page.expect_navigation():
+            page.get_by_role("link", name="I have kept my codes").tap()
+    elif step == "/sign-in/code":
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        page.get_by_label("Code", exact=True).fill(second_factor_code(user))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").tap()

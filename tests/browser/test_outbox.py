@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, Route, expect
 
 from ap_field.assessments.models import Assessment
+from ap_field.auth.devices import sign_out_everywhere
 from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.extensions import db
@@ -235,7 +236,7 @@ def test_signed_out_while_offline_everything_is_sent_after_signing_in_again(
     teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
     phone = note_saved_offline(new_phone(service_workers="block"), teacher, pupil, "Home")
 
-    teacher.end_all_sessions()
+    sign_out_everywhere(teacher)
     db.session.commit()
     phone.context.set_offline(False)
     phone.goto("/outbox")

@@ -11,6 +11,10 @@ from ap_field.common.access import PUBLIC, access_rule, allow, needs_dsl, public
 
 PUBLIC_ENDPOINTS = {
     "auth.sign_in",
+    "auth.second_factor",
+    "auth.set_up_at_sign_in",
+    "auth.sign_in_passkey_options",
+    "auth.sign_in_with_passkey",
     "parents.join",
     "pwa.manifest",
     "pwa.health",
@@ -20,6 +24,7 @@ PUBLIC_ENDPOINTS = {
 }
 UNDECLARED_ALLOWED = {"static"}
 
+STAFF_WITH_TWO_FACTOR = set(Role) - {Role.PARENT}
 # Every page a signed-in role may reach, with sample URL values; the matrix below
 # asks each one as each role.
 PAGES = {
@@ -35,7 +40,11 @@ PAGES = {
     "/providers/new": {Role.LEAD, Role.ADMIN},
     "/programme": {Role.LEAD, Role.ADMIN},
     "/impact": {Role.LEAD, Role.ADMIN},
+    "/account": set(Role),
     "/account/password": set(Role),
+    "/account/devices": set(Role),
+    "/account/two-factor": STAFF_WITH_TWO_FACTOR,
+    "/account/two-factor/set-up": STAFF_WITH_TWO_FACTOR,
     "/lock": set(Role),
     "/reminders": set(Role),
     "/admin/users": {Role.ADMIN},
@@ -51,6 +60,18 @@ PAGES = {
     "/exports": {Role.TEACHER, Role.LEAD, Role.ADMIN},
     "/sync/token": set(Role),
     "/safeguarding": set(),
+}
+# Pages that send a person on when there is nothing to do there: set-up, once it is set up.
+FORWARDING_PAGES = {"/", "/account/two-factor/set-up"}
+# Actions without an id, asked as each role: who may post to them.
+ACTIONS = {
+    "/account/two-factor/recovery-codes": STAFF_WITH_TWO_FACTOR,
+    "/account/two-factor/turn-off": STAFF_WITH_TWO_FACTOR,
+    "/account/passkeys/options": STAFF_WITH_TWO_FACTOR,
+    "/account/passkeys": STAFF_WITH_TWO_FACTOR,
+    "/account/devices/sign-out-others": set(Role),
+    "/lock/passkey/options": set(Role),
+    "/lock/passkey": set(Role),
 }
 # Pages that need a safeguarding duty as well as a role: who reaches them with the duty.
 DSL_PAGES = {"/safeguarding": set(STAFF_ROLES)}
@@ -137,12 +158,31 @@ def test_strangers_asking_for_outbox_pages_hear_401(client, path):
 @pytest.mark.parametrize("path", sorted(PAGES))
 def test_each_role_reaches_only_its_pages(client, make_user, auth, role, path):
     auth.login(make_user(role))
-    response = client.get(path, follow_redirects=path == "/")
+    response = client.get(path, follow_redirects=path in FORWARDING_PAGES)
     if role in PAGES[path]:
         assert response.status_code == 200
     else:
         assert response.status_code == 403
         assert "You do not have access to this page" in response.text
+
+
+@pytest.mark.parametrize("path", sorted(ACTIONS))
+def test_strangers_posting_actions_are_sent_to_sign_in(client, path):
+    response = client.post(path)
+    assert response.status_code == 302
+    assert response.location.startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("path", sorted(ACTIONS))
+def test_each_role_posts_only_its_actions(client, make_user, auth, role, path):
+    auth.login(make_user(role))
+    response = client.post(path)
+    if role in ACTIONS[path]:
+        assert response.status_code in {200, 302, 400}
+        assert not response.location or not response.location.startswith("/sign-in")
+    else:
+        assert response.status_code == 403
 
 
 @pytest.mark.parametrize("role", list(Role))

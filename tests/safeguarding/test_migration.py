@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from ap_field.auth.models import Role
 from ap_field.extensions import db
 from ap_field.safeguarding.models import Concern, ConcernStatus
-from tests.helpers import new_pupil, new_user
 from tests.test_migrations import own_app, own_database  # noqa: F401 (fixtures)
 
 BEFORE = "0016_safeguarding_concerns"
@@ -33,11 +32,42 @@ def _insert(table: str, **values) -> int:
         return connection.execute(rows.insert().values(values)).inserted_primary_key[0]
 
 
-def _visit(pupil, teacher, **values) -> int:
+def _user(role: Role, email: str) -> int:
+    """An account as the schema before these revisions holds one."""
+    return _insert(
+        "users",
+        email=email,
+        name=email,
+        role=role.value,
+        safeguarding_role="none",
+        password_hash="not-used",
+        active=True,
+        session_token="not-used",
+        created_at=VISIT_AT,
+    )
+
+
+def _pupil() -> int:
+    return _insert(
+        "pupils",
+        case_number="AP-0001",
+        legal_name="Jayden Clarke",
+        date_of_birth=date(2011, 5, 1),
+        send_status="none",
+        looked_after=False,
+        free_school_meals=False,
+        exclusion_type="none",
+        reasons=["mental_health"],
+        status="active",
+        **_synced(VISIT_AT),
+    )
+
+
+def _visit(pupil_id: int, teacher_id: int, **values) -> int:
     return _insert(
         "home_visits",
-        pupil_id=pupil.id,
-        teacher_id=teacher.id,
+        pupil_id=pupil_id,
+        teacher_id=teacher_id,
         starts_at=VISIT_AT,
         status="completed",
         place="home",
@@ -52,28 +82,29 @@ def _visit(pupil, teacher, **values) -> int:
 @pytest.mark.real_commits
 def test_flagged_visits_and_notes_become_linked_concerns(own_app):  # noqa: F811
     flask_migrate.upgrade(revision=BEFORE)
-    teacher, lead = new_user(Role.TEACHER), new_user(Role.LEAD)
-    pupil = new_pupil()
+    teacher = _user(Role.TEACHER, "teacher@example.org")
+    lead = _user(Role.LEAD, "lead@example.org")
+    pupil = _pupil()
     flagged = _visit(
         pupil,
         teacher,
         safeguarding_concern=True,
         safeguarding_details="Bruise on the forearm; said he fell",
         seen_by_lead_at=SEEN_AT,
-        seen_by_id=lead.id,
+        seen_by_id=lead,
     )
     plain = _visit(pupil, teacher, safeguarding_concern=False)
     _insert(
         "visit_addenda",
         visit_id=flagged,
-        author_id=teacher.id,
+        author_id=teacher,
         text="He later said his brother did it",
         **_synced(SEEN_AT),
     )
     note = _insert(
         "session_notes",
-        pupil_id=pupil.id,
-        teacher_id=teacher.id,
+        pupil_id=pupil,
+        teacher_id=teacher,
         held_on=date(2026, 11, 4),
         starts_at=time(10),
         ends_at=time(11),
@@ -96,12 +127,12 @@ def test_flagged_visits_and_notes_become_linked_concerns(own_app):  # noqa: F811
 
     from_visit, from_note = db.session.scalars(sa.select(Concern).order_by(Concern.id)).all()
     assert from_visit.visit_id == flagged
-    assert from_visit.recorded_by_id == teacher.id
+    assert from_visit.recorded_by_id == teacher
     assert from_visit.what_happened == "Bruise on the forearm; said he fell"
     assert from_visit.happened_on == date(2026, 11, 2)
     assert from_visit.place == "22 Alder Road"
     assert from_visit.status == ConcernStatus.SEEN
-    assert (from_visit.seen_by_id, from_visit.seen_at) == (lead.id, SEEN_AT)
+    assert (from_visit.seen_by_id, from_visit.seen_at) == (lead, SEEN_AT)
     assert [addendum.text for addendum in from_visit.addenda] == [
         "He later said his brother did it"
     ]

@@ -6,6 +6,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from ap_field.auth.devices import sign_out_everywhere
 from ap_field.extensions import db
 from ap_field.sessions.models import SessionNote
 from tests.helpers import ClientRequest
@@ -61,7 +62,7 @@ def test_a_signed_out_phone_hears_401_before_its_stale_token_is_checked(
     client, pupil, teacher, auth
 ):
     token = fresh_token(client)
-    teacher.end_all_sessions()
+    sign_out_everywhere(teacher)
     db.session.commit()
     response = client.post(
         f"/pupils/{pupil.id}/notes/new",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from ap_field.assessments.models import Assessment
 from ap_field.attendance.models import AttendanceMark
+from ap_field.auth.devices import sign_out_everywhere
 from ap_field.auth.models import Role
 from ap_field.extensions import db
 from ap_field.photos.models import Photo
@@ -104,7 +105,7 @@ def test_a_refused_form_is_422_with_the_page_and_the_corrected_form_may_use_the_
 
 
 def test_signed_out_is_401_and_saves_nothing(client, auth, pupil, teacher):
-    teacher.end_all_sessions()
+    sign_out_everywhere(teacher)
     db.session.commit()
     ended = client.post(f"/pupils/{pupil.id}/notes/new", data=note_form(), headers=keyed())
     assert ended.status_code == 401

@@ -2,6 +2,7 @@
 
 import pytest
 
+from ap_field.auth.devices import sign_out_everywhere
 from ap_field.auth.models import Role
 from ap_field.extensions import db
 
@@ -22,7 +23,7 @@ def test_without_a_session_the_answer_is_401_not_the_sign_in_page(client, make_u
     assert client.get("/sync/token").status_code == 401
 
     auth.login(user)
-    user.end_all_sessions()
+    sign_out_everywhere(user)
     db.session.commit()
     response = client.get("/sync/token")
     assert response.status_code == 401

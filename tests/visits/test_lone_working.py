@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from flask import render_template
-from flask_login import login_user
 
+from ap_field.auth.devices import sign_in_here
 from ap_field.common.time import LONDON, utcnow
 from ap_field.extensions import db
 from ap_field.visits.models import VisitStatus
@@ -86,7 +86,7 @@ def test_the_today_fragment_offers_the_check_out_and_warns_when_overdue(
     app, teacher, overdue, visit
 ):
     with app.test_request_context():
-        login_user(teacher)
+        sign_in_here(teacher, remember=False)
         html = render_template("visits/_today.html", visits_in_progress=visits_in_progress(teacher))
     assert "Visits in progress" in html
     assert "Jayden Clarke" in html
@@ -95,7 +95,7 @@ def test_the_today_fragment_offers_the_check_out_and_warns_when_overdue(
     assert "I&#39;ve left safely" in html or "I've left safely" in html
 
     with app.test_request_context():
-        login_user(teacher)
+        sign_in_here(teacher, remember=False)
         assert render_template("visits/_today.html", visits_in_progress=[]).strip() == ""
 
 
