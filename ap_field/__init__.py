@@ -22,6 +22,7 @@ from ap_field.pwa.services import SessionInterface
 
 # One package per area; each area's views module holds its blueprint's routes.
 AREAS = (
+    "absences",
     "assessments",
     "attendance",
     "auth",

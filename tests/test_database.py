@@ -36,6 +36,7 @@ DOMAIN_TABLES = {
     "concerns",
     "concern_actions",
     "concern_addenda",
+    "absence_reports",
 }
 
 

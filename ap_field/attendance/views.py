@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from ap_field.absences.queries import reports_for
 from ap_field.attendance import bp
 from ap_field.attendance.clock import (
     current_session,
@@ -124,6 +125,7 @@ def _row_context(day: date, session: RegisterSession, now: datetime, pupil_ids: 
         "started": has_started(day, session, now) and is_school_day(day),
         "may_mark": current_user.role in MARKERS,
         "quick": quick_codes(pupil_ids, now.date()),
+        "absences": reports_for(pupil_ids, day, session),
         "groups": code_groups(),
         "short_label": short_label,
         "new_uuid": lambda: str(uuid.uuid4()),

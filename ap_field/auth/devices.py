@@ -2,7 +2,6 @@
 which its person sees on their Signed-in devices page and can sign out from anywhere. Signing
 out ends only this device; a new password or a reset of the second factor ends the others."""
 
-import re
 import secrets
 from datetime import timedelta
 
@@ -13,40 +12,12 @@ from flask_login import current_user, login_user
 from ap_field.auth.idle import mark_used
 from ap_field.auth.models import SignedInDevice, User, token_hash
 from ap_field.common.time import utcnow
+from ap_field.common.user_agents import device_name
 from ap_field.extensions import db
 
 # How stale a device's "last used" may grow before a request writes it again: one write in a
 # few minutes, not one a request.
 LAST_USED_EVERY = timedelta(minutes=5)
-
-_BROWSERS = (
-    ("Edge", r"Edg/"),
-    ("Samsung Internet", r"SamsungBrowser/"),
-    ("Firefox", r"Firefox/|FxiOS/"),
-    ("Chrome", r"Chrome/|CriOS/"),
-    ("Safari", r"Safari/"),
-)
-_SYSTEMS = (
-    ("Android", r"Android"),
-    ("iPhone", r"iPhone"),
-    ("iPad", r"iPad"),
-    ("Windows", r"Windows"),
-    ("Mac", r"Macintosh"),
-    ("ChromeOS", r"CrOS"),
-    ("Linux", r"Linux"),
-)
-
-
-def describe(user_agent: str) -> str:
-    """What a person would call the device: "Chrome on Android", "Safari on iPhone"."""
-
-    def first(candidates) -> str | None:
-        return next((name for name, pattern in candidates if re.search(pattern, user_agent)), None)
-
-    browser, system = first(_BROWSERS), first(_SYSTEMS)
-    if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "Unknown browser"
 
 
 def sign_in_here(user: User, remember: bool) -> None:
@@ -55,7 +26,7 @@ def sign_in_here(user: User, remember: bool) -> None:
     device = SignedInDevice(
         user_id=user.id,
         token_hash=token_hash(token),
-        description=describe(request.user_agent.string)[:120],
+        description=device_name(request.user_agent.string)[:120],
     )
     device.token = token
     db.session.add(device)

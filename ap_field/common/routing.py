@@ -1,6 +1,7 @@
-"""Record ids in URLs and query strings, kept within what the database can hold."""
+"""Addresses: record ids in URLs and query strings, kept within what the database can hold,
+and pages' paths where there is no request."""
 
-from flask import request
+from flask import current_app, request
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; a larger id cannot name a record
@@ -12,6 +13,11 @@ class RecordId(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A page's path, also where there is no request (the tick runs from cron)."""
+    return current_app.url_map.bind("").build(endpoint, values)
 
 
 def id_from_query(name: str) -> int | None:

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context, request
 from flask_mailman import EmailMessage
 
+from ap_field.common.routing import path_for
 from ap_field.common.time import utcnow
 from ap_field.extensions import db, mailman
 from ap_field.mail.models import (
@@ -46,6 +48,14 @@ class MailReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+
+
+def link_to(endpoint: str, **values) -> str:
+    """A page's full address for a mail, also from the tick, where no request says which
+    address ap-field is reached at: BASE_URL when set, else the request's own."""
+    path = path_for(endpoint, **values)
+    base = current_app.config["BASE_URL"] or (request.host_url if has_request_context() else "")
+    return base.rstrip("/") + path
 
 
 def queue_mail(to: str | Iterable[str], subject: str, body: str) -> list[OutgoingMail]:

@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from ap_field.absences.models import AbsenceReport
+from ap_field.absences.queries import reports_of_pupil
 from ap_field.auth.models import User
 from ap_field.extensions import db
 from ap_field.parents.models import (
@@ -59,6 +61,7 @@ class ChildOverview:
     week: list[TimetableSlot]
     to_answer: list[DeliveredSession]
     answered: list[DeliveredSession]
+    absences: list[AbsenceReport]
 
 
 def child_overview(parent: User, pupil: Pupil, today: date) -> ChildOverview:
@@ -76,6 +79,7 @@ def child_overview(parent: User, pupil: Pupil, today: date) -> ChildOverview:
         week=list(week),
         to_answer=[session for session in delivered if session.answer is None],
         answered=[session for session in delivered if session.answer is not None],
+        absences=reports_of_pupil(pupil.id, today),
     )
 
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
+from ap_field.absences.queries import reported_since
 from ap_field.attendance.models import RegisterSession
 from ap_field.attendance.queries import register_statuses
 from ap_field.auth.models import STAFF_ROLES, Role, User
 from ap_field.auth.queries import active_dsls
+from ap_field.common.routing import path_for
 from ap_field.common.time import LONDON, format_long_date
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink, SessionConfirmation
@@ -27,6 +28,7 @@ from ap_field.premises.compliance import SITE_CHECK_DUE_AHEAD
 from ap_field.premises.models import SiteCheck
 from ap_field.premises.queries import checks_falling_due
 from ap_field.pupils.models import CaseloadAssignment, Pupil, PupilStatus
+from ap_field.pupils.queries import current_teachers
 from ap_field.safeguarding.models import Concern
 from ap_field.safeguarding.queries import new_concerns, unseen_too_long
 from ap_field.sessions.models import SessionNote
@@ -44,6 +46,7 @@ DEFAULT_ROLES: dict[str, set[Role]] = {
     # Only those of these roles with a safeguarding duty (and leads, for concern_unseen).
     "concern_recorded": set(STAFF_ROLES),
     "concern_unseen": set(STAFF_ROLES),
+    "absence_reported": {Role.TEACHER, Role.LEAD},
 }
 
 
@@ -86,11 +89,6 @@ def reminder_kind(
         return find
 
     return register
-
-
-def path_for(endpoint: str, **values) -> str:
-    """A page's path, also where there is no request (the tick runs from cron)."""
-    return current_app.url_map.bind("").build(endpoint, values)
 
 
 # The programme's reminder rules (docs/architecture.md, "Reminders").
@@ -289,6 +287,7 @@ def session_to_confirm(now: datetime) -> Iterator[Due]:
 
 # A concern recorded this long ago and still not seen is left to concern_unseen.
 CONCERN_TOLD_WITHIN = timedelta(days=2)
+ABSENCE_TOLD_WITHIN = timedelta(days=1)
 
 
 def _dsls() -> list[int]:
@@ -331,3 +330,28 @@ def concern_unseen(now: datetime) -> Iterator[Due]:
     for concern in unseen_too_long(now):
         for user_id in people:
             yield _concern_due(concern, user_id, today, "A safeguarding concern is not yet seen.")
+
+
+@reminder_kind(
+    "absence_reported",
+    label="A parent reported an absence ahead",
+    title="Absence reported",
+)
+def absence_reported(now: datetime) -> Iterator[Due]:
+    """The child's teacher and every lead, once, for each absence a parent reported in the
+    last day; the link is the register of its first session."""
+    leads = _leads()
+    reports = reported_since(now - ABSENCE_TOLD_WITHIN)
+    teachers = current_teachers([report.pupil_id for report in reports])
+    for report in reports:
+        teacher = teachers.get(report.pupil_id)
+        url = path_for(
+            "attendance.register",
+            date=report.first_day.isoformat(),
+            session=report.first_session.value,
+            teacher=teacher.id if teacher else None,
+        )
+        day = report.created_at.astimezone(LONDON).date()
+        body = f"A parent reported an absence: {report.sessions}."
+        for user_id in dict.fromkeys([*([teacher.id] if teacher else []), *leads]):
+            yield Due(report.id, day, user_id, url, body)

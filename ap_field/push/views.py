@@ -5,9 +5,10 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.common.access import EVERYONE_SIGNED_IN, allow
+from ap_field.common.user_agents import device_name
 from ap_field.push import bp, vapid
 from ap_field.push.forms import DeviceForm, KindsForm
-from ap_field.push.queries import device_name, devices_of, opted_out_kinds, own_device_or_404
+from ap_field.push.queries import devices_of, opted_out_kinds, own_device_or_404
 from ap_field.push.reminders import kinds_for
 from ap_field.push.services import (
     SubscriptionRefused,

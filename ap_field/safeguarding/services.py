@@ -7,15 +7,13 @@ reference (docs/architecture.md, "Safeguarding").
 import uuid
 from datetime import datetime
 
-from flask import current_app, has_request_context, request
-
 from ap_field.audit.models import record
 from ap_field.auth.models import Role, User
 from ap_field.auth.queries import active_dsls, active_users_of_role
 from ap_field.common.time import format_london_datetime, utcnow
 from ap_field.common.writes import StaleEdit, commit_or_stale
 from ap_field.extensions import db
-from ap_field.mail.services import queue_mail
+from ap_field.mail.services import link_to, queue_mail
 from ap_field.pupils.models import Pupil
 from ap_field.safeguarding.models import (
     Concern,
@@ -122,12 +120,7 @@ def reopen(concern: Concern, dsl: User, seen_version: int | None, reason: str) -
 
 
 def _link(concern: Concern) -> str:
-    """The concern's page, as a link in mail, also from the tick where there is no request."""
-    path = current_app.url_map.bind("").build(
-        "safeguarding.show", {"pupil_id": concern.pupil_id, "concern_id": concern.id}
-    )
-    base = current_app.config["BASE_URL"] or (request.host_url if has_request_context() else "")
-    return base.rstrip("/") + path
+    return link_to("safeguarding.show", pupil_id=concern.pupil_id, concern_id=concern.id)
 
 
 def _tell_dsls(concern: Concern, pupil: Pupil) -> None:

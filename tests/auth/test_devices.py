@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from ap_field.auth.devices import describe
 from ap_field.auth.models import Role, SignedInDevice
+from ap_field.common.user_agents import device_name
 from ap_field.extensions import db
 from tests.helpers import AuthActions, ClientRequest, text_of
 
@@ -48,11 +48,11 @@ def device_rows(page) -> list[str]:
         (IPHONE_SAFARI, "Safari on iPhone"),
         ("Mozilla/5.0 (Windows NT 10.0; Win64) Gecko/20100101 Firefox/128.0", "Firefox on Windows"),
         ("Mozilla/5.0 (Windows NT 10.0) Chrome/126.0 Safari/537.36 Edg/126.0", "Edge on Windows"),
-        ("curl/8.5.0", "Unknown browser"),
+        ("curl/8.5.0", "A browser"),
     ],
 )
 def test_a_device_is_named_as_its_person_would_name_it(user_agent, described):
-    assert describe(user_agent) == described
+    assert device_name(user_agent) == described
 
 
 def test_the_page_lists_each_device_and_marks_this_one(on_two_phones):

@@ -25,6 +25,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Error, Page, Route, expect
 
+from ap_field.absences.models import AbsenceReport
 from ap_field.assessments.models import Assessment
 from ap_field.attendance.models import AttendanceMark
 from ap_field.auth.models import Role
@@ -357,6 +358,16 @@ def safeguarding_concern(world: World, network: Network) -> Counted:
     return lambda: [count(Concern, Concern.place == world.text("concern"))]
 
 
+def absence_report(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(f"/my-child/{world.pupil.id}/absences/new")
+    page.get_by_label("All day tomorrow").check()
+    page.get_by_label("Ill", exact=True).check()
+    page.get_by_label("Anything else the teacher should know").fill(world.text("absence"))
+    submitted(network, lambda: page.get_by_role("button", name="Send").tap())
+    return lambda: [count(AbsenceReport, AbsenceReport.note == world.text("absence"))]
+
+
 # Each form, and who fills it in.
 FORMS = {
     "session note": (Role.TEACHER, session_note),
@@ -368,6 +379,7 @@ FORMS = {
     "site check answer, photo and sign-off": (Role.ASSESSOR, site_check),
     "parent's confirmation": (Role.PARENT, parents_confirmation),
     "safeguarding concern": (Role.TEACHER, safeguarding_concern),
+    "parent's absence report": (Role.PARENT, absence_report),
 }
 
 

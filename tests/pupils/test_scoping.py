@@ -14,6 +14,9 @@ import pytest
 from flask import Flask
 
 from ap_field import create_app
+from ap_field.absences.models import AbsenceReason
+from ap_field.absences.services import report_absence
+from ap_field.attendance.models import RegisterSession
 from ap_field.auth.models import Role, SafeguardingRole, User
 from ap_field.common.access import access_rule, needs_dsl
 from ap_field.common.time import london_today, utcnow
@@ -125,6 +128,14 @@ def make_invitation(pupil: Pupil, users: dict[Role, User], _make_user) -> int:
     return invitation.id
 
 
+def make_absence(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
+    """An absence tomorrow, reported by the world's parent of `mine`, another's of `theirs`."""
+    parent = world_users[Role.PARENT] if pupil.legal_name == "Mine" else make_user(Role.PARENT)
+    tomorrow = london_today() + timedelta(days=1)
+    span = (tomorrow, RegisterSession.AM, tomorrow, RegisterSession.PM)
+    return report_absence(pupil, parent, span, AbsenceReason.ILL, "", uuid.uuid4()).id
+
+
 # Each URL argument that names a record belonging to a pupil, and how to make one for a
 # pupil. An area with such routes adds its maker here, and the matrix covers its routes.
 CHILD_MAKERS = {
@@ -137,6 +148,7 @@ CHILD_MAKERS = {
     "visit_id": make_visit,
     "invitation_id": make_invitation,
     "concern_id": make_pupil_concern,
+    "report_id": make_absence,
 }
 
 
@@ -214,6 +226,8 @@ def test_the_matrix_covers_every_pupil_route():
         "safeguarding.show",
         "safeguarding.seen",
         "safeguarding.pupil_chronology",
+        "absences.new_report",
+        "absences.withdraw",
     }
 
 

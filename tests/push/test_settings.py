@@ -5,10 +5,10 @@ import pytest
 import sqlalchemy as sa
 
 from ap_field.auth.models import Role
+from ap_field.common.user_agents import device_name
 from ap_field.extensions import db
 from ap_field.push import vapid
 from ap_field.push.models import PushSubscription, ReminderOptOut
-from ap_field.push.queries import device_name
 from tests.helpers import text_of
 from tests.push.conftest import TEST_KEY
 
@@ -233,7 +233,13 @@ def test_a_test_reminder_needs_the_subject_claim(
     assert "Set VAPID_SUBJECT" in client_request.get("/reminders").text
 
 
-TEACHER_KINDS = {"review_due", "review_overdue", "check_out_overdue", "register_not_taken"}
+TEACHER_KINDS = {
+    "review_due",
+    "review_overdue",
+    "check_out_overdue",
+    "register_not_taken",
+    "absence_reported",
+}
 
 
 def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signed_in_teacher):
@@ -244,7 +250,7 @@ def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signe
     client_request.post("/reminders", data={"kinds": ["check_out_overdue", "register_not_taken"]})
 
     opted_out = set(db.session.scalars(sa.select(ReminderOptOut.kind)))
-    assert opted_out == {"review_due", "review_overdue"}
+    assert opted_out == {"review_due", "review_overdue", "absence_reported"}
     page = client_request.get("/reminders")
     boxes = {box["value"]: box.has_attr("checked") for box in page.select('input[name="kinds"]')}
     assert boxes == {
@@ -252,6 +258,7 @@ def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signe
         "review_overdue": False,
         "check_out_overdue": True,
         "register_not_taken": True,
+        "absence_reported": False,
     }
 
 
@@ -267,6 +274,7 @@ def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signe
                 "site_check_due",
                 "site_check_overdue",
                 "concern_unseen",
+                "absence_reported",
             },
         ),
         (Role.PARENT, {"session_to_confirm"}),

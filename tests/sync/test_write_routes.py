@@ -23,6 +23,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from ap_field.absences.models import AbsenceReason, AbsenceReport
+from ap_field.absences.services import report_absence
 from ap_field.assessments.models import Assessment
 from ap_field.attendance.models import AttendanceMark, LocalAuthorityReport, RegisterSession
 from ap_field.attendance.queries import find_mark
@@ -211,6 +213,21 @@ CONCERN = PUPIL + "/concerns/{concern}"
 CREATE, EDIT, CHANGE, REMOVE = Kind.CREATE, Kind.EDIT, Kind.CHANGE, Kind.REMOVE
 
 WRITES = {
+    "absences.new_report": Write(
+        CREATE,
+        PARENT,
+        "/my-child/{pupil}/absences/new",
+        lambda w: {"when": f"{today(1)}:am:pm", "reason": "ill", "client_uuid": new_uuid()},
+        AbsenceReport,
+    ),
+    "absences.withdraw": Write(
+        EDIT,
+        PARENT,
+        "/my-child/{pupil}/absences/{absence}/withdraw",
+        lambda w: {},
+        AbsenceReport,
+        "absence",
+    ),
     "assessments.new": Write(
         CREATE,
         TEACHER,
@@ -631,6 +648,7 @@ def world(transaction, rollback_app, register_open) -> World:
             "photo": photo.id,
             **_visits(pupil, teacher),
             **_concerns(pupil, teacher, lead),
+            "absence": _absence(pupil, users[PARENT]).id,
         }
         plan_targets = [target.id for target in plan.targets]
         detached(*users.values())
@@ -689,6 +707,13 @@ def _visits(pupil: Pupil, teacher: User) -> dict[str, int]:
         "visit_under_way": under_way.id,
         "visit_made": made.id,
     }
+
+
+def _absence(pupil: Pupil, parent: User) -> AbsenceReport:
+    """A week ahead, well apart from the day the create route reports."""
+    ahead = london_today() + timedelta(days=7)
+    span = (ahead, RegisterSession.AM, ahead, RegisterSession.PM)
+    return report_absence(pupil, parent, span, AbsenceReason.APPOINTMENT, "", uuid.uuid4())
 
 
 def _concerns(pupil: Pupil, teacher: User, dsl: User) -> dict[str, int]:
