@@ -37,6 +37,7 @@ DOMAIN_TABLES = {
     "concern_actions",
     "concern_addenda",
     "absence_reports",
+    "dispute_replies",
 }
 
 

@@ -38,9 +38,17 @@ def when_choices(today: date) -> list[tuple[str, str]]:
             (_value(today, AM, PM), "All day today"),
         ]
     coming = next_school_day(today)
-    named = "tomorrow" if coming == today + timedelta(days=1) else f"on {coming:%A} {coming.day}"
-    options.append((_value(coming, AM, PM), f"All day {named}"))
-    options.append((MORE_DAYS, "More than one day, or another day"))
+    if coming == today + timedelta(days=1):
+        day, on_day = "Tomorrow", "tomorrow"
+    else:
+        day = f"{coming:%A} {coming.day} {coming:%B}"
+        on_day = f"on {day}"
+    options += [
+        (_value(coming, AM, AM), f"{day} morning"),
+        (_value(coming, PM, PM), f"{day} afternoon"),
+        (_value(coming, AM, PM), f"All day {on_day}"),
+        (MORE_DAYS, "More than one day, or another day"),
+    ]
     return options
 
 

@@ -22,8 +22,21 @@ def is_school_day(day: date) -> bool:
     return day.weekday() <= FRIDAY
 
 
+def school_days_after(day: date, count: int) -> date:
+    """The school day `count` school days after `day`."""
+    while count:
+        day += timedelta(days=1)
+        count -= is_school_day(day)
+    return day
+
+
+def session_of_time(moment: time) -> RegisterSession:
+    """The register a session starting at `moment` belongs to."""
+    return AM if moment < pm_from() else PM
+
+
 def session_at(now: datetime) -> RegisterSession:
-    return AM if now.time() < pm_from() else PM
+    return session_of_time(now.time())
 
 
 def current_session(now: datetime) -> tuple[date, RegisterSession]:

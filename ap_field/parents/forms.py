@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from wtforms import (
     BooleanField,
     EmailField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -17,10 +18,10 @@ from ap_field.auth.forms import (
     new_password_field,
 )
 from ap_field.auth.models import Role, User
-from ap_field.common.forms import BaseForm, SyncedForm
+from ap_field.common.forms import BaseForm, SyncedForm, choices
 from ap_field.config import REMEMBER_DAYS
 from ap_field.extensions import db
-from ap_field.parents.models import Answer
+from ap_field.parents.models import Answer, Outcome
 
 
 class ParentLinkForm(SyncedForm):
@@ -123,3 +124,35 @@ class SessionAnswerForm(SyncedForm):
     def validate_comment(self, field) -> None:
         if self.answer.data == Answer.DISPUTED and not field.data:
             raise ValidationError("Tell us what happened")
+
+
+class DisputeReplyForm(SyncedForm):
+    """Staff answer a parent who said a session did not happen."""
+
+    outcome = RadioField(
+        "What is your answer?",
+        choices=choices(Outcome),
+        validators=[DataRequired("Choose your answer")],
+    )
+    correction = TextAreaField(
+        "What was wrong in the record",
+        description="Added to the session note as an addendum: the note itself never changes."
+        " To change a register mark, open the register for that day.",
+        validators=[Length(max=2000)],
+    )
+    reply = TextAreaField(
+        "Your reply to the parent",
+        description="The parent reads this on their page. Write it plainly, as you would say it.",
+        validators=[DataRequired("Write your reply to the parent"), Length(max=2000)],
+    )
+
+    def validate_correction(self, field) -> None:
+        if self.outcome.data == Outcome.CORRECTED and not field.data:
+            raise ValidationError("Say what was wrong in the record")
+
+    def values(self) -> dict:
+        return {
+            "outcome": Outcome(self.outcome.data),
+            "reply": self.reply.data,
+            "correction": self.correction.data or "",
+        }

@@ -31,6 +31,10 @@ declare_events(
             "Parent or carer said a session did not happen",
             {"parent", "held_on", "comment"},
         ),
+        "dispute.answered": (
+            "A parent's dispute about a session was answered",
+            {"held_on", "outcome", "reply"},
+        ),
     }
 )
 
@@ -141,7 +145,44 @@ class SessionConfirmation(SyncedRecord, db.Model):
     note: so.Mapped[SessionNote] = so.relationship()
     pupil: so.Mapped[Pupil] = so.relationship()
     parent: so.Mapped[User] = so.relationship()
+    reply: so.Mapped["DisputeReply | None"] = so.relationship(back_populates="confirmation")
 
     @property
     def disputed(self) -> bool:
         return self.answer == Answer.DISPUTED
+
+
+class Outcome(LabelledEnum):
+    """How staff answer a parent who said a session did not happen."""
+
+    CORRECTED = "corrected", "We got it wrong and have corrected the record"
+    EXPLAINED = "explained", "The session happened: we explain what happened"
+    STANDS = "stands", "The record stands, and we say why"
+
+    @property
+    def for_parent(self) -> str:
+        """How the parent's page says it, in plain words."""
+        return {
+            "corrected": "You were right. We have corrected our record.",
+            "explained": "Your child's teacher explained what happened.",
+            "stands": "We checked, and our record stays as it is.",
+        }[self.value]
+
+
+class DisputeReply(SyncedRecord, db.Model):
+    """The one answer to a parent's "No": corrected, explained or the record stands, with what
+    the parent reads."""
+
+    __tablename__ = "dispute_replies"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    confirmation_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("session_confirmations.id"), unique=True
+    )
+    pupil_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("pupils.id"), index=True)
+    replied_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    outcome: so.Mapped[Outcome] = so.mapped_column(string_enum(Outcome, "dispute_outcome"))
+    reply: so.Mapped[str] = so.mapped_column(sa.Text)
+
+    confirmation: so.Mapped[SessionConfirmation] = so.relationship(back_populates="reply")
+    replied_by: so.Mapped[User] = so.relationship()

@@ -1,7 +1,7 @@
 """What parents see of their children, and what staff see of parents' answers."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -9,9 +9,11 @@ import sqlalchemy.orm as so
 from ap_field.absences.models import AbsenceReport
 from ap_field.absences.queries import reports_of_pupil
 from ap_field.auth.models import User
+from ap_field.common.time import LONDON
 from ap_field.extensions import db
 from ap_field.parents.models import (
     Answer,
+    DisputeReply,
     ParentInvitation,
     ParentLink,
     SessionConfirmation,
@@ -19,6 +21,7 @@ from ap_field.parents.models import (
 from ap_field.plans.models import TimetableSlot
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
+from ap_field.push.models import PushSubscription
 from ap_field.sessions.models import SessionNote
 from ap_field.sessions.queries import Occurrence, occurrences
 
@@ -89,6 +92,7 @@ def delivered_sessions(pupil: Pupil, first: date, last: date) -> list[DeliveredS
         sa.select(SessionNote, SessionConfirmation)
         .outerjoin(SessionConfirmation, SessionConfirmation.note_id == SessionNote.id)
         .where(SessionNote.pupil_id == pupil.id, SessionNote.held_on.between(first, last))
+        .options(so.joinedload(SessionConfirmation.reply).joinedload(DisputeReply.replied_by))
         .order_by(SessionNote.held_on.desc(), SessionNote.starts_at.desc())
     ).all()
     return [DeliveredSession(note, answer) for note, answer in rows]
@@ -113,6 +117,7 @@ def _disputes() -> sa.Select[tuple[SessionConfirmation]]:
             so.contains_eager(SessionConfirmation.note),
             so.joinedload(SessionConfirmation.pupil),
             so.joinedload(SessionConfirmation.parent),
+            so.joinedload(SessionConfirmation.reply).joinedload(DisputeReply.replied_by),
         )
         .order_by(SessionNote.held_on.desc(), SessionNote.starts_at.desc())
     )
@@ -139,21 +144,6 @@ def disputes_in_scope(user: User) -> sa.Select[tuple[SessionConfirmation]]:
     return _disputes().where(SessionConfirmation.pupil_id.in_(_pupil_ids(user)))
 
 
-def recent_dispute_count(user: User, today: date) -> int:
-    """Read from the recent notes by day, each with its answer, then narrowed to the scope."""
-    recent_answers = (
-        sa.select(sa.func.count())
-        .select_from(SessionNote)
-        .join(SessionConfirmation, SessionConfirmation.note_id == SessionNote.id)
-    )
-    return db.session.scalar(
-        joined_to_scope(recent_answers, SessionConfirmation.pupil_id, pupils_in_scope(user)).where(
-            SessionConfirmation.answer == Answer.DISPUTED,
-            SessionNote.held_on >= today - timedelta(days=RECENT_DAYS),
-        )
-    )
-
-
 def _pupil_ids(user: User) -> sa.Select:
     return pupils_in_scope(user).with_only_columns(Pupil.id)
 
@@ -161,4 +151,121 @@ def _pupil_ids(user: User) -> sa.Select:
 def answer_for(note: SessionNote) -> SessionConfirmation | None:
     return db.session.scalar(
         sa.select(SessionConfirmation).where(SessionConfirmation.note_id == note.id)
+    )
+
+
+def reply_of(dispute: SessionConfirmation) -> DisputeReply | None:
+    return db.session.scalar(
+        sa.select(DisputeReply).where(DisputeReply.confirmation_id == dispute.id)
+    )
+
+
+def dispute_or_404(pupil: Pupil, confirmation_id: int) -> SessionConfirmation:
+    """A parent's "No" about a session of `pupil`; a confirmation, or another pupil's, is 404."""
+    return db.first_or_404(
+        _disputes().where(
+            SessionConfirmation.id == confirmation_id, SessionConfirmation.pupil_id == pupil.id
+        )
+    )
+
+
+@dataclass
+class OpenDisputes:
+    count: int
+    oldest_days: int | None  # how many days the oldest has waited
+
+
+def open_disputes(user: User, now: datetime) -> OpenDisputes:
+    """The disputes of pupils `user` may see that nobody has answered, and how long the
+    oldest has waited, in one query."""
+    unanswered = (
+        sa.select(sa.func.count(), sa.func.min(SessionConfirmation.created_at))
+        .select_from(SessionConfirmation)
+        .outerjoin(DisputeReply, DisputeReply.confirmation_id == SessionConfirmation.id)
+    )
+    count, oldest = db.session.execute(
+        joined_to_scope(unanswered, SessionConfirmation.pupil_id, pupils_in_scope(user)).where(
+            SessionConfirmation.answer == Answer.DISPUTED, DisputeReply.id.is_(None)
+        )
+    ).one()
+    return OpenDisputes(count, (now - oldest).days if oldest else None)
+
+
+def unanswered_disputes(pupil_ids: list[int]) -> dict[int, list[int]]:
+    """Each pupil's disputes nobody has answered yet, by id, in one query."""
+    rows = db.session.execute(
+        sa.select(SessionConfirmation.pupil_id, SessionConfirmation.id)
+        .outerjoin(DisputeReply, DisputeReply.confirmation_id == SessionConfirmation.id)
+        .where(
+            SessionConfirmation.pupil_id.in_(pupil_ids),
+            SessionConfirmation.answer == Answer.DISPUTED,
+            DisputeReply.id.is_(None),
+        )
+        .order_by(SessionConfirmation.id)
+    )
+    found: dict[int, list[int]] = {}
+    for pupil_id, dispute_id in rows:
+        found.setdefault(pupil_id, []).append(dispute_id)
+    return found
+
+
+def parents_to_ask(today: date) -> list[int]:
+    """Parents who may confirm sessions, with one written today or yesterday (London) still
+    unanswered: each session is asked about on the day it is written and once more the next."""
+    since = datetime.combine(today - timedelta(days=1), time(0), tzinfo=LONDON)
+    return list(
+        db.session.scalars(
+            sa.select(ParentLink.parent_id)
+            .join(SessionNote, SessionNote.pupil_id == ParentLink.pupil_id)
+            .outerjoin(SessionConfirmation, SessionConfirmation.note_id == SessionNote.id)
+            .join(User, User.id == ParentLink.parent_id)
+            .where(
+                ParentLink.may_confirm_attendance,
+                User.active,
+                SessionConfirmation.id.is_(None),
+                SessionNote.created_at >= since,
+                SessionNote.held_on.between(today - timedelta(days=RECENT_DAYS), today),
+            )
+            .distinct()
+        )
+    )
+
+
+def disputes_since(moment: datetime) -> list[SessionConfirmation]:
+    return list(
+        db.session.scalars(_disputes().where(SessionConfirmation.created_at >= moment)).unique()
+    )
+
+
+def unanswered_since(moment: datetime) -> list[SessionConfirmation]:
+    """Disputes from `moment` on that nobody has answered."""
+    return list(
+        db.session.scalars(
+            _disputes().where(
+                SessionConfirmation.created_at >= moment,
+                ~sa.exists().where(DisputeReply.confirmation_id == SessionConfirmation.id),
+            )
+        ).unique()
+    )
+
+
+def replies_since(moment: datetime) -> list[DisputeReply]:
+    return list(
+        db.session.scalars(
+            sa.select(DisputeReply)
+            .where(DisputeReply.created_at >= moment)
+            .options(so.joinedload(DisputeReply.confirmation))
+        )
+    )
+
+
+def parents_without_push(parent_ids: list[int]) -> list[User]:
+    """Of these parents, those with no phone that takes reminders."""
+    return list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.id.in_(parent_ids),
+                ~sa.exists().where(PushSubscription.user_id == User.id),
+            )
+        )
     )

@@ -9,21 +9,27 @@ import sqlalchemy as sa
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import Role, User
-from ap_field.common.time import utcnow
-from ap_field.common.writes import StaleEdit, commit_or_stale
+from ap_field.auth.queries import active_users_of_role
+from ap_field.common.time import LONDON, format_long_date, utcnow
+from ap_field.common.writes import StaleEdit, by_client_uuid, commit_or_stale
 from ap_field.extensions import db
+from ap_field.mail.services import link_to, queue_mail
 from ap_field.parents.models import (
     INVITATION_LIFETIME,
     Answer,
+    DisputeReply,
     InvitationState,
+    Outcome,
     ParentInvitation,
     ParentLink,
     SessionConfirmation,
     token_hash,
 )
-from ap_field.parents.queries import answer_for
+from ap_field.parents.queries import answer_for, parents_to_ask, parents_without_push, reply_of
 from ap_field.pupils.models import Pupil
+from ap_field.push.reminders import claim_mail
 from ap_field.sessions.models import SessionNote
+from ap_field.sessions.services import append_addendum
 
 
 def _values(link: ParentLink) -> dict:
@@ -244,6 +250,7 @@ def confirm_session(
     details = {"parent": parent.name, "held_on": plain(note.held_on)}
     if answer == Answer.DISPUTED:
         record("session.disputed", pupil_id=note.pupil_id, comment=comment, **details)
+        _tell_staff_of_dispute(note)
     else:
         record("session.confirmed", pupil_id=note.pupil_id, **details)
     try:
@@ -254,3 +261,87 @@ def confirm_session(
             raise AlreadyAnswered(existing) from None
         raise
     return confirmation
+
+
+def _tell_staff_of_dispute(note: SessionNote) -> None:
+    """A mail to the session's teacher and every lead: which session, not who or what."""
+    with db.session.no_autoflush:
+        people = [note.teacher, *active_users_of_role(Role.LEAD)]
+    when = f"{format_long_date(note.held_on)} at {note.starts_at:%H:%M}"
+    body = (
+        f"A parent or carer said that the session on {when} did not happen as recorded.\n\n"
+        f"Read what they said and answer them: {link_to('parents.disputed_sessions')}\n\n"
+        "They see your answer on their page."
+    )
+    for person in dict.fromkeys(people):
+        if person.active:
+            queue_mail(person.email, "A parent says a session did not happen", body)
+
+
+class AlreadyReplied(Exception):
+    def __init__(self, reply: DisputeReply):
+        super().__init__()
+        self.reply = reply
+
+
+def reply_to_dispute(
+    dispute: SessionConfirmation,
+    staff: User,
+    values: dict,
+    client_uuid: uuid.UUID,
+) -> DisputeReply:
+    """The one answer to a parent's "No". A correction is added to the session note as an
+    addendum, in the same transaction; a second answer raises AlreadyReplied with the first."""
+    made = by_client_uuid(DisputeReply, client_uuid, confirmation_id=dispute.id)
+    if made is not None:
+        return made
+    if (existing := reply_of(dispute)) is not None:
+        raise AlreadyReplied(existing)
+    outcome = values["outcome"]
+    reply = DisputeReply(
+        confirmation_id=dispute.id,
+        pupil_id=dispute.pupil_id,
+        replied_by_id=staff.id,
+        outcome=outcome,
+        reply=values["reply"],
+        client_uuid=client_uuid,
+    )
+    db.session.add(reply)
+    if outcome == Outcome.CORRECTED:
+        append_addendum(
+            dispute.note, staff, f"Corrected after a parent's answer: {values['correction']}"
+        )
+    record(
+        "dispute.answered",
+        pupil_id=dispute.pupil_id,
+        held_on=plain(dispute.note.held_on),
+        outcome=outcome.value,
+        reply=values["reply"],
+    )
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        if (existing := reply_of(dispute)) is not None:
+            raise AlreadyReplied(existing) from None
+        raise
+    return reply
+
+
+def ask_by_mail(now: datetime) -> int:
+    """Parents with a session to confirm and no phone that takes reminders get a mail
+    instead, at most once a day; how many were mailed."""
+    today = now.astimezone(LONDON).date()
+    link = link_to("parents.my_child")
+    asked = 0
+    for parent in parents_without_push(parents_to_ask(today)):
+        if claim_mail("session_to_confirm_mail", parent.id, today, parent.id, now):
+            queue_mail(
+                parent.email,
+                "Did your child's session happen?",
+                "Your child's teacher wrote down a session. Please tell them if it happened"
+                f" as planned. It takes one tap: {link}",
+            )
+            asked += 1
+        db.session.commit()
+    return asked

@@ -16,6 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectChoice
 
+from ap_field.attendance.clock import session_of_time
 from ap_field.auth.devices import sign_in_here
 from ap_field.auth.models import Role, User
 from ap_field.auth.queries import user_by_id
@@ -26,8 +27,15 @@ from ap_field.common.pagination import requested_page
 from ap_field.common.time import format_long_date, london_today
 from ap_field.common.writes import StaleEdit
 from ap_field.extensions import limiter
+from ap_field.mail.services import send_soon
 from ap_field.parents import bp
-from ap_field.parents.forms import InvitationForm, JoinForm, ParentLinkForm, SessionAnswerForm
+from ap_field.parents.forms import (
+    DisputeReplyForm,
+    InvitationForm,
+    JoinForm,
+    ParentLinkForm,
+    SessionAnswerForm,
+)
 from ap_field.parents.models import (
     Answer,
     InvitationState,
@@ -35,9 +43,17 @@ from ap_field.parents.models import (
     ParentLink,
     SessionConfirmation,
 )
-from ap_field.parents.queries import answer_for, child_overview, disputes_in_scope, link_of
+from ap_field.parents.queries import (
+    RECENT_DAYS,
+    answer_for,
+    child_overview,
+    dispute_or_404,
+    disputes_in_scope,
+    link_of,
+)
 from ap_field.parents.services import (
     AlreadyAnswered,
+    AlreadyReplied,
     EmailInUse,
     InvitationNotUsable,
     accept_as_new_parent,
@@ -45,6 +61,7 @@ from ap_field.parents.services import (
     confirm_session,
     invite,
     link_parent,
+    reply_to_dispute,
     unlink,
     update_link,
     usable_invitation,
@@ -101,21 +118,29 @@ def session_answer(pupil_id: int, note_id: int):
     if not link_of(current_user, pupil).may_confirm_attendance:
         abort(403)
     form = SessionAnswerForm()
+    answer = answer_for(note)
+    if answer is None and note.held_on < london_today() - timedelta(days=RECENT_DAYS):
+        return _answers_closed(pupil, note)
     if request.method == "GET":
         form.open_new()
-    elif existing := answer_for(note):
-        return _already_answered(existing)
+    elif answer is not None:
+        return _already_answered(answer)
     if form.validate_on_submit():
         answer = Answer(form.answer.data)
         try:
             confirm_session(note, current_user, answer, form.comment.data, form.record_uuid())
         except AlreadyAnswered as already:
             return _already_answered(already.confirmation)
+        send_soon()
         flash(_thanks(note, answer), "success")
         return redirect(url_for("parents.my_child"))
-    return render_template(
-        "parents/session.html", pupil=pupil, note=note, answer=answer_for(note), form=form
-    )
+    return render_template("parents/session.html", pupil=pupil, note=note, answer=answer, form=form)
+
+
+def _answers_closed(pupil, note: SessionNote):
+    """A session older than RECENT_DAYS takes no answer: sent from a phone, it is refused."""
+    page = render_template("parents/session.html", pupil=pupil, note=note, closed_after=RECENT_DAYS)
+    return page, 200 if request.method == "GET" else 422
 
 
 def _already_answered(existing: SessionConfirmation):
@@ -127,6 +152,38 @@ def _already_answered(existing: SessionConfirmation):
     return redirect(
         url_for("parents.session_answer", pupil_id=existing.pupil_id, note_id=existing.note_id)
     )
+
+
+@bp.route("/pupils/<int:pupil_id>/disputes/<int:confirmation_id>/reply", methods=["GET", "POST"])
+@allow(*INVITERS)
+def reply_to_parent(pupil_id: int, confirmation_id: int):
+    """The teacher or a lead answers a parent's "No": corrected, explained, or the record
+    stands. One answer per dispute; the parent reads it on their page."""
+    pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    dispute = dispute_or_404(pupil, confirmation_id)
+    form = DisputeReplyForm()
+    if request.method == "GET":
+        form.open_new()
+    if form.validate_on_submit():
+        try:
+            reply_to_dispute(dispute, current_user, form.values(), form.record_uuid())
+        except AlreadyReplied as already:
+            return _reply_page(pupil, dispute, form, already.reply, 409)
+        flash(f"Your answer is on {dispute.parent.name}'s page.", "success")
+        return redirect(url_for("sessions.note", pupil_id=pupil.id, note_id=dispute.note_id))
+    return _reply_page(pupil, dispute, form, dispute.reply)
+
+
+def _reply_page(pupil, dispute, form, reply, status: int = 200):
+    page = render_template(
+        "parents/reply.html",
+        pupil=pupil,
+        dispute=dispute,
+        form=form,
+        reply=reply,
+        session=session_of_time(dispute.note.starts_at),
+    )
+    return page, status
 
 
 # Invitations

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from ap_field.common.time import utcnow
 from ap_field.mail.services import send_pending
+from ap_field.parents.services import ask_by_mail
 from ap_field.push import vapid
 from ap_field.push.reminders import tick
 from ap_field.safeguarding.services import remind_unseen
@@ -50,7 +51,8 @@ def tick_command() -> None:
     older than 30 days. Run it every few minutes (cron or a scheduler).
 
     Mail goes first: it needs no push key, so it is sent even where push is not configured.
-    It includes the mail about safeguarding concerns nobody has seen in time.
+    It includes the mail about safeguarding concerns nobody has seen in time, and to parents
+    with sessions to confirm and no phone that takes reminders.
     """
     now = utcnow()
     forgotten = forget_old_keys(now)
@@ -58,6 +60,8 @@ def tick_command() -> None:
         click.echo(f"Idempotency keys older than {KEYS_KEPT_FOR.days} days deleted: {forgotten}")
     if unseen := remind_unseen(now):
         click.echo(f"Safeguarding concerns not yet seen, DSLs and leads mailed: {unseen}")
+    if asked := ask_by_mail(now):
+        click.echo(f"Parents without reminders asked by mail to confirm sessions: {asked}")
     mailed = send_pending()
     click.echo(f"Mail: {mailed.sent} sent, {mailed.retrying} to retry, {mailed.failed} failed")
     try:

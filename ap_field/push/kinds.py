@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from ap_field.absences.queries import reported_since
+from ap_field.attendance.clock import school_days_after
 from ap_field.attendance.models import RegisterSession
 from ap_field.attendance.queries import register_statuses
 from ap_field.auth.models import STAFF_ROLES, Role, User
@@ -22,8 +23,13 @@ from ap_field.auth.queries import active_dsls
 from ap_field.common.routing import path_for
 from ap_field.common.time import LONDON, format_long_date
 from ap_field.extensions import db
-from ap_field.parents.models import ParentLink, SessionConfirmation
-from ap_field.parents.queries import RECENT_DAYS
+from ap_field.parents.queries import (
+    RECENT_DAYS,
+    disputes_since,
+    parents_to_ask,
+    replies_since,
+    unanswered_since,
+)
 from ap_field.premises.compliance import SITE_CHECK_DUE_AHEAD
 from ap_field.premises.models import SiteCheck
 from ap_field.premises.queries import checks_falling_due
@@ -31,7 +37,6 @@ from ap_field.pupils.models import CaseloadAssignment, Pupil, PupilStatus
 from ap_field.pupils.queries import current_teachers
 from ap_field.safeguarding.models import Concern
 from ap_field.safeguarding.queries import new_concerns, unseen_too_long
-from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit
 
 # Who gets each kind, unless REMINDER_ROLES in the configuration says otherwise.
@@ -47,6 +52,9 @@ DEFAULT_ROLES: dict[str, set[Role]] = {
     "concern_recorded": set(STAFF_ROLES),
     "concern_unseen": set(STAFF_ROLES),
     "absence_reported": {Role.TEACHER, Role.LEAD},
+    "session_disputed": {Role.TEACHER, Role.LEAD},
+    "dispute_open": {Role.LEAD},
+    "dispute_answered": {Role.PARENT},
 }
 
 
@@ -259,23 +267,10 @@ def site_check_overdue(now: datetime) -> Iterator[Due]:
     urgency="low",
 )
 def session_to_confirm(now: datetime) -> Iterator[Due]:
-    """A parent who may confirm sessions and has one from the last two weeks unanswered;
-    at most once a day, so the object is the parent and the due date today."""
+    """A parent asked to confirm a session written today or yesterday: at most once a day,
+    so each session is asked about on the day it is written and once more the next day."""
     today = now.astimezone(LONDON).date()
-    parents = db.session.scalars(
-        sa.select(ParentLink.parent_id)
-        .join(SessionNote, SessionNote.pupil_id == ParentLink.pupil_id)
-        .outerjoin(SessionConfirmation, SessionConfirmation.note_id == SessionNote.id)
-        .join(User, User.id == ParentLink.parent_id)
-        .where(
-            ParentLink.may_confirm_attendance,
-            User.active,
-            SessionConfirmation.id.is_(None),
-            SessionNote.held_on.between(today - timedelta(days=RECENT_DAYS), today),
-        )
-        .distinct()
-    )
-    for parent_id in parents:
+    for parent_id in parents_to_ask(today):
         yield Due(
             parent_id,
             today,
@@ -287,7 +282,9 @@ def session_to_confirm(now: datetime) -> Iterator[Due]:
 
 # A concern recorded this long ago and still not seen is left to concern_unseen.
 CONCERN_TOLD_WITHIN = timedelta(days=2)
-ABSENCE_TOLD_WITHIN = timedelta(days=1)
+# What happened in the last day, told once: absences reported, disputes, answers to them.
+TOLD_WITHIN_A_DAY = timedelta(days=1)
+DISPUTE_OPEN_SCHOOL_DAYS = 2
 
 
 def _dsls() -> list[int]:
@@ -341,7 +338,7 @@ def absence_reported(now: datetime) -> Iterator[Due]:
     """The child's teacher and every lead, once, for each absence a parent reported in the
     last day; the link is the register of its first session."""
     leads = _leads()
-    reports = reported_since(now - ABSENCE_TOLD_WITHIN)
+    reports = reported_since(now - TOLD_WITHIN_A_DAY)
     teachers = current_teachers([report.pupil_id for report in reports])
     for report in reports:
         teacher = teachers.get(report.pupil_id)
@@ -355,3 +352,56 @@ def absence_reported(now: datetime) -> Iterator[Due]:
         body = f"A parent reported an absence: {report.sessions}."
         for user_id in dict.fromkeys([*([teacher.id] if teacher else []), *leads]):
             yield Due(report.id, day, user_id, url, body)
+
+
+@reminder_kind(
+    "session_disputed",
+    label="A parent said a session did not happen",
+    title="Session disputed",
+)
+def session_disputed(now: datetime) -> Iterator[Due]:
+    """The session's teacher and every lead, once, for each "No" in the last day."""
+    leads = _leads()
+    for dispute in disputes_since(now - TOLD_WITHIN_A_DAY):
+        url = path_for(
+            "parents.reply_to_parent", pupil_id=dispute.pupil_id, confirmation_id=dispute.id
+        )
+        day = dispute.created_at.astimezone(LONDON).date()
+        body = "A parent said a session did not happen. Answer them."
+        for user_id in dict.fromkeys([dispute.note.teacher_id, *leads]):
+            yield Due(dispute.id, day, user_id, url, body)
+
+
+@reminder_kind(
+    "dispute_open",
+    label="A parent's dispute is not answered after 2 school days (leads)",
+    title="Dispute not answered",
+)
+def dispute_open(now: datetime) -> Iterator[Due]:
+    """Every lead, once, for each dispute nobody has answered after 2 school days."""
+    today = now.astimezone(LONDON).date()
+    leads = _leads()
+    for dispute in unanswered_since(now - timedelta(days=RECENT_DAYS)):
+        opened = dispute.created_at.astimezone(LONDON).date()
+        due_on = school_days_after(opened, DISPUTE_OPEN_SCHOOL_DAYS)
+        if due_on > today:
+            continue
+        url = path_for(
+            "parents.reply_to_parent", pupil_id=dispute.pupil_id, confirmation_id=dispute.id
+        )
+        for user_id in leads:
+            yield Due(dispute.id, due_on, user_id, url, "A parent's dispute is not answered yet.")
+
+
+@reminder_kind(
+    "dispute_answered",
+    label="Your child's teacher answered you",
+    title="Your answer",
+)
+def dispute_answered(now: datetime) -> Iterator[Due]:
+    """The parent who said "No", once, when staff answer them."""
+    for reply in replies_since(now - TOLD_WITHIN_A_DAY):
+        dispute = reply.confirmation
+        url = path_for("parents.session_answer", pupil_id=dispute.pupil_id, note_id=dispute.note_id)
+        day = reply.created_at.astimezone(LONDON).date()
+        yield Due(reply.id, day, dispute.parent_id, url, "Your child's teacher answered you.")

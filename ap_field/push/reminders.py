@@ -129,14 +129,40 @@ def _claim(kind: ReminderKind, now: datetime) -> int:
     ]
     if not rows:
         return 0
+    claimed = _insert_claims(rows)
+    db.session.commit()
+    return claimed
+
+
+def _insert_claims(rows: list[dict]) -> int:
+    """Insert the rows no tick has claimed yet; how many that was."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    claimed = db.session.execute(
+    return db.session.execute(
         dialect.insert(Reminder)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["kind", "object_id", "due_on", "user_id"])
     ).rowcount
-    db.session.commit()
-    return claimed
+
+
+def claim_mail(kind: str, object_id: int, due_on, user_id: int, now: datetime) -> bool:
+    """Claim, once for every tick, a reminder that goes by mail instead of push: whether this
+    tick is the one to send it. The claim is kept as sent, so no push goes out for it; the
+    caller queues the mail in the same transaction."""
+    row = {
+        "kind": kind,
+        "object_id": object_id,
+        "due_on": due_on,
+        "user_id": user_id,
+        "public_id": new_public_id(),
+        "url": "",
+        "body": "",
+        "state": ReminderState.SENT,
+        "attempts": 0,
+        "sent_to": [],
+        "claimed_at": now,
+        "sent_at": now,
+    }
+    return _insert_claims([row]) == 1
 
 
 def _next_pending(now: datetime, seen: set[int]) -> Reminder | None:

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from ap_field.common.access import PUBLIC, access_rule
 from ap_field.extensions import db
+from ap_field.parents.queries import unanswered_disputes
 from ap_field.plans.models import LearningPlan
 
 WORKER = "sw.js"
@@ -185,15 +186,20 @@ def _may_open(endpoint: str) -> bool:
 def pupil_pages(pupil) -> list[str]:
     """A pupil's page and the pages it links to that the current user may open. The caller
     has loaded the pupil through the scoping function."""
-    return _pages_of(pupil, _with_a_plan([pupil.id]))
+    return _pages_of(pupil, _with_a_plan([pupil.id]), unanswered_disputes([pupil.id]))
 
 
-def _pages_of(pupil, with_a_plan: set[int]) -> list[str]:
+def _pages_of(pupil, with_a_plan: set[int], disputes: dict[int, list[int]]) -> list[str]:
     pages = [
         url_for(endpoint, pupil_id=pupil.id) for endpoint in PUPIL_PAGES if _may_open(endpoint)
     ]
     if _may_open("plans.new_review") and pupil.id in with_a_plan:
         pages.append(url_for("plans.new_review", pupil_id=pupil.id))
+    if _may_open("parents.reply_to_parent"):
+        pages += [
+            url_for("parents.reply_to_parent", pupil_id=pupil.id, confirmation_id=dispute)
+            for dispute in disputes.get(pupil.id, [])
+        ]
     return pages
 
 
@@ -210,9 +216,10 @@ def caseload_pages(pupils) -> list[str]:
     pages = [url_for(endpoint) for endpoint in day if _may_open(endpoint)]
     if _may_open("attendance.register"):
         pages += [url_for("attendance.register", session=session) for session in ("am", "pm")]
-    with_a_plan = _with_a_plan([pupil.id for pupil in pupils])
+    ids = [pupil.id for pupil in pupils]
+    with_a_plan, disputes = _with_a_plan(ids), unanswered_disputes(ids)
     for pupil in pupils:
-        pages += _pages_of(pupil, with_a_plan)
+        pages += _pages_of(pupil, with_a_plan, disputes)
     return pages
 
 

@@ -6,8 +6,8 @@ from ap_field.attendance.figures import academic_year_first_day
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
 from ap_field.common.pagination import page_number, rows_page
-from ap_field.common.time import london_now, london_today
-from ap_field.parents.queries import recent_dispute_count
+from ap_field.common.time import london_now, london_today, utcnow
+from ap_field.parents.queries import open_disputes
 from ap_field.premises.queries import provider_count
 from ap_field.pupils.models import CASELOAD_LIMIT
 from ap_field.pupils.queries import pupil_count, pupil_in_scope_or_404, pupils_in_scope
@@ -63,7 +63,7 @@ def programme():
         caseload_limit=CASELOAD_LIMIT,
         overdue_check_outs=overdue_check_outs(),
         unseen_concerns=unseen_count(),
-        disputed_sessions=recent_dispute_count(current_user, london_today()),
+        disputes=open_disputes(current_user, utcnow()),
     )
 
 

@@ -24,9 +24,15 @@ def write_note(pupil: Pupil, teacher: User, values: dict, targets: list[PlanTarg
     return note
 
 
-def add_addendum(note: SessionNote, author: User, text: str) -> NoteAddendum:
+def append_addendum(note: SessionNote, author: User, text: str) -> NoteAddendum:
+    """An addendum in the current transaction, for the caller to commit with its own change."""
     addendum = NoteAddendum(note_id=note.id, author_id=author.id, text=text)
     db.session.add(addendum)
     record("note.addendum", pupil_id=note.pupil_id, note_id=note.id)
+    return addendum
+
+
+def add_addendum(note: SessionNote, author: User, text: str) -> NoteAddendum:
+    addendum = append_addendum(note, author, text)
     db.session.commit()
     return addendum

@@ -58,13 +58,32 @@ def span(first: date, first_session, last: date, last_session):
     return first, first_session, last, last_session
 
 
+def test_on_a_friday_the_next_school_day_is_named(parent_phone, family, clock):
+    clock(8, 0, on=FRIDAY)
+    page = parent_phone.get(f"/my-child/{family[3].id}/absences/new")
+    options = [label.get_text(strip=True) for label in page.select("#when label")]
+    assert options[3:6] == [
+        "Monday 23 November morning",
+        "Monday 23 November afternoon",
+        "All day on Monday 23 November",
+    ]
+
+
 def test_a_parent_reports_tomorrow_and_staff_are_told(parent_phone, family, mailbox):
     teacher, lead, _, amara = family
     page = parent_phone.get("/my-child")
     assert text_of(page, "a.govuk-button") == "Tell us Amara Bello will be away"
     page = parent_phone.get(f"/my-child/{amara.id}/absences/new")
     options = [label.get_text(strip=True) for label in page.select("#when label")]
-    assert options[:4] == ["This morning", "This afternoon", "All day today", "All day tomorrow"]
+    assert options == [
+        "This morning",
+        "This afternoon",
+        "All day today",
+        "Tomorrow morning",
+        "Tomorrow afternoon",
+        "All day tomorrow",
+        "More than one day, or another day",
+    ]
 
     form = new_form(parent_phone, amara) | {
         "when": f"{THURSDAY}:am:pm",

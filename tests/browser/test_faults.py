@@ -18,6 +18,7 @@ stuck, with the seeds that failed (tests/browser/faults.py)."""
 import contextlib
 import random
 import time
+import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -31,8 +32,8 @@ from ap_field.attendance.models import AttendanceMark
 from ap_field.auth.models import Role
 from ap_field.common.time import format_long_date, utcnow
 from ap_field.extensions import db
-from ap_field.parents.models import SessionConfirmation
-from ap_field.parents.services import link_parent
+from ap_field.parents.models import Answer, DisputeReply, SessionConfirmation
+from ap_field.parents.services import confirm_session, link_parent
 from ap_field.photos.models import Photo
 from ap_field.plans.models import TimetableSlot
 from ap_field.premises.models import CheckAnswer, CheckStatus, SiteCheck
@@ -213,6 +214,10 @@ class World:
         self.parent = make_user(Role.PARENT)
         link_parent(self.pupil, self.parent, "Mother", may_confirm=True)
         self.note = write_test_note(self.pupil, self.teacher, held_on=MONDAY - timedelta(days=3))
+        disputed = write_test_note(self.pupil, self.teacher, held_on=MONDAY - timedelta(days=5))
+        self.dispute = confirm_session(
+            disputed, self.parent, Answer.DISPUTED, "It did not happen", uuid.uuid4()
+        )
         db.session.commit()
 
     def text(self, what: str) -> str:
@@ -368,6 +373,15 @@ def absence_report(world: World, network: Network) -> Counted:
     return lambda: [count(AbsenceReport, AbsenceReport.note == world.text("absence"))]
 
 
+def dispute_answer(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(world.pupil_url(f"/disputes/{world.dispute.id}/reply"))
+    page.get_by_label("The session happened: we explain what happened").check()
+    page.get_by_label("Your reply to the parent").fill(world.text("reply"))
+    submitted(network, lambda: page.get_by_role("button", name="Send the answer").tap())
+    return lambda: [count(DisputeReply, DisputeReply.reply == world.text("reply"))]
+
+
 # Each form, and who fills it in.
 FORMS = {
     "session note": (Role.TEACHER, session_note),
@@ -380,6 +394,7 @@ FORMS = {
     "parent's confirmation": (Role.PARENT, parents_confirmation),
     "safeguarding concern": (Role.TEACHER, safeguarding_concern),
     "parent's absence report": (Role.PARENT, absence_report),
+    "answer to a parent's dispute": (Role.TEACHER, dispute_answer),
 }
 
 

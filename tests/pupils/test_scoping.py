@@ -21,8 +21,8 @@ from ap_field.auth.models import Role, SafeguardingRole, User
 from ap_field.common.access import access_rule, needs_dsl
 from ap_field.common.time import london_today, utcnow
 from ap_field.extensions import db
-from ap_field.parents.models import ParentLink
-from ap_field.parents.services import invite
+from ap_field.parents.models import Answer, ParentLink
+from ap_field.parents.services import confirm_session, invite
 from ap_field.plans.models import Focus, Mode
 from ap_field.plans.queries import current_plan
 from ap_field.plans.services import add_slot, hold_review
@@ -136,6 +136,13 @@ def make_absence(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
     return report_absence(pupil, parent, span, AbsenceReason.ILL, "", uuid.uuid4()).id
 
 
+def make_dispute(pupil: Pupil, world_users: dict[Role, User], make_user) -> int:
+    """A parent's "No" about a session of the pupil."""
+    note = write_test_note(pupil, world_users[Role.LEAD])
+    parent = world_users[Role.PARENT] if pupil.legal_name == "Mine" else make_user(Role.PARENT)
+    return confirm_session(note, parent, Answer.DISPUTED, "It did not happen", uuid.uuid4()).id
+
+
 # Each URL argument that names a record belonging to a pupil, and how to make one for a
 # pupil. An area with such routes adds its maker here, and the matrix covers its routes.
 CHILD_MAKERS = {
@@ -149,6 +156,7 @@ CHILD_MAKERS = {
     "invitation_id": make_invitation,
     "concern_id": make_pupil_concern,
     "report_id": make_absence,
+    "confirmation_id": make_dispute,
 }
 
 
@@ -228,6 +236,7 @@ def test_the_matrix_covers_every_pupil_route():
         "safeguarding.pupil_chronology",
         "absences.new_report",
         "absences.withdraw",
+        "parents.reply_to_parent",
     }
 
 

@@ -239,6 +239,7 @@ TEACHER_KINDS = {
     "check_out_overdue",
     "register_not_taken",
     "absence_reported",
+    "session_disputed",
 }
 
 
@@ -250,7 +251,7 @@ def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signe
     client_request.post("/reminders", data={"kinds": ["check_out_overdue", "register_not_taken"]})
 
     opted_out = set(db.session.scalars(sa.select(ReminderOptOut.kind)))
-    assert opted_out == {"review_due", "review_overdue", "absence_reported"}
+    assert opted_out == {"review_due", "review_overdue", "absence_reported", "session_disputed"}
     page = client_request.get("/reminders")
     boxes = {box["value"]: box.has_attr("checked") for box in page.select('input[name="kinds"]')}
     assert boxes == {
@@ -259,6 +260,7 @@ def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signe
         "check_out_overdue": True,
         "register_not_taken": True,
         "absence_reported": False,
+        "session_disputed": False,
     }
 
 
@@ -275,9 +277,11 @@ def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signe
                 "site_check_overdue",
                 "concern_unseen",
                 "absence_reported",
+                "session_disputed",
+                "dispute_open",
             },
         ),
-        (Role.PARENT, {"session_to_confirm"}),
+        (Role.PARENT, {"session_to_confirm", "dispute_answered"}),
         (Role.ASSESSOR, {"site_check_due", "site_check_overdue"}),
         (Role.ADMIN, set()),
     ],

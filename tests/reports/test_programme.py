@@ -168,7 +168,7 @@ def test_each_figure_links_to_its_list(client_request, auth, lead, make_pupil, m
     assert figures["Attendance this half-term"][0] == "50.0%"
     assert figures["15 or more days missed"] == ("0", "/attendance#missed_15_days")
     assert figures["Providers with compliance flags"][1] == "/providers"
-    assert figures["Sessions disputed (14 days)"] == ("0", "/disputed-sessions")
+    assert figures["Parents' disputes not answered"] == ("0", "/disputed-sessions")
     statuses = {
         text_of(link, ".app-stat__label"): link["href"]
         for link in page.select(".app-stat-grid:not(#figures) a")

@@ -32,8 +32,14 @@ from ap_field.auth.models import Role, SafeguardingRole, User
 from ap_field.common.access import allow
 from ap_field.common.time import london_today, utcnow
 from ap_field.extensions import db
-from ap_field.parents.models import ParentInvitation, ParentLink, SessionConfirmation
-from ap_field.parents.services import invite, link_parent
+from ap_field.parents.models import (
+    Answer,
+    DisputeReply,
+    ParentInvitation,
+    ParentLink,
+    SessionConfirmation,
+)
+from ap_field.parents.services import confirm_session, invite, link_parent
 from ap_field.photos.images import clean_photo
 from ap_field.photos.models import Photo
 from ap_field.plans.models import (
@@ -290,6 +296,18 @@ WRITES = {
     ),
     "parents.unlink_parent": Write(
         REMOVE, LEAD, PUPIL + "/parents/{link}/unlink", lambda w: {}, ParentLink
+    ),
+    "parents.reply_to_parent": Write(
+        CREATE,
+        TEACHER,
+        PUPIL + "/disputes/{dispute}/reply",
+        lambda w: {
+            "outcome": "corrected",
+            "correction": "The session ended at 10:30, not 11:00",
+            "reply": "You were right: it finished early. We have corrected the note.",
+            "client_uuid": new_uuid(),
+        },
+        DisputeReply,
     ),
     "parents.session_answer": Write(
         CREATE,
@@ -649,6 +667,7 @@ def world(transaction, rollback_app, register_open) -> World:
             **_visits(pupil, teacher),
             **_concerns(pupil, teacher, lead),
             "absence": _absence(pupil, users[PARENT]).id,
+            "dispute": _dispute(pupil, teacher, users[PARENT]).id,
         }
         plan_targets = [target.id for target in plan.targets]
         detached(*users.values())
@@ -714,6 +733,11 @@ def _absence(pupil: Pupil, parent: User) -> AbsenceReport:
     ahead = london_today() + timedelta(days=7)
     span = (ahead, RegisterSession.AM, ahead, RegisterSession.PM)
     return report_absence(pupil, parent, span, AbsenceReason.APPOINTMENT, "", uuid.uuid4())
+
+
+def _dispute(pupil: Pupil, teacher: User, parent: User) -> SessionConfirmation:
+    note = write_test_note(pupil, teacher)
+    return confirm_session(note, parent, Answer.DISPUTED, "It finished early", uuid.uuid4())
 
 
 def _concerns(pupil: Pupil, teacher: User, dsl: User) -> dict[str, int]:
