@@ -10,6 +10,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from stdnum.gb import upn
 
+from ap_field.absences.forms import next_school_day
+from ap_field.absences.models import AbsenceReason
+from ap_field.absences.services import report_absence
 from ap_field.assessments.models import Assessment, FocusArea, WorkingLevel
 from ap_field.assessments.services import create_assessment
 from ap_field.attendance.models import AttendanceMark, RegisterSession
@@ -224,6 +227,7 @@ def seed_demo() -> None:
     _first_visits()
     _a_concern()
     _parent_answers()
+    _an_absence_ahead(today)
     seed_premises(staff["assessor"])
     _registers(today)
 
@@ -441,6 +445,22 @@ def _parent_answers() -> None:
             note = notes.get(weekday)
             if note is not None and answer_for(note) is None:
                 confirm_session(note, parent, answer, comment, uuid.uuid4())
+
+
+def _an_absence_ahead(today: date) -> None:
+    """Jayden's parent has told the teacher that Jayden will be away all of the next school
+    day."""
+    pupil = db.session.scalar(sa.select(Pupil).where(Pupil.case_number == "AP-0001"))
+    parent = db.session.scalar(
+        sa.select(User)
+        .join(ParentLink, ParentLink.parent_id == User.id)
+        .where(ParentLink.pupil_id == pupil.id)
+    )
+    day = next_school_day(today)
+    span = (day, RegisterSession.AM, day, RegisterSession.PM)
+    report_absence(
+        pupil, parent, span, AbsenceReason.ILL, "A temperature since last night", uuid.uuid4()
+    )
 
 
 REGISTER_WEEKS = 6

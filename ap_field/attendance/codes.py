@@ -57,6 +57,19 @@ class AttendanceCode:
     def label(self) -> str:
         return f"{self.code} {self.meaning}"
 
+    @property
+    def in_plain_words(self) -> str:
+        """What a parent reads: no code, no register terms."""
+        if self.code in PLAIN_WORDS:
+            return PLAIN_WORDS[self.code]
+        return {
+            Category.PRESENT: "present",
+            Category.APPROVED_ACTIVITY: "at an activity the school agreed",
+            Category.AUTHORISED: "absent – allowed",
+            Category.UNAUTHORISED: "absent",
+            Category.NOT_COUNTED: "no session",
+        }[self.category]
+
 
 PRESENT_GROUP = "Present"
 ELSEWHERE = "Attending a place other than the school"
@@ -120,6 +133,15 @@ CODES: dict[str, AttendanceCode] = {
 }
 
 PRESENT_AM, PRESENT_PM = "/", "\\"
+# The codes a parent reads in words of their own; the others by their category.
+PLAIN_WORDS = {
+    "L": "present, a little late",
+    "U": "absent – came too late",
+    "I": "absent – ill",
+    "M": "absent – doctor or dentist",
+    "R": "absent – religious day",
+    "D": "at another school",
+}
 LATE = "L"
 NOT_YET_ESTABLISHED = "N"
 MAX_CODE_LENGTH = 2

@@ -76,6 +76,18 @@ def marks_for(
     return {mark.pupil_id: mark for mark in marks}
 
 
+def marks_of_pupil(
+    pupil_id: int, first: date, last: date
+) -> dict[tuple[date, RegisterSession], AttendanceMark]:
+    """The pupil's marks between two days, by day and session, in one query."""
+    marks = db.session.scalars(
+        sa.select(AttendanceMark).where(
+            AttendanceMark.pupil_id == pupil_id, AttendanceMark.date.between(first, last)
+        )
+    )
+    return {(mark.date, mark.session): mark for mark in marks}
+
+
 def quick_codes(pupil_ids: list[int], today: date) -> list[str]:
     """Present, late and not yet known, then the block's most used other codes of late."""
     used = db.session.execute(

@@ -8,6 +8,8 @@ import sqlalchemy.orm as so
 
 from ap_field.absences.models import AbsenceReport
 from ap_field.absences.queries import reports_of_pupil
+from ap_field.attendance.models import RegisterSession
+from ap_field.attendance.queries import marks_of_pupil
 from ap_field.auth.models import User
 from ap_field.common.time import LONDON
 from ap_field.extensions import db
@@ -65,6 +67,7 @@ class ChildOverview:
     to_answer: list[DeliveredSession]
     answered: list[DeliveredSession]
     absences: list[AbsenceReport]
+    attendance: list[tuple[date, str, str]]  # each school day so far: morning, afternoon
 
 
 def child_overview(parent: User, pupil: Pupil, today: date) -> ChildOverview:
@@ -83,7 +86,22 @@ def child_overview(parent: User, pupil: Pupil, today: date) -> ChildOverview:
         to_answer=[session for session in delivered if session.answer is None],
         answered=[session for session in delivered if session.answer is not None],
         absences=reports_of_pupil(pupil.id, today),
+        attendance=week_in_words(pupil, today),
     )
+
+
+def week_in_words(pupil: Pupil, today: date) -> list[tuple[date, str, str]]:
+    """This school week up to today, each session as a parent reads it: "present", "absent
+    – ill", "not marked yet"."""
+    monday = today - timedelta(days=today.weekday())
+    days = [monday + timedelta(days=n) for n in range(5) if monday + timedelta(days=n) <= today]
+    marks = marks_of_pupil(pupil.id, monday, today)
+
+    def words(day: date, session: RegisterSession) -> str:
+        mark = marks.get((day, session))
+        return mark.attendance_code.in_plain_words if mark else "not marked yet"
+
+    return [(day, words(day, RegisterSession.AM), words(day, RegisterSession.PM)) for day in days]
 
 
 def delivered_sessions(pupil: Pupil, first: date, last: date) -> list[DeliveredSession]:

@@ -19,6 +19,8 @@ from tests.browser.test_shell import no_sideways_scrolling
 from tests.helpers import WEDNESDAY
 
 THURSDAY = WEDNESDAY + timedelta(days=1)
+# The narrowest phone a page must fit without scrolling sideways (WCAG 2.2 reflow).
+NARROWEST = {"width": 320, "height": 640}
 
 
 def child_section(phone: Page, name: str):
@@ -50,9 +52,13 @@ def test_absence_reported_register_taken_dispute_answered(new_phone, make_user, 
         uuid.uuid4(),
     )
 
-    parents_phone = new_phone()
+    parents_phone = new_phone(viewport=NARROWEST)
     sign_in(parents_phone, mother.email)
     parents_phone.get_by_role("link", name="Tell us Amara Bello will be away").tap()
+    expect(parents_phone.get_by_role("heading", level=1)).to_have_text(
+        "Tell us Amara Bello will be away"
+    )
+    no_sideways_scrolling(parents_phone, NARROWEST["width"])
     parents_phone.get_by_label("Tomorrow morning").check()
     parents_phone.get_by_label("Ill", exact=True).check()
     parents_phone.get_by_label("Anything else the teacher should know").fill("A temperature")
@@ -64,7 +70,7 @@ def test_absence_reported_register_taken_dispute_answered(new_phone, make_user, 
         "Ill"
     )
     expect(child_section(parents_phone, "Kofi Bello").locator("[data-absences]")).to_have_count(0)
-    no_sideways_scrolling(parents_phone)
+    no_sideways_scrolling(parents_phone, NARROWEST["width"])
 
     clock(9, 5, on=THURSDAY)
     teachers_phone = new_phone()
@@ -78,6 +84,7 @@ def test_absence_reported_register_taken_dispute_answered(new_phone, make_user, 
     expect(teachers_phone.locator(f"#mark-{kofi.id}")).to_contain_text("Marked /")
 
     parents_phone.goto(f"/my-child/{amara.id}/sessions/{note.id}")
+    no_sideways_scrolling(parents_phone, NARROWEST["width"])
     parents_phone.get_by_label("What happened?").fill("It finished at 11, not 12")
     parents_phone.get_by_role("button", name="No, send this").tap()
     expect(parents_phone.get_by_role("alert")).to_contain_text("Thank you")
@@ -98,4 +105,4 @@ def test_absence_reported_register_taken_dispute_answered(new_phone, make_user, 
     expect(reply).to_contain_text("You were right. We have corrected our record.")
     expect(reply).to_contain_text("You are right, it ended at 11.")
     expect(child_section(parents_phone, "Kofi Bello").locator("[data-reply]")).to_have_count(0)
-    no_sideways_scrolling(parents_phone)
+    no_sideways_scrolling(parents_phone, NARROWEST["width"])

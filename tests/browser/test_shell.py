@@ -81,6 +81,6 @@ def test_the_phone_can_install_the_app(phone, live_server):
         assert response.headers["content-type"] == "image/png"
 
 
-def no_sideways_scrolling(page) -> None:
+def no_sideways_scrolling(page, screen: int = 390) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the page is {width}px wide on a 390px phone"
+    assert width <= screen, f"the page is {width}px wide on a {screen}px phone"

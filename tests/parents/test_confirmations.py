@@ -59,7 +59,7 @@ def test_my_child_shows_today_the_week_the_review_and_sessions_to_confirm(
     assert card.select_one("button[name=answer][value=confirmed]")
     no = card.select_one("a.govuk-button--secondary")
     assert no["href"] == f"/my-child/{pupil.id}/sessions/{note.id}"
-    week = text_of(page, ".govuk-summary-list")
+    week = text_of(page, "[data-week]")
     assert "09:30–11:00 Maths, home or community study, Central library" in week
     if today.weekday() < 5:
         assert "(today)" in week
