@@ -354,6 +354,12 @@ def absence_reported(now: datetime) -> Iterator[Due]:
             yield Due(report.id, day, user_id, url, body)
 
 
+def _reply_url(dispute) -> str:
+    return path_for(
+        "parents.reply_to_parent", pupil_id=dispute.pupil_id, confirmation_id=dispute.id
+    )
+
+
 @reminder_kind(
     "session_disputed",
     label="A parent said a session did not happen",
@@ -363,9 +369,7 @@ def session_disputed(now: datetime) -> Iterator[Due]:
     """The session's teacher and every lead, once, for each "No" in the last day."""
     leads = _leads()
     for dispute in disputes_since(now - TOLD_WITHIN_A_DAY):
-        url = path_for(
-            "parents.reply_to_parent", pupil_id=dispute.pupil_id, confirmation_id=dispute.id
-        )
+        url = _reply_url(dispute)
         day = dispute.created_at.astimezone(LONDON).date()
         body = "A parent said a session did not happen. Answer them."
         for user_id in dict.fromkeys([dispute.note.teacher_id, *leads]):
@@ -386,11 +390,9 @@ def dispute_open(now: datetime) -> Iterator[Due]:
         due_on = school_days_after(opened, DISPUTE_OPEN_SCHOOL_DAYS)
         if due_on > today:
             continue
-        url = path_for(
-            "parents.reply_to_parent", pupil_id=dispute.pupil_id, confirmation_id=dispute.id
-        )
         for user_id in leads:
-            yield Due(dispute.id, due_on, user_id, url, "A parent's dispute is not answered yet.")
+            body = "A parent's dispute is not answered yet."
+            yield Due(dispute.id, due_on, user_id, _reply_url(dispute), body)
 
 
 @reminder_kind(

@@ -135,13 +135,16 @@ def _claim(kind: ReminderKind, now: datetime) -> int:
 
 
 def _insert_claims(rows: list[dict]) -> int:
-    """Insert the rows no tick has claimed yet; how many that was."""
+    """Insert the rows no tick has claimed yet; how many that was, counted from the ids the
+    insert returns (PostgreSQL's driver gives no row count for it)."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return db.session.execute(
+    inserted = db.session.execute(
         dialect.insert(Reminder)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["kind", "object_id", "due_on", "user_id"])
-    ).rowcount
+        .returning(Reminder.id)
+    )
+    return len(inserted.all())
 
 
 def claim_mail(kind: str, object_id: int, due_on, user_id: int, now: datetime) -> bool:
