@@ -133,6 +133,7 @@ CODES: dict[str, AttendanceCode] = {
 }
 
 PRESENT_AM, PRESENT_PM = "/", "\\"
+NOT_OF_SCHOOL_AGE = "X"
 # The codes a parent reads in words of their own; the others by their category.
 PLAIN_WORDS = {
     "L": "present, a little late",

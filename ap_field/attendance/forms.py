@@ -5,11 +5,12 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from ap_field.attendance.clock import AM, has_started, is_past, is_school_day, session_at
-from ap_field.attendance.codes import CODES, LATE, PRESENT_AM, PRESENT_PM
+from ap_field.attendance.codes import CODES, LATE, NOT_OF_SCHOOL_AGE, PRESENT_AM, PRESENT_PM
 from ap_field.attendance.models import MAX_MINUTES_LATE, Concern, RegisterSession
 from ap_field.attendance.services import MarkValues
 from ap_field.common.forms import BaseForm, DateField, SyncedForm, choices
 from ap_field.common.time import LONDON, phone_time
+from ap_field.pupils.school_age import is_of_compulsory_school_age
 
 MAX_RANGE_DAYS = 400
 
@@ -51,8 +52,9 @@ class MarkForm(SyncedForm):
     # so that a mark saved with no signal is judged by when it was made, not when it arrived.
     marked_at = wtforms.HiddenField()
 
-    def __init__(self, *args, now: datetime, **kwargs):
+    def __init__(self, *args, now: datetime, date_of_birth: "date | None" = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.date_of_birth = date_of_birth
         self.server_now = now
         self.code.data = (self.code.data or "").upper() or None
         self.now = self._phone_time() or now
@@ -94,6 +96,17 @@ class MarkForm(SyncedForm):
             raise ValidationError(
                 f"There is no attendance code {field.data}. Choose one of the codes listed."
             )
+        if field.data == NOT_OF_SCHOOL_AGE and self._of_school_age():
+            raise ValidationError(
+                "X is only for a child who is not of compulsory school age. This child is of"
+                " compulsory school age on that day: choose another code"
+            )
+
+    def _of_school_age(self) -> bool:
+        day = self.date.data
+        return bool(self.date_of_birth and day) and is_of_compulsory_school_age(
+            self.date_of_birth, day
+        )
 
     def validate_minutes_late(self, field) -> None:
         if self.code.data != LATE:

@@ -36,7 +36,7 @@ from ap_field.pupils.models import (
     PupilStatus,
     academic_year_start,
 )
-from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
+from ap_field.pupils.queries import joined_to_scope, of_compulsory_school_age, pupils_in_scope
 from ap_field.sessions.queries import Delivery, deliveries
 
 QUICK_CODES = (PRESENT_AM, "L", NOT_YET_ESTABLISHED)
@@ -231,11 +231,16 @@ class Watched:
 
 
 def missing_education_ids(in_scope: sa.Select, today: date) -> list[int]:
-    """Open pupils with 15 or more days missed this school year, by name."""
+    """Open pupils of compulsory school age with 15 or more days missed this school year, by
+    name."""
     return list(
         db.session.scalars(
             in_scope.with_only_columns(Pupil.id)
-            .where(Pupil.id.in_(reportable_pupils(today)), Pupil.status != PupilStatus.CLOSED)
+            .where(
+                Pupil.id.in_(reportable_pupils(today)),
+                Pupil.status != PupilStatus.CLOSED,
+                of_compulsory_school_age(today),
+            )
             .order_by(Pupil.display_name, Pupil.id)
         )
     )
@@ -261,10 +266,12 @@ def _timetabled_minutes(pupil_ids: sa.Select | list[int]) -> dict[int, int]:
     return minutes
 
 
-def under_full_time_ids(in_scope: sa.Select) -> list[int]:
-    """Open pupils planned for under 25 hours a week, or timetabled for under 25 hours, by
-    name: read as ids and times only, so counting them costs little."""
-    open_pupils = in_scope.where(Pupil.status != PupilStatus.CLOSED)
+def under_full_time_ids(in_scope: sa.Select, today: date) -> list[int]:
+    """Open pupils of compulsory school age planned for under 25 hours a week, or timetabled
+    for under 25 hours, by name: read as ids and times only, so counting them costs little."""
+    open_pupils = in_scope.where(
+        Pupil.status != PupilStatus.CLOSED, of_compulsory_school_age(today)
+    )
     planned = db.session.execute(
         open_pupils.with_only_columns(Pupil.id, Pupil.planned_hours_per_week).order_by(
             Pupil.display_name, Pupil.id

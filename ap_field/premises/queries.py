@@ -36,15 +36,8 @@ from ap_field.premises.models import (
     SiteCheck,
     check_answer_photos,
 )
-from ap_field.pupils.models import (
-    FIRST_COMPULSORY_YEAR,
-    LAST_COMPULSORY_YEAR,
-    Pupil,
-    PupilStatus,
-    SendStatus,
-    national_curriculum_year,
-    pupil_providers,
-)
+from ap_field.pupils.models import Pupil, PupilStatus, SendStatus, pupil_providers
+from ap_field.pupils.school_age import is_of_compulsory_school_age
 
 CHECK_READERS = (Role.ASSESSOR, Role.LEAD, Role.ADMIN)
 
@@ -91,11 +84,10 @@ def placements_by_provider(today: date) -> dict[int, list[Placement]]:
     ).all()
     placements: dict[int, list[Placement]] = {}
     for provider_id, hours, date_of_birth, looked_after, send_status in rows:
-        year = national_curriculum_year(date_of_birth, today)
         placements.setdefault(provider_id, []).append(
             Placement(
                 hours_per_week=hours,
-                compulsory_school_age=FIRST_COMPULSORY_YEAR <= year <= LAST_COMPULSORY_YEAR,
+                compulsory_school_age=is_of_compulsory_school_age(date_of_birth, today),
                 looked_after=looked_after,
                 ehc_plan=send_status == SendStatus.EHC_PLAN,
             )

@@ -1,10 +1,4 @@
 import sqlalchemy as sa
-from stdnum.exceptions import (
-    InvalidChecksum,
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
-)
 from stdnum.gb import upn as upn_number
 from wtforms import (
     BooleanField,
@@ -36,6 +30,7 @@ from ap_field.common.forms import (
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.premises.models import Provider
+from ap_field.pupils.la_codes import LA_CODES
 from ap_field.pupils.models import (
     CASELOAD_LIMIT,
     MAX_PLANNED_HOURS,
@@ -49,19 +44,28 @@ from ap_field.pupils.models import (
     SendStatus,
 )
 
-UPN_PROBLEMS = {
-    InvalidLength: "UPN must be 13 characters, like A123456789012",
-    InvalidFormat: "UPN must be a letter, then 11 digits, then a digit or a letter",
-    InvalidComponent: "The UPN's local authority number (characters 2 to 4) does not exist",
-    InvalidChecksum: "The UPN's check letter does not match: copy it again from the school record",
-}
+UPN_LENGTH = 13
+UPN_WRONG_LENGTH = "UPN must be 13 characters, like A123456789012"
+UPN_WRONG_SHAPE = "UPN must be a letter, then 11 digits, then a digit or a letter"
+UPN_WRONG_CHECK = "The UPN's check letter does not match: copy it again from the school record"
 
 
 def upn_problem(value: str) -> str | None:
-    try:
-        upn_number.validate(value)
-    except tuple(UPN_PROBLEMS) as error:
-        return UPN_PROBLEMS[type(error)]
+    """What is wrong with a UPN: its shape, its local authority (from LA_CODES, not
+    python-stdnum's older list) or its check letter, which python-stdnum works out."""
+    number = upn_number.compact(value)
+    if len(number) != UPN_LENGTH:
+        return UPN_WRONG_LENGTH
+    digits, last = number[1:-1], number[-1]
+    if not (digits.isascii() and digits.isdigit() and last.isascii() and last.isalnum()):
+        return UPN_WRONG_SHAPE
+    if int(number[1:4]) not in LA_CODES:
+        return (
+            f"{number[1:4]}, the UPN's local authority number (characters 2 to 4), is not an"
+            " English local authority's"
+        )
+    if upn_number.calc_check_digit(number[1:]) != number[0]:
+        return UPN_WRONG_CHECK
     return None
 
 

@@ -9,11 +9,11 @@ from ap_field.auth.models import User
 from ap_field.common.models import LabelledEnum, SyncedRecord, string_enum
 from ap_field.extensions import db
 from ap_field.premises.models import Provider
+from ap_field.pupils.school_age import is_of_compulsory_school_age
 
 CASELOAD_LIMIT = 5  # community learning programme: teachers hold "blocks of 5"
 FULL_TIME_HOURS = 25  # Ofsted 2013: the central question is more or fewer than 25 hours
 MAX_PLANNED_HOURS = 40
-FIRST_COMPULSORY_YEAR, LAST_COMPULSORY_YEAR = 1, 11
 
 
 class PupilStatus(LabelledEnum):
@@ -192,7 +192,7 @@ class Pupil(SyncedRecord, db.Model):
         return national_curriculum_year(self.date_of_birth, on)
 
     def is_compulsory_school_age(self, on: date) -> bool:
-        return FIRST_COMPULSORY_YEAR <= self.nc_year(on) <= LAST_COMPULSORY_YEAR
+        return is_of_compulsory_school_age(self.date_of_birth, on)
 
     @property
     def reason_labels(self) -> list[str]:

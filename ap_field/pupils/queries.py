@@ -1,6 +1,7 @@
 """The one way to ask for pupils: every pupil query starts from the caller's scope."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -11,6 +12,7 @@ from ap_field.auth.models import Role, User
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
 from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
+from ap_field.pupils.school_age import births_of_school_age
 
 PAGE_SIZE = 25
 
@@ -59,6 +61,12 @@ def joined_to_scope(query: sa.Select, pupil_id: sa.ColumnElement, in_scope: sa.S
     `IN (subquery)` can send it through that table pupil by pupil."""
     pupils = in_scope.with_only_columns(Pupil.id).order_by(None).subquery()
     return query.join(pupils, pupils.c.id == pupil_id)
+
+
+def of_compulsory_school_age(on: date) -> sa.ColumnElement[bool]:
+    """Pupils of compulsory school age on `on`, as a condition (ap_field/pupils/school_age.py)."""
+    earliest, latest = births_of_school_age(on)
+    return Pupil.date_of_birth.between(earliest, latest)
 
 
 def pupil_in_scope_or_404(user: User, pupil_id: int) -> Pupil:
@@ -121,11 +129,15 @@ class PupilFilters:
         if self.school:
             query = query.where(Pupil.school_on_roll == self.school)
         if self.under_25_hours:
-            query = query.where(Pupil.planned_hours_per_week < FULL_TIME_HOURS)
+            query = query.where(
+                Pupil.planned_hours_per_week < FULL_TIME_HOURS, of_compulsory_school_age(today)
+            )
         if self.review_overdue:
             query = query.where(Pupil.review_date < today, Pupil.status != PupilStatus.CLOSED)
         if self.missed_15_days:
-            query = query.where(Pupil.id.in_(reportable_pupils(today)))
+            query = query.where(
+                Pupil.id.in_(reportable_pupils(today)), of_compulsory_school_age(today)
+            )
         return query.order_by(Pupil.display_name, Pupil.id)
 
 

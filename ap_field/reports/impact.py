@@ -16,11 +16,12 @@ from ap_field.extensions import db
 from ap_field.plans.models import Progress, Review, TargetProgress
 from ap_field.pupils.models import Destination, Pupil, PupilStatus
 
-# Positive destinations as the programme's outcome measures name them: mainstream or
-# registered AP, further education, training, employment.
+# Positive destinations as the programme's outcome measures name them: a school (mainstream,
+# special or registered AP), further education, training, employment.
 POSITIVE_DESTINATIONS = frozenset(
     {
         Destination.MAINSTREAM,
+        Destination.SPECIAL_SCHOOL,
         Destination.REGISTERED_AP,
         Destination.FURTHER_EDUCATION,
         Destination.TRAINING,

@@ -96,7 +96,7 @@ def _programme_figures(in_scope: sa.Select, today: date, half_term_starts) -> di
     week, half_term, _year = periods(today, half_term_starts)
     compliance = compliance_of_all()
     return {
-        "under_full_time": under_full_time_ids(in_scope),
+        "under_full_time": under_full_time_ids(in_scope, today),
         "missing_education": missing_education_ids(in_scope, today),
         "week": _code_counts(_tally_of_marks(in_scope, week.first, week.last)),
         "half_term": _code_counts(_tally_of_marks(in_scope, half_term.first, half_term.last)),
