@@ -1,7 +1,7 @@
 """A person's own account: the second step of signing in, two-factor sign-in and passkeys, the
 passkey on the lock screen, and the signed-in devices page (docs/architecture.md, "Security")."""
 
-from flask import flash, jsonify, redirect, render_template, session, url_for
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ap_field.auth import bp
@@ -15,6 +15,7 @@ from ap_field.auth.passkeys import (
     add_passkey,
     authentication_options,
     check_passkey,
+    passkey_of_or_404,
     passkeys_of,
     posted_credential,
     registration_options,
@@ -34,6 +35,7 @@ from ap_field.auth.two_factor import (
     turn_on,
 )
 from ap_field.common.access import EVERYONE_SIGNED_IN, allow, public
+from ap_field.common.confirm import confirmation_page
 
 # Everyone but parents, who keep their invitation's sign-in.
 TWO_FACTOR_ROLES = (Role.TEACHER, Role.ASSESSOR, Role.LEAD, Role.ADMIN)
@@ -215,11 +217,20 @@ def add_passkey_here():
     return jsonify(redirect=url_for("auth.two_factor"))
 
 
-@bp.post("/account/passkeys/<int:passkey_id>/remove")
+@bp.route("/account/passkeys/<int:passkey_id>/remove", methods=["GET", "POST"])
 @allow(*TWO_FACTOR_ROLES)
 def remove_passkey_here(passkey_id: int):
-    if (passkey := remove_passkey(current_user, passkey_id)) is not None:
-        flash(f"Passkey “{passkey.name}” removed.", "success")
+    passkey = passkey_of_or_404(current_user, passkey_id)
+    if request.method == "GET":
+        return confirmation_page(
+            title=f"Remove the passkey “{passkey.name}”?",
+            consequence="It will no longer sign you in. You can add it again from this phone.",
+            button="Yes, remove it",
+            back_url=url_for("auth.two_factor"),
+            outbox="Removal of a passkey",
+        )
+    remove_passkey(passkey)
+    flash(f"Passkey “{passkey.name}” removed.", "success")
     return redirect(url_for("auth.two_factor"))
 
 

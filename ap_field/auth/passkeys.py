@@ -158,11 +158,12 @@ def posted_credential() -> tuple[dict, str]:
     return body["credential"], str(body.get("name", ""))
 
 
-def remove_passkey(user: User, passkey_id: int) -> Passkey | None:
-    passkey = db.session.scalar(
+def passkey_of_or_404(user: User, passkey_id: int) -> Passkey:
+    return db.first_or_404(
         sa.select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == user.id)
     )
-    if passkey is not None:
-        db.session.delete(passkey)
-        db.session.commit()
-    return passkey
+
+
+def remove_passkey(passkey: Passkey) -> None:
+    db.session.delete(passkey)
+    db.session.commit()

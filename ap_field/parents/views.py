@@ -21,6 +21,7 @@ from ap_field.auth.devices import sign_in_here
 from ap_field.auth.models import Role, User
 from ap_field.auth.queries import user_by_id
 from ap_field.common.access import allow, public
+from ap_field.common.confirm import confirmation_page
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.forms import BaseForm
 from ap_field.common.pagination import requested_page
@@ -378,12 +379,22 @@ def edit_link(pupil_id: int, link_id: int):
     return render_template("parents/link_form.html", form=form, pupil=pupil, link=link)
 
 
-@bp.post("/pupils/<int:pupil_id>/parents/<int:link_id>/unlink")
+@bp.route("/pupils/<int:pupil_id>/parents/<int:link_id>/unlink", methods=["GET", "POST"])
 @allow(Role.LEAD, Role.ADMIN)
 def unlink_parent(pupil_id: int, link_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     link = record_of_pupil_or_404(ParentLink, link_id, pupil)
     name = link.parent.name
+    if request.method == "GET":
+        return confirmation_page(
+            title=f"Unlink {name}?",
+            consequence=f"{name} will no longer see {pupil.display_name}'s page, sessions or"
+            " timetable, nor confirm sessions. Their account stays.",
+            button=f"Yes, unlink {name}",
+            back_url=url_for("parents.edit_link", pupil_id=pupil.id, link_id=link.id),
+            outbox="Unlinking a parent or carer",
+            caption=pupil.display_name,
+        )
     unlink(link)
     flash(f"{name} is no longer linked to {pupil.display_name}.", "success")
     return redirect(url_for("pupils.show", pupil_id=pupil.id))

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
+from ap_field.common.confirm import confirmation_page
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.time import london_today
 from ap_field.common.writes import StaleEdit, by_client_uuid
@@ -217,21 +218,26 @@ def edit_slot(pupil_id: int, slot_id: int):
     return render_template("plans/slot_form.html", pupil=pupil, slot=slot, form=form)
 
 
-@bp.post("/pupils/<int:pupil_id>/timetable/slots/<int:slot_id>/remove")
+@bp.route("/pupils/<int:pupil_id>/timetable/slots/<int:slot_id>/remove", methods=["GET", "POST"])
 @allow(*TEACHING)
 def delete_slot(pupil_id: int, slot_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    remove_slot(record_of_pupil_or_404(TimetableSlot, slot_id, pupil))
-    if htmx:
-        return _timetable_page(pupil, _fresh_slot_form())
+    slot = record_of_pupil_or_404(TimetableSlot, slot_id, pupil)
+    back = url_for("plans.timetable_page", pupil_id=pupil.id)
+    if request.method == "GET":
+        when = f"{slot.day_name} {slot.starts_at:%H:%M}–{slot.ends_at:%H:%M}"
+        return confirmation_page(
+            title=f"Remove the {when} session?",
+            consequence=f"{slot.focus.label}, {slot.place}, comes off the weekly timetable"
+            " from now on. Sessions already held and their notes stay.",
+            button="Yes, remove it",
+            back_url=back,
+            outbox="Removal of a timetabled session",
+            caption=pupil.display_name,
+        )
+    remove_slot(slot)
     flash("Session removed from the timetable.", "success")
-    return redirect(url_for("plans.timetable_page", pupil_id=pupil.id))
-
-
-def _fresh_slot_form() -> SlotForm:
-    form = SlotForm(formdata=None)
-    form.open_new()
-    return form
+    return redirect(back)
 
 
 @bp.route("/pupils/<int:pupil_id>/reviews")

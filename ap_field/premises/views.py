@@ -19,6 +19,7 @@ from werkzeug.exceptions import NotFound
 
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
+from ap_field.common.confirm import confirmation_page
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import list_page_url, page_number, requested_page
 from ap_field.common.routing import id_from_query
@@ -425,7 +426,10 @@ def add_item_photo(check_id: int, item_id: int):
 add_item_photo.too_large = _too_large_photo
 
 
-@bp.post("/site-checks/<int:check_id>/items/<int:item_id>/photos/<int:photo_id>/remove")
+@bp.route(
+    "/site-checks/<int:check_id>/items/<int:item_id>/photos/<int:photo_id>/remove",
+    methods=["GET", "POST"],
+)
 @allow(Role.ASSESSOR)
 def remove_item_photo(check_id: int, item_id: int, photo_id: int):
     check = _draft_of_mine_or_refuse(check_id)
@@ -434,9 +438,19 @@ def remove_item_photo(check_id: int, item_id: int, photo_id: int):
     photo = photo_by_id(photo_id)
     if answer is None or photo not in answer.photos:
         abort(404)
+    back = url_for("premises.item", check_id=check.id, item_id=item.id)
+    if request.method == "GET":
+        return confirmation_page(
+            title="Remove this photo?",
+            consequence=f"“{photo.caption or 'No caption'}” is deleted from this check's"
+            " evidence. Take it again if you need it.",
+            button="Yes, remove the photo",
+            back_url=back,
+            outbox="Removal of a site check photo",
+        )
     remove_photo(check, answer, photo)
     flash("The photo is removed.", "success")
-    return redirect(url_for("premises.item", check_id=check.id, item_id=item.id))
+    return redirect(back)
 
 
 @bp.route("/site-checks/<int:check_id>/sign-off", methods=["GET", "POST"])
