@@ -21,8 +21,8 @@ def test_removing_a_session_asks_first(client_request, teacher, make_pupil):
 
     timetable = client_request.get(f"/pupils/{pupil.id}/timetable")
     assert timetable.select_one(f"form[action='{remove}']") is None, "no one-tap removal"
-    assert timetable.select_one(f"a[href='{remove}']").get_text(" ", strip=True).startswith(
-        "Remove"
+    assert (
+        timetable.select_one(f"a[href='{remove}']").get_text(" ", strip=True).startswith("Remove")
     )
 
     page = client_request.get(remove)
