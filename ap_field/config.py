@@ -151,6 +151,10 @@ class Config:
     # member of staff (ap_field/auth/two_factor.py).
     TWO_FACTOR_FOR_ALL_STAFF = env_flag("AP_FIELD_TWO_FACTOR_FOR_ALL_STAFF")
     CONCERN_UNSEEN_HOURS = 2
+    # Retention: a closed pupil's record is kept until this birthday or the placement's
+    # closing, whichever is later, then anonymised by the tick (docs/architecture.md,
+    # "Retention"); the records-management toolkit for schools keeps pupil files to age 25.
+    RETENTION_YEARS_OF_AGE = int(os.environ.get("AP_FIELD_RETENTION_YEARS_OF_AGE", "25"))
 
 
 class DevelopmentConfig(Config):

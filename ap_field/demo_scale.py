@@ -281,6 +281,7 @@ class ScaleBuilder:
                     "action_to_be_taken": "Fortnightly review with the school's inclusion lead",
                     "status": status,
                     "destination": Destination.MAINSTREAM if status == PupilStatus.CLOSED else None,
+                    "closed_on": self.today if status == PupilStatus.CLOSED else None,
                     **_synced(self.now),
                 }
             )

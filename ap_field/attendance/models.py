@@ -10,6 +10,7 @@ from ap_field.attendance.codes import CODES, LATE, MAX_CODE_LENGTH, AttendanceCo
 from ap_field.attendance.figures import MISSED_SESSIONS_TO_REPORT, academic_year_first_day
 from ap_field.audit.models import declare_events
 from ap_field.auth.models import User
+from ap_field.common.append_only import is_anonymising
 from ap_field.common.models import LabelledEnum, SyncedRecord, UTCDateTime, string_enum
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
@@ -149,6 +150,8 @@ def reportable_pupils(today: dt.date) -> sa.Select:
 
 @sa.event.listens_for(so.Session, "before_flush")
 def _mark_history_is_append_only(session: so.Session, _context, _instances) -> None:
+    if is_anonymising(session):
+        return
     for instance in [*session.dirty, *session.deleted]:
         if isinstance(instance, AttendanceMarkChange):
             raise PermissionError("The history of an attendance mark cannot be changed")

@@ -1,7 +1,8 @@
 """The audit trail: who changed what about a child, when, with the values before and after.
 
 Events are written in the same transaction as the change they describe, so one
-never exists without the other. Nothing in the app updates or deletes them.
+never exists without the other. Nothing in the app updates or deletes them except anonymising
+a pupil at the end of their retention period (ap_field/common/append_only.py).
 """
 
 import uuid
@@ -15,6 +16,7 @@ import sqlalchemy.orm as so
 from flask_login import current_user
 
 from ap_field.auth.models import User
+from ap_field.common.append_only import is_anonymising
 from ap_field.common.models import UTCDateTime
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
@@ -88,6 +90,8 @@ def record(event: str, *, pupil_id: int | None, **details: Any) -> AuditEvent:
 
 @sa.event.listens_for(so.Session, "before_flush")
 def _audit_events_are_append_only(session: so.Session, _context, _instances) -> None:
+    if is_anonymising(session):
+        return
     for instance in [*session.dirty, *session.deleted]:
         if isinstance(instance, AuditEvent):
             raise PermissionError("Audit events cannot be changed or deleted")

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -6,7 +6,8 @@ import sqlalchemy.orm as so
 from sqlalchemy.ext.hybrid import hybrid_property
 
 from ap_field.auth.models import User
-from ap_field.common.models import LabelledEnum, SyncedRecord, string_enum
+from ap_field.common.models import LabelledEnum, SyncedRecord, UTCDateTime, string_enum
+from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.premises.models import Provider
 from ap_field.pupils.school_age import is_of_compulsory_school_age
@@ -132,6 +133,9 @@ class Pupil(SyncedRecord, db.Model):
             " (attendance_before_percent >= 0 AND attendance_before_percent <= 100)",
             name="attendance_before_percent_range",
         ),
+        sa.CheckConstraint(
+            "(status = 'closed') = (closed_on IS NOT NULL)", name="closed_on_when_closed"
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -171,6 +175,11 @@ class Pupil(SyncedRecord, db.Model):
     destination: so.Mapped[Destination | None] = so.mapped_column(
         string_enum(Destination, "destination")
     )
+    # The London day the placement closed, which the retention period runs from; set and
+    # cleared with the status (`_closed_on_follows_status`).
+    closed_on: so.Mapped[date | None]
+    # When the tick anonymised the record, its retention period over (ap_field/retention).
+    anonymised_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     providers: so.Mapped[list[Provider]] = so.relationship(
         secondary=pupil_providers, order_by=Provider.name
@@ -178,6 +187,15 @@ class Pupil(SyncedRecord, db.Model):
 
     def __repr__(self) -> str:
         return f"<Pupil {self.case_number}>"
+
+    @so.validates("status")
+    def _closed_on_follows_status(self, _key: str, status: PupilStatus) -> PupilStatus:
+        """Closing a placement notes the day, unless it was given; reopening clears it."""
+        if status != PupilStatus.CLOSED:
+            self.closed_on = None
+        elif self.status != PupilStatus.CLOSED:
+            self.closed_on = self.closed_on or london_today()
+        return status
 
     @hybrid_property
     def display_name(self) -> str:

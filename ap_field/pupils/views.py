@@ -185,6 +185,12 @@ def show(pupil_id: int):
 @allow(*STAFF)
 def edit(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    if pupil.anonymised_at is not None:
+        flash(
+            "This record was anonymised at the end of its retention period; it stays as it is.",
+            "important",
+        )
+        return redirect(url_for("pupils.show", pupil_id=pupil.id))
     form = PupilForm(pupil=pupil)
     if form.validate_on_submit():
         theirs = snapshot(pupil)

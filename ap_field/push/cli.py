@@ -1,5 +1,6 @@
 """`flask push init` makes the VAPID key pair; `flask reminders tick` sends the mail and the
-reminders that are due and does the outbox's housekeeping."""
+reminders that are due, does the outbox's housekeeping and anonymises the pupils whose retention
+period is over."""
 
 import click
 from flask import current_app
@@ -10,6 +11,7 @@ from ap_field.mail.services import send_pending
 from ap_field.parents.services import ask_by_mail
 from ap_field.push import vapid
 from ap_field.push.reminders import tick
+from ap_field.retention.services import anonymise_due
 from ap_field.safeguarding.services import remind_unseen
 from ap_field.sync.models import KEYS_KEPT_FOR, forget_old_keys
 
@@ -47,8 +49,9 @@ def init(force: bool, if_missing: bool, for_environment: bool) -> None:
 
 @reminders_cli.command("tick")
 def tick_command() -> None:
-    """Send the mail and the reminders that are due, and forget the outbox's idempotency keys
-    older than 30 days. Run it every few minutes (cron or a scheduler).
+    """Send the mail and the reminders that are due, forget the outbox's idempotency keys
+    older than 30 days and anonymise the pupils whose retention period is over. Run it every
+    few minutes (cron or a scheduler).
 
     Mail goes first: it needs no push key, so it is sent even where push is not configured.
     It includes the mail about safeguarding concerns nobody has seen in time, and to parents
@@ -58,6 +61,8 @@ def tick_command() -> None:
     forgotten = forget_old_keys(now)
     if forgotten:
         click.echo(f"Idempotency keys older than {KEYS_KEPT_FOR.days} days deleted: {forgotten}")
+    if anonymised := anonymise_due():
+        click.echo(f"Pupils anonymised, their retention period over: {anonymised}")
     if unseen := remind_unseen(now):
         click.echo(f"Safeguarding concerns not yet seen, DSLs and leads mailed: {unseen}")
     if asked := ask_by_mail(now):

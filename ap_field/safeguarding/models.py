@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 
 from ap_field.audit.models import declare_events
 from ap_field.auth.models import User
+from ap_field.common.append_only import is_anonymising
 from ap_field.common.models import LabelledEnum, SyncedRecord, UTCDateTime, string_enum
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
@@ -233,6 +234,8 @@ RECORDED_FIELDS = (
 
 @sa.event.listens_for(so.Session, "before_flush")
 def _concerns_are_append_only(session: so.Session, _context, _instances) -> None:
+    if is_anonymising(session):
+        return
     for instance in session.deleted:
         if isinstance(instance, Concern | ConcernAction | ConcernAddendum | ConcernClosure):
             raise PermissionError("Safeguarding records are never deleted")

@@ -7,6 +7,7 @@ import sqlalchemy.orm as so
 
 from ap_field.audit.models import declare_events
 from ap_field.auth.models import User
+from ap_field.common.append_only import is_anonymising
 from ap_field.common.models import SyncedRecord, UTCDateTime, string_enum
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
@@ -84,6 +85,8 @@ class NoteAddendum(db.Model):
 
 @sa.event.listens_for(so.Session, "before_flush")
 def _submitted_notes_are_append_only(session: so.Session, _context, _instances) -> None:
+    if is_anonymising(session):
+        return
     for instance in session.dirty:
         if isinstance(instance, SessionNote | NoteAddendum) and session.is_modified(
             instance, include_collections=False
