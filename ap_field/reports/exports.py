@@ -19,6 +19,7 @@ import sqlalchemy.orm as so
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from ap_field.attendance.figures import academic_year_first_day
 from ap_field.attendance.queries import EXPORT_HEADER as REGISTER_HEADER
 from ap_field.attendance.queries import export_rows as register_rows
 from ap_field.auth.models import Role
@@ -59,9 +60,12 @@ def hours_flag(hours: Decimal | None) -> str:
     return "Fewer than 25 hours" if hours < FULL_TIME_HOURS else "25 hours or more"
 
 
-def _pupils(in_scope: sa.Select) -> Iterable[Pupil]:
+def _pupils(in_scope: sa.Select, today: date) -> Iterable[Pupil]:
+    """Open pupils, and those closed this school year: a year's return counts every child the
+    programme had in it."""
+    this_year = academic_year_first_day(today)
     return db.session.scalars(
-        in_scope.where(Pupil.status != PupilStatus.CLOSED)
+        in_scope.where(sa.or_(Pupil.status != PupilStatus.CLOSED, Pupil.closed_on >= this_year))
         # One query for every pupil's providers; selectinload would add one per 500 pupils.
         .options(so.subqueryload(Pupil.providers))
         .order_by(Pupil.case_number)
@@ -69,7 +73,7 @@ def _pupils(in_scope: sa.Select) -> Iterable[Pupil]:
 
 
 def tracking_sheet_rows(in_scope: sa.Select, today: date) -> Iterator[list[Cell]]:
-    for pupil in _pupils(in_scope):
+    for pupil in _pupils(in_scope, today):
         yield [
             pupil.case_number, pupil.legal_name,
             pupil.ethnicity.label if pupil.ethnicity else None,
@@ -89,7 +93,7 @@ def provision_type(pupil: Pupil) -> str:
 
 
 def central_record_rows(in_scope: sa.Select, today: date) -> Iterator[list[Cell]]:
-    for pupil in _pupils(in_scope):
+    for pupil in _pupils(in_scope, today):
         yield [
             pupil.case_number, pupil.date_of_birth, pupil.upn, provision_type(pupil),
             pupil.planned_hours_per_week, hours_flag(pupil.planned_hours_per_week),

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role
 from ap_field.extensions import db
-from ap_field.pupils.models import ExclusionType
+from ap_field.pupils.models import ExclusionType, PupilStatus
 from ap_field.pupils.services import assign
 from ap_field.reports.exports import hours_flag
 from tests.attendance.helpers import put_marks
@@ -218,3 +218,17 @@ def test_the_exports_page_lists_what_a_lead_may_download(client_request, auth, l
         "Register (AM and PM marks)",
         "Provider compliance list",
     ]
+
+
+def test_a_pupil_closed_this_school_year_stays_in_its_annex_b_return(app, lead, make_pupil, clock):
+    clock(9, 0)
+    make_pupil(
+        legal_name="Closed In October", status=PupilStatus.CLOSED, closed_on=date(2026, 10, 9)
+    )
+    make_pupil(
+        legal_name="Closed Last Year", status=PupilStatus.CLOSED, closed_on=date(2026, 7, 17)
+    )
+    make_pupil(legal_name="Still Here")
+    _, _, body = download(app, lead, "/exports?export=tracking-sheet&format=csv")
+    names = sorted(row[1] for row in csv_rows(body)[1:])
+    assert names == ["Closed In October", "Still Here"]
