@@ -121,6 +121,8 @@ def find_user_for_sign_in(email: str, password: str) -> User | None:
 
 
 def token_hash(token: str) -> str:
+    """What is stored of a secret token (a device's, an invitation's, a recovery code): someone
+    who reads the database cannot use it."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -3,7 +3,6 @@ authenticator app (TOTP, 30-second steps), one of ten one-time recovery codes, o
 (ap_field/auth/passkeys.py). No authenticator code is taken twice: each person's last step
 taken is kept, and only a later one counts."""
 
-import hashlib
 import hmac
 import secrets
 
@@ -14,7 +13,7 @@ from markupsafe import Markup
 
 from ap_field.audit.models import declare_events, record
 from ap_field.auth.devices import sign_out_everywhere
-from ap_field.auth.models import Passkey, RecoveryCode, User
+from ap_field.auth.models import Passkey, RecoveryCode, User, token_hash
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
 
@@ -79,7 +78,7 @@ def take_authenticator_code(user: User, code: str) -> bool:
 
 
 def recovery_code_hash(code: str) -> str:
-    return hashlib.sha256(_normalised(code).encode()).hexdigest()
+    return token_hash(_normalised(code))
 
 
 def take_recovery_code(user: User, code: str) -> bool:

@@ -2,7 +2,6 @@
 their answers to "did this session happen?" (community learning programme: the parent
 "confirms (or disputes) that a session took place and their child attended")."""
 
-import hashlib
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -53,11 +52,6 @@ class ParentLink(SyncedRecord, db.Model):
 
     parent: so.Mapped[User] = so.relationship()
     pupil: so.Mapped[Pupil] = so.relationship()
-
-
-def token_hash(token: str) -> str:
-    """What is stored of an invitation's token: someone who reads the database cannot use it."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class InvitationState(LabelledEnum):

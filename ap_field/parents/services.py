@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ap_field.audit.models import plain, record
-from ap_field.auth.models import Role, User
+from ap_field.auth.models import Role, User, token_hash
 from ap_field.auth.queries import active_users_of_role
 from ap_field.common.time import LONDON, format_long_date, utcnow
 from ap_field.common.writes import StaleEdit, by_client_uuid, commit_or_stale
@@ -23,7 +23,6 @@ from ap_field.parents.models import (
     ParentInvitation,
     ParentLink,
     SessionConfirmation,
-    token_hash,
 )
 from ap_field.parents.queries import answer_for, parents_to_ask, parents_without_push, reply_of
 from ap_field.pupils.models import Pupil

@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from ap_field.audit.models import AuditEvent
-from ap_field.auth.models import Role, User
+from ap_field.auth.models import Role, User, token_hash
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
-from ap_field.parents.models import InvitationState, ParentInvitation, ParentLink, token_hash
+from ap_field.parents.models import InvitationState, ParentInvitation, ParentLink
 from ap_field.parents.services import (
     InvitationNotUsable,
     accept_as_new_parent,
