@@ -35,6 +35,7 @@ AREAS = (
     "pwa",
     "reports",
     "safeguarding",
+    "schools",
     "sessions",
     "sync",
     "visits",

@@ -118,6 +118,12 @@ class Config:
     REGISTER_PM_FROM = time(12, 0)
     REGISTER_AM_DUE = time(10, 0)
     REGISTER_PM_DUE = time(14, 0)
+    # Each school is sent its pupils' marks for a session once they are all marked, or at the
+    # session's cut-off with the missing ones as first-day absences; leads hear of a notice no
+    # one at the school has confirmed after NOTICE_UNREAD_MINUTES.
+    NOTICE_AM_CUTOFF = time(10, 30)
+    NOTICE_PM_CUTOFF = time(14, 30)
+    NOTICE_UNREAD_MINUTES = 60
     HALF_TERM_STARTS = half_term_starts(
         os.environ.get("AP_FIELD_HALF_TERMS", DEFAULT_HALF_TERM_STARTS)
     )

@@ -43,6 +43,7 @@ from ap_field.pupils.queries import current_assignment
 from ap_field.pupils.services import assign, create_pupil
 from ap_field.safeguarding.models import Category, Concern
 from ap_field.safeguarding.services import record_concern
+from ap_field.schools.models import Phase, School
 from ap_field.sessions.queries import delivery_between, notes_of
 from ap_field.sessions.services import write_note
 from ap_field.visits.models import (
@@ -87,7 +88,13 @@ PROVIDERS = [
     ),
 ]
 
-SCHOOLS = ["Northside Academy", "St Anne's Church of England School", "Riverside High School"]
+# Each school: name, URN, LAESTAB number, phase and the start of its email domain.
+SCHOOLS = [
+    ("Northside Academy", "137001", "8814001", Phase.SECONDARY, "northside"),
+    ("St Anne's Church of England School", "114002", "8813002", Phase.PRIMARY, "stannes"),
+    ("Riverside High School", "115003", "8814003", Phase.SECONDARY, "riverside"),
+]
+SCHOOL_OFFICER = ("school@example.org", "Priya Shah")
 
 R = ProvisionReason
 # Each pupil: record fields, then who teaches them and who their parent or carer is.
@@ -157,6 +164,32 @@ def _user(email: str, name: str, role: Role, safeguarding_role=SafeguardingRole.
     return user
 
 
+def _school(name: str) -> School:
+    return db.session.scalar(sa.select(School).where(School.name == name))
+
+
+def _schools() -> None:
+    for name, urn, laestab, phase, domain in SCHOOLS:
+        if _school(name) is None:
+            db.session.add(
+                School(
+                    name=name,
+                    urn=urn,
+                    laestab=laestab,
+                    local_authority="Northshire Council",
+                    phase=phase,
+                    attendance_email=f"attendance@{domain}.example.org",
+                    dsl_email=f"dsl@{domain}.example.org",
+                )
+            )
+    db.session.flush()
+    email, name = SCHOOL_OFFICER
+    if not db.session.scalar(sa.select(User.id).where(User.email == email)):
+        school = _school(SCHOOLS[0][0])
+        _user(email, name, Role.SCHOOL).school = school
+    db.session.commit()
+
+
 def _providers(names: list[str]) -> list[Provider]:
     return list(db.session.scalars(sa.select(Provider).where(Provider.name.in_(names))))
 
@@ -179,8 +212,10 @@ def _pupil(serial: int, spec: dict, today: date) -> Pupil:
             "looked_after": spec.get("looked_after", False),
             "free_school_meals": serial % 3 == 0,
             "locality_team": "North" if serial % 2 else "South",
-            "school_on_roll": SCHOOLS[serial % len(SCHOOLS)],
-            "commissioner": SCHOOLS[serial % len(SCHOOLS)] if serial % 4 else "Northshire Council",
+            "school_id": _school(SCHOOLS[serial % len(SCHOOLS)][0]).id,
+            "commissioner": SCHOOLS[serial % len(SCHOOLS)][0]
+            if serial % 4
+            else "Northshire Council",
             "exclusion_type": spec.get("exclusion_type", ExclusionType.NONE),
             "reasons": [reason.value for reason in spec["reasons"]],
             "reason_other": spec.get("reason_other"),
@@ -205,6 +240,7 @@ def seed_demo() -> None:
             provider.sites.append(ProviderSite(name="Main site", address=address))
             db.session.add(provider)
     db.session.commit()
+    _schools()
     today = london_today()
     for serial, spec in enumerate(PUPILS, start=1):
         pupil = _pupil(serial, spec, today)

@@ -77,6 +77,7 @@ from ap_field.pupils.models import (
     SendStatus,
     pupil_providers,
 )
+from ap_field.schools.models import School
 from ap_field.sessions.models import SessionNote, note_targets
 from ap_field.visits.models import HomeVisit, Present, VisitPlace, VisitPurpose, VisitStatus
 
@@ -247,6 +248,14 @@ class ScaleBuilder:
         )
 
     def _pupils(self, counts: dict) -> None:
+        _rows_in_chunks(
+            School.__table__,
+            (
+                {"name": name, "local_authority": "Northshire Council", **_synced(self.now)}
+                for name in SCHOOLS
+            ),
+        )
+        schools = _ids(School.id, School.name)
         reasons = list(ProvisionReason)
         ethnicities = list(Ethnicity)
         statuses = self._statuses()
@@ -268,7 +277,7 @@ class ScaleBuilder:
                     "looked_after": n % 9 == 0,
                     "free_school_meals": n % 3 == 0,
                     "locality_team": "North" if n % 2 else "South",
-                    "school_on_roll": SCHOOLS[n % len(SCHOOLS)],
+                    "school_id": schools[SCHOOLS[n % len(SCHOOLS)]],
                     "commissioner": SCHOOLS[n % len(SCHOOLS)],
                     "exclusion_type": "none",
                     "reasons": [reason.value],

@@ -26,6 +26,7 @@ from tests.helpers import (
     new_pupil,
     new_user,
     next_serial,
+    school_named,
     valid_upn,
 )
 from tests.mail_server import Mailbox, SmtpServer
@@ -216,8 +217,9 @@ def make_pupil(app):
 
 
 @pytest.fixture
-def pupil_form():
+def pupil_form(app):
     """The fields of a valid pupil form, as a browser sends them."""
+    school_id = str(school_named("Northside Academy").id)
 
     def form(**overrides) -> dict:
         serial = next_serial()
@@ -231,7 +233,7 @@ def pupil_form():
             "ethnicity": "WBRI",
             "case_number": f"AP-{serial:04d}",
             "upn": valid_upn(serial),
-            "school_on_roll": "Northside Academy",
+            "school_id": school_id,
             "commissioner": "Northshire Council",
             "locality_team": "North",
             "send_status": "sen_support",

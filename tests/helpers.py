@@ -20,6 +20,7 @@ from ap_field.common.time import LONDON, utcnow
 from ap_field.extensions import db
 from ap_field.pupils.models import Ethnicity, Gender, PupilStatus
 from ap_field.pupils.services import create_pupil
+from ap_field.schools.models import Phase, School
 from tests.mail_server import HOST as SMTP_HOST
 
 PASSWORD = "correct-staple-meadow"
@@ -31,6 +32,7 @@ LANDING = {
     Role.TEACHER: ("/today", "Today"),
     Role.ASSESSOR: ("/site-checks", "Site checks"),
     Role.PARENT: ("/my-child", "My child"),
+    Role.SCHOOL: ("/school", "Northside Academy"),
     Role.LEAD: ("/programme", "Programme"),
     Role.ADMIN: ("/programme", "Programme"),
 }
@@ -249,6 +251,8 @@ def new_user(role: Role = Role.TEACHER, *, password: str = PASSWORD, **fields) -
     number = next(_emails)
     fields.setdefault("email", f"{role.value}{number}@example.org")
     fields.setdefault("name", f"{role.label} {number}")
+    if role == Role.SCHOOL:
+        fields.setdefault("school", school_named("Northside Academy"))
     user = User(role=role, **fields)
     user.set_password(password)
     db.session.add(user)
@@ -275,6 +279,27 @@ def second_factor_code(user: User) -> str:
     return code
 
 
+def school_named(name: str, **values) -> School:
+    """The school of that name, made complete (numbers and contacts) the first time it is
+    asked for; `values` are set on it either way."""
+    school = db.session.scalar(sa.select(School).where(School.name == name))
+    if school is None:
+        number = next_serial()
+        school = School(
+            name=name,
+            urn=f"{100000 + number}",
+            laestab=f"881{number % 10000:04d}",
+            local_authority="Northshire Council",
+            phase=Phase.SECONDARY,
+            attendance_email=f"attendance{number}@school.example.org",
+        )
+        db.session.add(school)
+    for field, value in values.items():
+        setattr(school, field, value)
+    db.session.commit()
+    return school
+
+
 def new_pupil(**values):
     """A pupil on the programme, committed; the `make_pupil` fixture, and for module-wide data."""
     serial = next_serial()
@@ -285,12 +310,13 @@ def new_pupil(**values):
         "gender": Gender.FEMALE,
         "ethnicity": Ethnicity.WBRI,
         "upn": valid_upn(serial),
-        "school_on_roll": "Northside Academy",
         "reasons": ["mental_health"],
         "planned_hours_per_week": Decimal("25"),
         "status": PupilStatus.ACTIVE,
         "providers": [],
     }
+    if "school_id" not in values:
+        values["school_id"] = school_named("Northside Academy").id
     return create_pupil(record | values)
 
 

@@ -38,6 +38,7 @@ DOMAIN_TABLES = {
     "concern_addenda",
     "absence_reports",
     "dispute_replies",
+    "schools",
 }
 
 

@@ -33,6 +33,7 @@ def test_seed_builds_the_demo_programme_and_is_idempotent(runner):
         Role.TEACHER: 2,
         Role.ASSESSOR: 1,
         Role.PARENT: 13,
+        Role.SCHOOL: 1,
     }
     assert count(Pupil) == 13
     assert count(CaseloadAssignment) == 10

@@ -5,6 +5,7 @@ before the revisions were renamed, holding an old id, upgrades as if it held the
 import functools
 import json
 import os
+import uuid
 from collections.abc import Iterator
 
 import flask_migrate
@@ -168,3 +169,63 @@ def test_each_old_id_is_read_as_the_revision_it_named(own_app):
     flask_migrate.upgrade()
     assert _stored_revisions() == [revisions[-1]]
     assert _tables() == set(db.metadata.tables) | {"alembic_version"}
+
+
+@pytest.mark.real_commits
+def test_schools_on_roll_become_schools_and_come_back(own_app):
+    """Each pupil's free-text school becomes one school of that name, holding the DSL email a
+    pupil gave it; going down, each pupil takes both back."""
+    flask_migrate.upgrade(revision="0021_retention")
+    with db.engine.begin() as connection:
+        for case_number, school, dsl_email in [
+            ("AP-1", "Northside Academy", "dsl@northside.sch.uk"),
+            ("AP-2", "Northside Academy", None),
+            ("AP-3", "Riverside High School", None),
+            ("AP-4", None, None),
+        ]:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO pupils (case_number, legal_name, date_of_birth, send_status,"
+                    " looked_after, free_school_meals, exclusion_type, reasons, status,"
+                    " school_on_roll, school_dsl_email, client_uuid, version, created_at,"
+                    " updated_at) VALUES (:case_number, 'A pupil', '2011-05-01', 'none', false,"
+                    " false, 'none', '[]', 'active', :school, :dsl_email, :uuid, 1,"
+                    " '2026-09-01 09:00:00', '2026-09-01 09:00:00')"
+                ),
+                {
+                    "case_number": case_number,
+                    "school": school,
+                    "dsl_email": dsl_email,
+                    "uuid": uuid.uuid4().hex,
+                },
+            )
+
+    flask_migrate.upgrade(revision="0022_schools")
+    with db.engine.connect() as connection:
+        schools = connection.execute(
+            sa.text(
+                "SELECT pupils.case_number, schools.name, schools.dsl_email FROM pupils"
+                " LEFT JOIN schools ON schools.id = pupils.school_id ORDER BY case_number"
+            )
+        ).all()
+    assert [tuple(row) for row in schools] == [
+        ("AP-1", "Northside Academy", "dsl@northside.sch.uk"),
+        ("AP-2", "Northside Academy", "dsl@northside.sch.uk"),
+        ("AP-3", "Riverside High School", None),
+        ("AP-4", None, None),
+    ]
+
+    flask_migrate.downgrade(revision="0021_retention")
+    with db.engine.connect() as connection:
+        back = connection.execute(
+            sa.text(
+                "SELECT case_number, school_on_roll, school_dsl_email FROM pupils"
+                " ORDER BY case_number"
+            )
+        ).all()
+    assert [tuple(row) for row in back] == [
+        ("AP-1", "Northside Academy", "dsl@northside.sch.uk"),
+        ("AP-2", "Northside Academy", "dsl@northside.sch.uk"),
+        ("AP-3", "Riverside High School", None),
+        ("AP-4", None, None),
+    ]

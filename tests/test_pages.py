@@ -97,6 +97,7 @@ def test_navigation_matches_the_role(app, demo):
         "Programme",
         "Pupils",
         "Attendance",
+        "Schools",
         "Providers",
         "Site checks",
         "Exports",

@@ -21,6 +21,7 @@ from ap_field.auth.models import User
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil, academic_year_start
+from ap_field.schools.notices import tell_school_of_mark
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def record_mark(
         raise MarkConflict(mark)
     if (mark.code, mark.minutes_late) == (values.code, values.minutes_late):
         return mark
-    before = mark.shown
+    before, was_code = mark.shown, mark.code
     _keep_change(mark, marker, values, old=(mark.code, mark.minutes_late))
     mark.code, mark.minutes_late = values.code, values.minutes_late
     mark.taken_by_id, mark.taken_at = marker.id, values.taken_at or utcnow()
@@ -79,6 +80,7 @@ def record_mark(
         after=mark.shown,
         reason=values.reason,
     )
+    tell_school_of_mark(pupil, mark, was_code)
     try:
         db.session.commit()
     except so.exc.StaleDataError:
@@ -136,6 +138,7 @@ def _first_mark(
             code=mark.shown,
             reason=values.reason,
         )
+    tell_school_of_mark(pupil, mark, None)
     db.session.commit()
     return mark
 

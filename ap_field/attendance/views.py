@@ -62,6 +62,7 @@ from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
 from ap_field.common.writes import by_client_uuid
 from ap_field.extensions import htmx
+from ap_field.mail.services import send_soon
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import (
     current_assignment,
@@ -199,6 +200,7 @@ def mark(pupil_id: int):
         )
     except MarkConflict as conflict:
         return _conflict(pupil, form, conflict.mark, now)
+    send_soon()
     return _marked(pupil, marked, now)
 
 

@@ -38,7 +38,7 @@ from ap_field.common.access import EVERYONE_SIGNED_IN, allow, public
 from ap_field.common.confirm import confirmation_page
 
 # Everyone but parents, who keep their invitation's sign-in.
-TWO_FACTOR_ROLES = (Role.TEACHER, Role.ASSESSOR, Role.LEAD, Role.ADMIN)
+TWO_FACTOR_ROLES = (Role.TEACHER, Role.ASSESSOR, Role.SCHOOL, Role.LEAD, Role.ADMIN)
 SETTING_UP = "authenticator_being_set_up"
 WRONG_CODE = "Enter the code your authenticator app shows now, or an unused recovery code"
 WRONG_SET_UP_CODE = "Enter the 6-digit code your app shows now for ap-field"

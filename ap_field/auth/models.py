@@ -18,6 +18,7 @@ class Role(LabelledEnum):
     LEAD = "lead", "Programme lead"
     TEACHER = "teacher", "Community teacher"
     ASSESSOR = "assessor", "Competent person (site checks)"
+    SCHOOL = "school", "School attendance officer"
     PARENT = "parent", "Parent or carer"
 
 
@@ -40,6 +41,11 @@ _UNUSABLE_HASH = generate_password_hash(secrets.token_urlsafe(32))
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'school') = (school_id IS NOT NULL)", name="school_officer_has_school"
+        ),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
@@ -59,6 +65,9 @@ class User(UserMixin, db.Model):
     totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     totp_last_step: so.Mapped[int | None]
     two_factor_since: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # A school attendance officer's school, whose pupils alone they see (ap_field/schools).
+    school_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("schools.id"), index=True)
+    school: so.Mapped["School | None"] = so.relationship()  # noqa: F821 (ap_field.schools)
 
     # The signed-in device this request came from, set by `load_user` or at sign-in.
     device = None

@@ -18,6 +18,7 @@ LANDING_PAGES = {
     Role.TEACHER: "sessions.today",
     Role.ASSESSOR: "premises.site_checks",
     Role.PARENT: "parents.my_child",
+    Role.SCHOOL: "schools.officer_home",
     Role.LEAD: "reports.programme",
     Role.ADMIN: "reports.programme",
 }

@@ -14,6 +14,7 @@ OVERSIGHT = [
     ("Programme", "reports.programme"),
     ("Pupils", "pupils.index"),
     ("Attendance", "attendance.overview"),
+    ("Schools", "schools.index"),
     ("Providers", "premises.providers"),
     ("Site checks", "premises.site_checks"),
     ("Exports", "reports.exports"),
@@ -26,6 +27,7 @@ NAVIGATION = {
     ],
     Role.ASSESSOR: [("Site checks", "premises.site_checks")],
     Role.PARENT: [("My child", "parents.my_child")],
+    Role.SCHOOL: [("Pupils", "schools.officer_home")],
     Role.LEAD: OVERSIGHT,
     Role.ADMIN: [*OVERSIGHT, ("Users", "auth.users")],
 }

@@ -2,7 +2,6 @@ import sqlalchemy as sa
 from stdnum.gb import upn as upn_number
 from wtforms import (
     BooleanField,
-    EmailField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -18,7 +17,6 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ap_field.auth.forms import email_address_problem
 from ap_field.common.forms import (
     BaseForm,
     CheckboxesField,
@@ -43,6 +41,7 @@ from ap_field.pupils.models import (
     PupilStatus,
     SendStatus,
 )
+from ap_field.schools.models import School
 
 UPN_LENGTH = 13
 UPN_WRONG_LENGTH = "UPN must be 13 characters, like A123456789012"
@@ -103,19 +102,15 @@ class PupilForm(SyncedForm):
         filters=[lambda value: value.upper().replace(" ", "") if value else value],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
-    school_on_roll = StringField(
+    school_id = SelectField(
         "School on roll",
-        validators=[DataRequired("Enter the school the pupil is on the roll of"), Length(max=160)],
+        description="The commissioning school, which keeps the legal register. A school not in"
+        " the list is added under Schools.",
+        coerce=int,
+        validators=[DataRequired("Choose the school the pupil is on the roll of")],
     )
     commissioner = StringField(
         "Commissioning school or local authority", validators=[Optional(), Length(max=160)]
-    )
-    school_dsl_email = EmailField(
-        "Email of the school's designated safeguarding lead",
-        description="They are told when a safeguarding concern about the pupil is recorded,"
-        " without the pupil's name or what was seen.",
-        validators=[Optional(), Length(max=254)],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     locality_team = StringField(
         "Locality team responsible", validators=[Optional(), Length(max=120)]
@@ -193,16 +188,18 @@ class PupilForm(SyncedForm):
                 sa.select(Provider.id, Provider.name).order_by(Provider.name)
             )
         ]
+        self.school_id.choices = [SelectChoice(0, "Choose a school")] + [
+            SelectChoice(school_id, name)
+            for school_id, name in db.session.execute(
+                sa.select(School.id, School.name).order_by(School.name)
+            )
+        ]
         if pupil is not None and not self.is_submitted():
             self.provider_ids.data = [provider.id for provider in pupil.providers]
 
     def validate_date_of_birth(self, field) -> None:
         if field.data and field.data >= london_today():
             raise ValidationError("Date of birth must be in the past")
-
-    def validate_school_dsl_email(self, field) -> None:
-        if field.data and (problem := email_address_problem(field.data)):
-            raise ValidationError(problem)
 
     def validate_case_number(self, field) -> None:
         if self._taken(Pupil.case_number, field.data):
@@ -250,9 +247,8 @@ class PupilForm(SyncedForm):
                 "preferred_name",
                 "case_number",
                 "upn",
-                "school_on_roll",
+                "school_id",
                 "commissioner",
-                "school_dsl_email",
                 "locality_team",
                 "provision_start_date",
                 "planned_end_date",

@@ -11,6 +11,7 @@ from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.premises.models import Provider
 from ap_field.pupils.school_age import is_of_compulsory_school_age
+from ap_field.schools.models import School
 
 CASELOAD_LIMIT = 5  # community learning programme: teachers hold "blocks of 5"
 FULL_TIME_HOURS = 25  # Ofsted 2013: the central question is more or fewer than 25 hours
@@ -152,10 +153,9 @@ class Pupil(SyncedRecord, db.Model):
     looked_after: so.Mapped[bool] = so.mapped_column(default=False)
     free_school_meals: so.Mapped[bool] = so.mapped_column(default=False)
     locality_team: so.Mapped[str | None] = so.mapped_column(sa.String(120))
-    school_on_roll: so.Mapped[str | None] = so.mapped_column(sa.String(160), index=True)
+    # The commissioning school: the pupil stays on its roll, and it keeps the legal register.
+    school_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("schools.id"), index=True)
     commissioner: so.Mapped[str | None] = so.mapped_column(sa.String(160))
-    # Told, without a name or content, when a safeguarding concern about the pupil is recorded.
-    school_dsl_email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     exclusion_type: so.Mapped[ExclusionType] = so.mapped_column(
         string_enum(ExclusionType, "exclusion_type"), default=ExclusionType.NONE
     )
@@ -183,6 +183,15 @@ class Pupil(SyncedRecord, db.Model):
 
     providers: so.Mapped[list[Provider]] = so.relationship(
         secondary=pupil_providers, order_by=Provider.name
+    )
+    school: so.Mapped[School | None] = so.relationship()
+    # Annex B's "school on roll", loaded with the pupil so that a list of pupils reads it
+    # without a query each.
+    school_on_roll: so.Mapped[str | None] = so.column_property(
+        sa.select(School.name)
+        .where(School.id == school_id)
+        .correlate_except(School)
+        .scalar_subquery()
     )
 
     def __repr__(self) -> str:

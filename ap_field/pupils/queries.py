@@ -13,13 +13,15 @@ from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
 from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
 from ap_field.pupils.school_age import births_of_school_age
+from ap_field.schools.models import School
 
 PAGE_SIZE = 25
 
 
 def pupils_in_scope(user: User) -> sa.Select[tuple[Pupil]]:
-    """Teachers see their current caseload, parents their linked children, leads and admins
-    everyone, assessors no pupil at all."""
+    """Teachers see their current caseload, parents their linked children, a school's
+    attendance officer the pupils on its roll, leads and admins everyone, assessors no pupil at
+    all."""
     query = sa.select(Pupil)
     match user.role:
         case Role.LEAD | Role.ADMIN:
@@ -33,6 +35,8 @@ def pupils_in_scope(user: User) -> sa.Select[tuple[Pupil]]:
                     CaseloadAssignment.ended_on.is_(None),
                 ),
             )
+        case Role.SCHOOL:
+            return query.where(Pupil.school_id == user.school_id)
         case Role.PARENT:
             return query.join(
                 ParentLink,
@@ -99,7 +103,7 @@ class PupilFilters:
     q: str = ""
     status: str = ""
     teacher: int | None = None
-    school: str = ""
+    school: int | None = None
     under_25_hours: bool = False
     review_overdue: bool = False
     missed_15_days: bool = False
@@ -126,8 +130,8 @@ class PupilFilters:
                     )
                 )
             )
-        if self.school:
-            query = query.where(Pupil.school_on_roll == self.school)
+        if self.school is not None:
+            query = query.where(Pupil.school_id == self.school)
         if self.under_25_hours:
             query = query.where(
                 Pupil.planned_hours_per_week < FULL_TIME_HOURS, of_compulsory_school_age(today)
@@ -141,13 +145,13 @@ class PupilFilters:
         return query.order_by(Pupil.display_name, Pupil.id)
 
 
-def schools_on_roll() -> list[str]:
+def pupils_of_school(school: School) -> list[Pupil]:
+    """The school's pupils on the programme now, by name."""
     return list(
         db.session.scalars(
-            sa.select(Pupil.school_on_roll)
-            .where(Pupil.school_on_roll.is_not(None))
-            .distinct()
-            .order_by(Pupil.school_on_roll)
+            sa.select(Pupil)
+            .where(Pupil.school_id == school.id, Pupil.status != PupilStatus.CLOSED)
+            .order_by(Pupil.display_name)
         )
     )
 

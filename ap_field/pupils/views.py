@@ -37,7 +37,6 @@ from ap_field.pupils.queries import (
     pupil_in_scope_or_404,
     pupils_in_scope,
     pupils_in_scope_by_name,
-    schools_on_roll,
 )
 from ap_field.pupils.services import (
     CaseloadFull,
@@ -49,6 +48,8 @@ from ap_field.pupils.services import (
 )
 from ap_field.pwa.services import caseload_pages, pupil_pages
 from ap_field.safeguarding.queries import concerns_recorded_by
+from ap_field.schools.notices import NOTICES_SHOWN, notices_of_pupil
+from ap_field.schools.queries import schools_by_name
 from ap_field.visits.queries import pupil_visits
 
 STAFF = (Role.LEAD, Role.ADMIN)
@@ -62,7 +63,7 @@ def _filters() -> PupilFilters:
         q=args.get("q", "").strip(),
         status=args.get("status", ""),
         teacher=id_from_query("teacher"),
-        school=args.get("school", ""),
+        school=id_from_query("school"),
         under_25_hours="under-25-hours" in args.getlist("show"),
         review_overdue="review-overdue" in args.getlist("show"),
         missed_15_days="missed-15-days" in args.getlist("show"),
@@ -91,7 +92,7 @@ def index():
         "pupils/index.html",
         statuses=PupilStatus.choices(),
         teachers=active_teachers(),
-        schools=schools_on_roll(),
+        schools=schools_by_name(),
         **_results_context(),
     )
 
@@ -178,6 +179,7 @@ def show(pupil_id: int):
         nc_year_label=nc_year_label,
         keep_pages=pupil_pages(pupil),
         my_concerns=concerns_recorded_by(current_user, pupil),
+        notices=notices_of_pupil(pupil, london_today() - NOTICES_SHOWN),
     )
 
 

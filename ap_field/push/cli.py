@@ -13,6 +13,7 @@ from ap_field.push import vapid
 from ap_field.push.reminders import tick
 from ap_field.retention.services import anonymise_due
 from ap_field.safeguarding.services import remind_unseen
+from ap_field.schools.notices import remind_unread, send_due_notices
 from ap_field.sync.models import KEYS_KEPT_FOR, forget_old_keys
 
 push_cli = AppGroup("push", help="Web Push keys.")
@@ -54,8 +55,9 @@ def tick_command() -> None:
     few minutes (cron or a scheduler).
 
     Mail goes first: it needs no push key, so it is sent even where push is not configured.
-    It includes the mail about safeguarding concerns nobody has seen in time, and to parents
-    with sessions to confirm and no phone that takes reminders.
+    It includes the mail about safeguarding concerns nobody has seen in time, to parents
+    with sessions to confirm and no phone that takes reminders, each school's attendance at a
+    session's cut-off, and to leads about attendance notices no school has confirmed.
     """
     now = utcnow()
     forgotten = forget_old_keys(now)
@@ -67,6 +69,10 @@ def tick_command() -> None:
         click.echo(f"Safeguarding concerns not yet seen, DSLs and leads mailed: {unseen}")
     if asked := ask_by_mail(now):
         click.echo(f"Parents without reminders asked by mail to confirm sessions: {asked}")
+    if told := send_due_notices(now):
+        click.echo(f"Schools sent a session's attendance at its cut-off: {told}")
+    if unread := remind_unread(now):
+        click.echo(f"Attendance notices not confirmed by schools, leads mailed: {unread}")
     mailed = send_pending()
     click.echo(f"Mail: {mailed.sent} sent, {mailed.retrying} to retry, {mailed.failed} failed")
     try:

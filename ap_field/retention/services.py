@@ -52,6 +52,7 @@ from ap_field.retention.queries import (
     records_of,
 )
 from ap_field.safeguarding.models import Concern, ConcernAction, ConcernAddendum, ConcernClosure
+from ap_field.schools.notice_models import AttendanceNotice, NoticeLine
 from ap_field.sessions.models import NoteAddendum, SessionNote
 from ap_field.visits.models import HomeVisit, VisitAction
 
@@ -174,6 +175,7 @@ def anonymise(pupil: Pupil) -> bool:
         photos = _remove_photos(pupil.id)
         _remove_parents(pupil.id)
         _blank_records(pupil.id)
+        _blank_school_notices(pupil.id)
         _clear_audit_trail(pupil.id)
         record(
             "pupil.anonymised",
@@ -212,7 +214,6 @@ def _blank_pupil(pupil: Pupil) -> None:
     pupil.case_number = f"ANON-{pupil.id}"
     pupil.upn = None
     pupil.date_of_birth = date(academic_year_start(pupil.date_of_birth), 9, 1)
-    pupil.school_dsl_email = None
     pupil.reason_other = None
     pupil.action_to_be_taken = None
 
@@ -223,6 +224,23 @@ def _blank_records(pupil_id: int) -> None:
         for row in records_of(model, pupil_id):
             for column in columns:
                 setattr(row, column.key, _blanked(column, getattr(row, column.key)))
+
+
+def _blank_school_notices(pupil_id: int) -> None:
+    """The attendance notices that named the pupil keep what they said (the marks, the
+    receipts), not the emails, which held the pupil's name."""
+    db.session.execute(
+        sa.update(OutgoingMail)
+        .where(
+            OutgoingMail.id.in_(
+                sa.select(AttendanceNotice.mail_id)
+                .join(NoticeLine)
+                .where(NoticeLine.pupil_id == pupil_id)
+            )
+        )
+        .values(body=ANONYMISED)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _blanked(column: sa.Column, value):

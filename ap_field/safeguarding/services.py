@@ -134,9 +134,9 @@ def _tell_dsls(concern: Concern, pupil: Pupil) -> None:
             f"Read it and mark it as seen: {_link(concern)}\n\n"
             "This email carries no name and nothing of what was recorded.",
         )
-    if pupil.school_dsl_email:
+    if pupil.school and pupil.school.dsl_email:
         queue_mail(
-            pupil.school_dsl_email,
+            pupil.school.dsl_email,
             subject,
             "A safeguarding concern about a pupil on your school's roll was recorded in the"
             f" alternative provision programme on {when}.\n\n"

@@ -16,6 +16,7 @@ from tests.browser.conftest import sign_in
 from tests.browser.test_outbox import saved_offline, waiting_for_service_worker
 from tests.browser.test_reminders import deliver_push, notifications, subscribe
 from tests.browser.test_shell import no_sideways_scrolling
+from tests.helpers import school_named
 from tests.push.helpers import Device
 
 WHAT_HAPPENED = "A bruise the size of a coin on the left forearm"
@@ -81,7 +82,10 @@ def test_a_concern_recorded_offline_reaches_the_dsl_who_acts_on_it_and_closes_it
         email="dsl@example.org",
         safeguarding_role=SafeguardingRole.DSL,
     )
-    pupil = make_pupil(legal_name="Jayden Clarke", school_dsl_email="dsl@northside.sch.uk")
+    pupil = make_pupil(
+        legal_name="Jayden Clarke",
+        school_id=school_named("Northside Academy", dsl_email="dsl@northside.sch.uk").id,
+    )
     assign(pupil, teacher, None)
 
     dsl_phone = new_phone()

@@ -27,6 +27,8 @@ from ap_field.premises.models import (
 )
 from ap_field.pupils.models import CaseloadAssignment
 from ap_field.safeguarding.models import Concern
+from ap_field.schools.models import School
+from ap_field.schools.notice_models import AttendanceNotice
 from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit
 from tests.helpers import AuthActions, SeparateContextClient
@@ -40,7 +42,7 @@ BAD_VALUES = {
     "a long string": "x" * 3000,
 }
 # Who asks for a page: the first of these its rule allows.
-ROLES = (Role.LEAD, Role.TEACHER, Role.ASSESSOR, Role.ADMIN, Role.PARENT)
+ROLES = (Role.LEAD, Role.TEACHER, Role.ASSESSOR, Role.ADMIN, Role.PARENT, Role.SCHOOL)
 READ: set[str] = set()
 
 
@@ -116,6 +118,8 @@ def records_to_ask_about() -> dict[str, int]:
         ),
         "photo_id": first_id(sa.select(Photo.id)),
         "user_id": teacher,
+        "school_id": first_id(sa.select(School.id)),
+        "notice_id": first_id(sa.select(AttendanceNotice.id)),
     }
 
 

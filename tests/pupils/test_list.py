@@ -10,6 +10,7 @@ from ap_field.common.time import london_today
 from ap_field.pupils.models import PupilStatus
 from ap_field.pupils.queries import PAGE_SIZE
 from ap_field.pupils.services import assign
+from tests.helpers import school_named
 
 
 @pytest.fixture
@@ -47,14 +48,15 @@ def test_filters(client_request, lead, make_user, make_pupil):
     make_pupil(legal_name="Full Hours", planned_hours_per_week=Decimal("25"))
     make_pupil(legal_name="Overdue", review_date=today - timedelta(days=1))
     make_pupil(legal_name="Referred", status=PupilStatus.REFERRED)
-    make_pupil(legal_name="Other School", school_on_roll="Riverside High School")
+    make_pupil(legal_name="Other School", school_id=school_named("Riverside High School").id)
     assign(short, teacher, lead)
 
     assert names(client_request.get("/pupils?show=under-25-hours")) == ["Short Hours"]
     assert names(client_request.get("/pupils?show=review-overdue")) == ["Overdue"]
     assert names(client_request.get("/pupils?status=referred")) == ["Referred"]
     assert names(client_request.get(f"/pupils?teacher={teacher.id}")) == ["Short Hours"]
-    assert names(client_request.get("/pupils?school=Riverside+High+School")) == ["Other School"]
+    riverside = school_named("Riverside High School")
+    assert names(client_request.get(f"/pupils?school={riverside.id}")) == ["Other School"]
     page = client_request.get("/pupils?show=under-25-hours&show=review-overdue")
     assert names(page) == []
 

@@ -82,7 +82,7 @@ BAD_INPUT = [
     ({"destination": "mainstream"}, "destination", "Only a closed record has a destination"),
     ({"gender": ""}, "gender", "Choose a gender"),
     ({"ethnicity": ""}, "ethnicity", "Choose an ethnicity"),
-    ({"school_on_roll": ""}, "school_on_roll", "Enter the school"),
+    ({"school_id": ""}, "school_id", "Choose the school the pupil is on the roll of"),
 ]
 
 

@@ -38,6 +38,7 @@ from tests.helpers import (
     detached,
     new_pupil,
     new_user,
+    school_named,
     write_demo_plan,
     write_test_note,
 )
@@ -176,13 +177,15 @@ def transaction(module_transaction):
 
 @pytest.fixture(scope="module")
 def world(transaction, rollback_app) -> World:
-    """The role's teacher and parent hold `mine`; another teacher and parent hold `theirs`;
-    each pupil has one record of every kind in CHILD_MAKERS."""
+    """The role's teacher and parent hold `mine`, on the roll of the school officer's school;
+    another teacher and parent hold `theirs`, on another school's roll; each pupil has one
+    record of every kind in CHILD_MAKERS."""
     with rollback_app.app_context():
         users = {role: new_user(role) for role in Role}
         users[Role.LEAD].safeguarding_role = SafeguardingRole.DSL
         db.session.commit()
-        mine, theirs = new_pupil(legal_name="Mine"), new_pupil(legal_name="Theirs")
+        mine = new_pupil(legal_name="Mine", school_id=school_named("Northside Academy").id)
+        theirs = new_pupil(legal_name="Theirs", school_id=school_named("Riverside Academy").id)
         assign(mine, users[Role.TEACHER], users[Role.LEAD])
         assign(theirs, new_user(Role.TEACHER), users[Role.LEAD])
         children = {

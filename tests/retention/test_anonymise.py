@@ -161,7 +161,6 @@ def _pupil_and_people() -> tuple[Pupil, User, User]:
         legal_name=WRITTEN["legal_name"],
         preferred_name=WRITTEN["preferred_name"],
         date_of_birth=BORN,
-        school_dsl_email="dsl@fenwick-high.sch.uk",
         reasons=["mental_health", "other"],
         reason_other=WRITTEN["reason_other"],
         action_to_be_taken=WRITTEN["action_to_be_taken"],
@@ -403,7 +402,7 @@ def test_nothing_that_names_or_describes_the_child_is_left_in_any_table(world):
 def test_the_record_keeps_what_the_programme_counts(world):
     pupil = db.session.get(Pupil, world.pupil.id)
     assert pupil.legal_name == f"Anonymised pupil {pupil.id}"
-    assert (pupil.preferred_name, pupil.upn, pupil.school_dsl_email) == (None, None, None)
+    assert (pupil.preferred_name, pupil.upn) == (None, None)
     assert pupil.case_number == f"ANON-{pupil.id}"
     assert pupil.date_of_birth == date(2000, 9, 1), "the first day of the pupil's school year"
     assert pupil.nc_year(ANONYMISED_ON) == world.original["nc_year"]

@@ -13,17 +13,17 @@ REPLACED_ON_THE_PUPIL = {
     "legal_name",
     "preferred_name",
     "upn",
-    "school_dsl_email",
     "reason_other",
     "action_to_be_taken",
 }
 # Kept: lists of choices the figures count, codes, names of events, and who the programme
 # works with (the school, the commissioner, the locality team), none of them the child's.
 KEPT = {
-    "pupils": {"reasons", "school_on_roll", "commissioner", "locality_team"},
+    "pupils": {"reasons", "commissioner", "locality_team"},
     "assessments": {"barriers", "focus_areas"},
     "attendance_marks": {"code"},
     "attendance_mark_changes": {"old_code", "new_code"},
+    "attendance_notice_lines": {"code", "was_code"},
     "audit_events": {"event", "details"},
     "concerns": {"categories"},
     "home_visits": {"present"},

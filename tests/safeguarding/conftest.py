@@ -5,6 +5,7 @@ import pytest
 
 from ap_field.auth.models import Role, SafeguardingRole
 from ap_field.pupils.services import assign
+from tests.helpers import school_named
 from tests.safeguarding.helpers import concern_fields
 from tests.safeguarding.helpers import make_concern as make_concern_now
 
@@ -21,7 +22,10 @@ def dsl(make_user):
 
 @pytest.fixture
 def pupil(make_pupil, teacher):
-    pupil = make_pupil(legal_name="Jayden Clarke", school_dsl_email="dsl@northside.sch.uk")
+    pupil = make_pupil(
+        legal_name="Jayden Clarke",
+        school_id=school_named("Northside Academy", dsl_email="dsl@northside.sch.uk").id,
+    )
     assign(pupil, teacher, None)
     return pupil
 

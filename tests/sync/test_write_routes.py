@@ -65,6 +65,8 @@ from ap_field.pupils.models import CaseloadAssignment, Pupil
 from ap_field.pupils.services import assign
 from ap_field.safeguarding.models import Concern, ConcernAction, ConcernAddendum, Outcome
 from ap_field.safeguarding.services import close
+from ap_field.schools.models import School
+from ap_field.schools.notice_models import AttendanceNotice
 from ap_field.sessions.models import NoteAddendum, SessionNote
 from ap_field.visits.models import (
     HomeVisit,
@@ -83,6 +85,7 @@ from tests.premises.helpers import answer_everything, jpeg_bytes, make_check, ma
 from tests.premises.helpers import template_named as latest_template
 from tests.premises.test_providers import provider_form
 from tests.safeguarding.helpers import concern_fields, make_concern
+from tests.schools.test_schools import school_form
 from tests.sync.conftest import REGISTER_OPEN, keyed, mark_form, note_form, visit_form
 
 # POST routes that are not the field's records, each with why it is left out.
@@ -116,6 +119,7 @@ LEFT_OUT = {
     "push.subscribe_device": "this browser's push subscription, posted as JSON by its script",
     "push.turn_off_device": "this browser's push subscription",
     "push.test_notification": "sends a test reminder and records nothing",
+    "schools.receipt": "a school confirming a notice from its emailed link, with no session",
 }
 
 
@@ -205,12 +209,13 @@ LONE_WORKING = (
     "lone working: saying you arrived or left safely is an event that must always go "
     "through, never refused as stale (visits.services._lone_working)"
 )
-TEACHER, LEAD, ADMIN, ASSESSOR, PARENT = (
+TEACHER, LEAD, ADMIN, ASSESSOR, PARENT, SCHOOL = (
     Role.TEACHER,
     Role.LEAD,
     Role.ADMIN,
     Role.ASSESSOR,
     Role.PARENT,
+    Role.SCHOOL,
 )
 PUPIL = "/pupils/{pupil}"
 VISIT = PUPIL + "/visits/{visit_made}"
@@ -558,6 +563,23 @@ WRITES = {
         Concern,
         "closed_concern",
     ),
+    "schools.new": Write(CREATE, LEAD, "/schools/new", lambda w: school_form(), School),
+    "schools.edit": Write(
+        EDIT,
+        LEAD,
+        "/schools/{school}/edit",
+        lambda w: school_form(name="Fenwick High", urn="137999", laestab="8819999"),
+        School,
+        "school",
+    ),
+    "schools.officer_read": Write(
+        CHANGE,
+        SCHOOL,
+        "/school/notices/{notice}/read",
+        lambda w: {},
+        AttendanceNotice,
+        unversioned="a receipt: the first confirmation is kept, a later one changes nothing",
+    ),
 }
 EDITS = sorted(endpoint for endpoint, write in WRITES.items() if write.kind is EDIT)
 
@@ -668,6 +690,8 @@ def world(transaction, rollback_app, register_open) -> World:
             **_concerns(pupil, teacher, lead),
             "absence": _absence(pupil, users[PARENT]).id,
             "dispute": _dispute(pupil, teacher, users[PARENT]).id,
+            "school": pupil.school_id,
+            "notice": db.session.scalar(sa.select(AttendanceNotice.id)),
         }
         plan_targets = [target.id for target in plan.targets]
         detached(*users.values())
