@@ -12,7 +12,9 @@ from ap_field.common.forms import BaseForm
 from ap_field.config import REMEMBER_DAYS
 from ap_field.extensions import db
 
-ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
+# A school attendance officer is invited from their school's page, and stays one.
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role if role != Role.SCHOOL]
+OFFICER_CHOICES = [SelectChoice(Role.SCHOOL.value, Role.SCHOOL.label)]
 SAFEGUARDING_CHOICES = [SelectChoice(duty.value, duty.label) for duty in SafeguardingRole]
 
 
@@ -131,6 +133,8 @@ class UserDetailsForm(BaseForm):
     def __init__(self, *args, user_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user_id = user_id
+        if user_id is not None and db.session.get(User, user_id).role == Role.SCHOOL:
+            self.role.choices = OFFICER_CHOICES
 
     def validate_safeguarding_role(self, field) -> None:
         duty = SafeguardingRole(field.data)

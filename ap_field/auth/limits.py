@@ -19,8 +19,13 @@ class SignInsPaused(TooManyRequests):
         self.reset_at = reset_at
 
 
+def attempts_per_minute() -> str:
+    """The limit on tries of a password or of a secret link, as Flask-Limiter reads it."""
+    return f"{current_app.config['LOGIN_ATTEMPTS_PER_MINUTE']} per minute"
+
+
 def _limit_and_identity(email: str):
-    limit = parse(f"{current_app.config['LOGIN_ATTEMPTS_PER_MINUTE']} per minute")
+    limit = parse(attempts_per_minute())
     return limit, ("sign-in-account", normalise_email(email))
 
 

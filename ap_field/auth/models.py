@@ -68,6 +68,10 @@ class User(UserMixin, db.Model):
     # A school attendance officer's school, whose pupils alone they see (ap_field/schools).
     school_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("schools.id"), index=True)
     school: so.Mapped["School | None"] = so.relationship()  # noqa: F821 (ap_field.schools)
+    # An invited account's link to set its first password (ap_field/schools/services.py):
+    # the hash of the token only the invitation mail holds, and when the link stops working.
+    welcome_token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    welcome_expires_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     # The signed-in device this request came from, set by `load_user` or at sign-in.
     device = None

@@ -1,4 +1,4 @@
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from ap_field.auth import (
@@ -17,7 +17,7 @@ from ap_field.auth.forms import (
 )
 from ap_field.auth.idle import install as install_idle_lock
 from ap_field.auth.idle import mark_used
-from ap_field.auth.limits import count_attempt, forget_attempts
+from ap_field.auth.limits import attempts_per_minute, count_attempt, forget_attempts
 from ap_field.auth.models import Role, SafeguardingRole, User, find_user_for_sign_in
 from ap_field.auth.passkeys import passkeys_of
 from ap_field.auth.queries import accounts
@@ -40,10 +40,6 @@ bp.record_once(lambda setup: install_idle_lock(setup.app))
 bp.record_once(lambda setup: install_device_use(setup.app))
 
 
-def _sign_in_limit() -> str:
-    return f"{current_app.config['LOGIN_ATTEMPTS_PER_MINUTE']} per minute"
-
-
 def _sign_in_failed(_response) -> bool:
     return g.get("sign_in_failed", False)
 
@@ -56,7 +52,7 @@ def home():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=_sign_in_failed)
+@limiter.limit(attempts_per_minute, methods=["POST"], deduct_when=_sign_in_failed)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))

@@ -52,5 +52,10 @@ def set_security_headers(response):
     return response
 
 
+def private(page: str, status: int = 200) -> tuple[str, int, dict]:
+    """A page reached through a secret link is never kept by the browser or a proxy."""
+    return page, status, {"Cache-Control": "no-store"}
+
+
 def register_security_headers(app: Flask) -> None:
     app.after_request(set_security_headers)

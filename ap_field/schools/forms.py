@@ -2,7 +2,14 @@ import sqlalchemy as sa
 from wtforms import EmailField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ap_field.auth.forms import email_address_problem
+from ap_field.auth.forms import (
+    check_new_password,
+    confirm_password_field,
+    email_address_problem,
+    email_in_use,
+    new_password_field,
+)
+from ap_field.auth.models import User
 from ap_field.common.forms import BaseForm, SyncedForm, choices
 from ap_field.extensions import db
 from ap_field.pupils.la_codes import LA_CODES
@@ -104,3 +111,38 @@ class SchoolForm(SyncedForm):
 
 class ReceiptForm(BaseForm):
     """One tap: the school has the notice."""
+
+
+class OfficerInvitationForm(BaseForm):
+    name = StringField(
+        "Full name",
+        validators=[DataRequired("Enter the officer's full name"), Length(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    email = EmailField(
+        "Email address",
+        description="Their own work email: the invitation is sent there",
+        validators=[DataRequired("Enter the officer's email address"), Length(max=254)],
+        render_kw=_EMAIL,
+    )
+
+    def validate_email(self, field) -> None:
+        if problem := email_address_problem(field.data):
+            raise ValidationError(problem)
+        if email_in_use(field.data):
+            raise ValidationError("There is already an account with this email address")
+
+
+class WelcomeForm(BaseForm):
+    """An invited person's first password."""
+
+    new_password = new_password_field("Password")
+    confirm_password = confirm_password_field("Type the password again")
+    validate_new_password = check_new_password
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def personal_words(self) -> list[str]:
+        return [self.user.name, self.user.email]

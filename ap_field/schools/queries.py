@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from ap_field.attendance.figures import week_first_day
 from ap_field.attendance.models import AttendanceMark, RegisterSession
 from ap_field.attendance.queries import marks_of_pupil
+from ap_field.auth.models import User
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil, PupilStatus
 from ap_field.schools.models import School
@@ -57,3 +58,9 @@ def register_weeks(pupil: Pupil, today: date, weeks: int) -> list[list[RegisterD
         ]
         for monday in reversed([first + timedelta(weeks=week) for week in range(weeks)])
     ]
+
+
+def officers_of(school: School) -> list[User]:
+    return list(
+        db.session.scalars(sa.select(User).where(User.school_id == school.id).order_by(User.name))
+    )

@@ -1,22 +1,26 @@
 """Schools, kept by leads and admins (docs/architecture.md, "Schools")."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.attendance.figures import academic_year_first_day
 from ap_field.attendance.queries import pupil_figures, tallies
+from ap_field.auth.limits import attempts_per_minute
 from ap_field.auth.models import Role
 from ap_field.common.access import allow, public
 from ap_field.common.conflicts import conflict_page
+from ap_field.common.security import private
 from ap_field.common.time import london_today
 from ap_field.common.writes import StaleEdit, by_client_uuid
+from ap_field.extensions import limiter
+from ap_field.mail.services import send_soon
 from ap_field.pupils.queries import (
     pupil_in_scope_or_404,
     pupils_in_scope_by_name,
     pupils_of_school,
 )
 from ap_field.schools import bp
-from ap_field.schools.forms import ReceiptForm, SchoolForm
+from ap_field.schools.forms import OfficerInvitationForm, ReceiptForm, SchoolForm, WelcomeForm
 from ap_field.schools.models import School
 from ap_field.schools.notices import (
     NOTICES_SHOWN,
@@ -27,11 +31,18 @@ from ap_field.schools.notices import (
     notices_of_school,
 )
 from ap_field.schools.queries import (
+    officers_of,
     register_weeks,
     school_or_404,
     schools_with_pupil_counts,
 )
-from ap_field.schools.services import add_school, update_school
+from ap_field.schools.services import (
+    add_school,
+    invite_officer,
+    invited_user,
+    set_first_password,
+    update_school,
+)
 
 REGISTER_WEEKS_SHOWN = 4
 
@@ -67,6 +78,7 @@ def show(school_id: int):
         "schools/show.html",
         school=school,
         pupils=pupils_of_school(school),
+        officers=officers_of(school),
         notices=notices_of_school(school.id, london_today() - NOTICES_SHOWN),
     )
 
@@ -127,26 +139,65 @@ def officer_read(notice_id: int):
     return redirect(request.form.get("next") or url_for("schools.officer_home"))
 
 
+def _link_refused(_response) -> bool:
+    return g.get("link_refused", False)
+
+
 # The link a notice's email carries: confirming receipt needs no account.
 
 
 @bp.route("/notices/<token:token>", methods=["GET", "POST"])
 @public
+@limiter.limit(attempts_per_minute, deduct_when=_link_refused)
 def receipt(token: str):
     notice = notice_by_token(token)
     if notice is None:
-        return render_template("schools/receipt_unknown.html"), 404
+        g.link_refused = True
+        return private(render_template("schools/receipt_unknown.html"), 404)
     if request.method == "POST" and ReceiptForm().validate_on_submit():
         reader = current_user if _reads_for(notice.school_id) else None
         confirm_receipt(notice, reader)
         return redirect(url_for("schools.receipt", token=token))
-    return render_template(
-        "schools/receipt.html",
-        notice=notice,
-        form=ReceiptForm(),
-        signed_in_here=_reads_for(notice.school_id),
+    return private(
+        render_template(
+            "schools/receipt.html",
+            notice=notice,
+            form=ReceiptForm(),
+            signed_in_here=_reads_for(notice.school_id),
+        )
     )
 
 
 def _reads_for(school_id: int) -> bool:
     return current_user.is_authenticated and current_user.school_id == school_id
+
+
+@bp.route("/schools/<int:school_id>/officers/new", methods=["GET", "POST"])
+@allow(*SCHOOL_KEEPERS)
+def new_officer(school_id: int):
+    school = school_or_404(school_id)
+    form = OfficerInvitationForm()
+    if form.validate_on_submit():
+        officer = invite_officer(school, form.name.data, form.email.data)
+        send_soon()
+        flash(f"{officer.name} is invited: the link to set a password is sent.", "success")
+        return redirect(url_for("schools.show", school_id=school.id))
+    return render_template("schools/officer_form.html", form=form, school=school)
+
+
+@bp.route("/welcome/<token:token>", methods=["GET", "POST"])
+@public
+@limiter.limit(attempts_per_minute, deduct_when=_link_refused)
+def welcome(token: str):
+    """An invited officer sets their password; then they sign in, with a second factor where
+    their role needs one."""
+    user = invited_user(token)
+    if user is None:
+        g.link_refused = True
+        return private(render_template("schools/welcome_unknown.html"), 404)
+    form = WelcomeForm(user=user)
+    if form.validate_on_submit():
+        set_first_password(user, form.new_password.data)
+        flash("Your password is set. Sign in with your email address and it.", "success")
+        return redirect(url_for("auth.sign_in"))
+    return private(render_template("schools/welcome.html", form=form, user=user))

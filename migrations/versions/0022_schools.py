@@ -1,5 +1,5 @@
-"""Schools: each pupil's commissioning school as a record of its own, and the school attendance
-officer's role and school
+"""Schools: each pupil's commissioning school as a record of its own, the school attendance
+officer's role, school and invitation link, and the attendance notices sent to schools
 
 The free-text "school on roll" of each pupil becomes a school of that name (its URN, LAESTAB
 number and attendance contact for a lead to complete), and the school DSL's email recorded on a
@@ -106,6 +106,13 @@ def upgrade():
 
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("school_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("welcome_token_hash", sa.String(length=64), nullable=True))
+        batch_op.add_column(
+            sa.Column("welcome_expires_at", sa.DateTime(timezone=True), nullable=True)
+        )
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_users_welcome_token_hash"), ["welcome_token_hash"]
+        )
         batch_op.create_index(batch_op.f("ix_users_school_id"), ["school_id"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_users_school_id_schools"), "schools", ["school_id"], ["id"]
@@ -121,9 +128,32 @@ def upgrade():
         "attendance_notices",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("school_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.Enum("session", "first_day_absence", "correction", name="notice_kind", native_enum=False, create_constraint=True, length=40), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "session",
+                "first_day_absence",
+                "correction",
+                name="notice_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=40,
+            ),
+            nullable=False,
+        ),
         sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("session", sa.Enum("am", "pm", name="register_session", native_enum=False, create_constraint=True, length=40), nullable=False),
+        sa.Column(
+            "session",
+            sa.Enum(
+                "am",
+                "pm",
+                name="register_session",
+                native_enum=False,
+                create_constraint=True,
+                length=40,
+            ),
+            nullable=False,
+        ),
         sa.Column("sent_to", sa.String(length=254), nullable=False),
         sa.Column("mail_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
@@ -131,15 +161,31 @@ def upgrade():
         sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("read_by_id", sa.Integer(), nullable=True),
         sa.Column("lead_reminded_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["mail_id"], ["outgoing_mail.id"], name=op.f("fk_attendance_notices_mail_id_outgoing_mail")),
-        sa.ForeignKeyConstraint(["read_by_id"], ["users.id"], name=op.f("fk_attendance_notices_read_by_id_users")),
-        sa.ForeignKeyConstraint(["school_id"], ["schools.id"], name=op.f("fk_attendance_notices_school_id_schools")),
+        sa.ForeignKeyConstraint(
+            ["mail_id"],
+            ["outgoing_mail.id"],
+            name=op.f("fk_attendance_notices_mail_id_outgoing_mail"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["read_by_id"], ["users.id"], name=op.f("fk_attendance_notices_read_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_attendance_notices_school_id_schools")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attendance_notices")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_attendance_notices_token_hash")),
     )
     with op.batch_alter_table("attendance_notices", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_attendance_notices_school_id"), ["school_id"], unique=False)
-        batch_op.create_index("uq_attendance_notices_one_per_session", ["school_id", "date", "session"], unique=True, sqlite_where=sa.text("kind = 'session'"), postgresql_where=sa.text("kind = 'session'"))
+        batch_op.create_index(
+            batch_op.f("ix_attendance_notices_school_id"), ["school_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_attendance_notices_one_per_session",
+            ["school_id", "date", "session"],
+            unique=True,
+            sqlite_where=sa.text("kind = 'session'"),
+            postgresql_where=sa.text("kind = 'session'"),
+        )
 
     op.create_table(
         "attendance_notice_lines",
@@ -148,13 +194,24 @@ def upgrade():
         sa.Column("pupil_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=2), nullable=True),
         sa.Column("was_code", sa.String(length=2), nullable=True),
-        sa.ForeignKeyConstraint(["notice_id"], ["attendance_notices.id"], name=op.f("fk_attendance_notice_lines_notice_id_attendance_notices"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["pupil_id"], ["pupils.id"], name=op.f("fk_attendance_notice_lines_pupil_id_pupils")),
+        sa.ForeignKeyConstraint(
+            ["notice_id"],
+            ["attendance_notices.id"],
+            name=op.f("fk_attendance_notice_lines_notice_id_attendance_notices"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["pupil_id"], ["pupils.id"], name=op.f("fk_attendance_notice_lines_pupil_id_pupils")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attendance_notice_lines")),
     )
     with op.batch_alter_table("attendance_notice_lines", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_attendance_notice_lines_notice_id"), ["notice_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_attendance_notice_lines_pupil_id"), ["pupil_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_attendance_notice_lines_notice_id"), ["notice_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_attendance_notice_lines_pupil_id"), ["pupil_id"], unique=False
+        )
 
 
 def downgrade():
@@ -168,6 +225,9 @@ def downgrade():
         batch_op.create_check_constraint(op.f("ck_users_role"), role_check(ROLES))
         batch_op.drop_constraint(batch_op.f("fk_users_school_id_schools"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_users_school_id"))
+        batch_op.drop_constraint(batch_op.f("uq_users_welcome_token_hash"), type_="unique")
+        batch_op.drop_column("welcome_expires_at")
+        batch_op.drop_column("welcome_token_hash")
         batch_op.drop_column("school_id")
 
     with op.batch_alter_table("pupils", schema=None) as batch_op:

@@ -266,3 +266,16 @@ def test_anonymising_a_pupil_keeps_the_notices_marks_but_not_their_name(
         sa.select(NoticeLine.code).where(NoticeLine.pupil_id == jayden.id)
     ).all()
     assert codes == ["O", "O"], "the first-day absence and the session's notice"
+
+
+def test_an_officer_cannot_confirm_another_schools_notice(app, client, pupils, clock, make_user):
+    clock(9, 5)
+    for pupil in pupils:
+        mark(client, pupil, "/")
+    [notice] = notices(NoticeKind.SESSION)
+    other = make_user(Role.SCHOOL, school=school_named("Riverside High School"))
+    officer_client = app.test_client()
+    AuthActions(officer_client).login(other)
+    assert officer_client.post(f"/school/notices/{notice.id}/read").status_code == 404
+    db.session.expire_all()
+    assert notices(NoticeKind.SESSION)[0].read_at is None

@@ -1,12 +1,14 @@
 """Schools as leads keep them: numbers checked, contacts for the notices, and each pupil's
 school on roll chosen from them."""
 
+import re
 import uuid
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from ap_field.auth.models import Role
+from ap_field.auth.models import Role, User
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
 from ap_field.schools.models import Phase, School
@@ -125,3 +127,77 @@ def test_the_school_officer_sees_only_their_schools_pupils(
     assert "On Our Roll" in page.text
     assert "On Another Roll" not in page.text
     assert client.get("/pupils").status_code == 403
+
+
+def invitation_link(message) -> str:
+    return re.search(r"http://localhost(/welcome/\S+)", message.get_content())[1]
+
+
+def test_a_lead_invites_an_officer_who_sets_a_password_and_signs_in(
+    app, client_request, lead, mailbox, clock
+):
+    school = school_named("Northside Academy")
+    client_request.post(
+        f"/schools/{school.id}/officers/new",
+        {"name": "Priya Shah", "email": "p.shah@northside.example.org"},
+    )
+    [invitation] = mailbox.to("p.shah@northside.example.org")
+    assert "Northside Academy" in invitation["Subject"]
+    assert "invited" in client_request.get(f"/schools/{school.id}").text
+
+    stranger = app.test_client()
+    link = invitation_link(invitation)
+    page = stranger.post(link, data={"new_password": "short", "confirm_password": "short"})
+    assert page.status_code == 200 and "govuk-error-summary" in page.text
+    password = "correct horse battery staple"
+    answer = stranger.post(link, data={"new_password": password, "confirm_password": password})
+    assert answer.location == "/sign-in"
+    assert stranger.get(link).status_code == 404, "the link sets one password only"
+
+    officer = db.session.scalar(sa.select(User).where(User.email == "p.shah@northside.example.org"))
+    assert (officer.role, officer.school_id) == (Role.SCHOOL, school.id)
+    assert officer.check_password(password)
+
+
+def test_an_old_or_made_up_invitation_link_is_a_page_that_says_so(
+    client_request, lead, mailbox, clock, client
+):
+    school = school_named("Northside Academy")
+    clock(9, 0)
+    client_request.post(
+        f"/schools/{school.id}/officers/new",
+        {"name": "Priya Shah", "email": "p.shah@northside.example.org"},
+    )
+    link = invitation_link(mailbox.messages[-1])
+    clock.set(clock(9, 0) + timedelta(days=8))
+    response = client.get(link)
+    assert response.status_code == 404
+    assert "This link does not work" in response.text
+    assert client.get("/welcome/made-up").status_code == 404
+
+
+def test_an_officer_invitation_needs_a_name_and_an_unused_email(client_request, lead, make_user):
+    school = school_named("Northside Academy")
+    taken = make_user(Role.TEACHER)
+    page = client_request.post(
+        f"/schools/{school.id}/officers/new",
+        {"name": "", "email": taken.email},
+        expected_status=200,
+    )
+    assert "Enter the officer's full name" in text_of(page, "#name-error")
+    assert "already an account" in text_of(page, "#email-error")
+
+
+def test_the_admin_cannot_make_an_officer_without_a_school(client_request, make_user, auth):
+    auth.login(make_user(Role.ADMIN))
+    page = client_request.get("/admin/users/new")
+    assert page.select('input[name="role"][value="school"]') == []
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("page", ["", "/edit", "/officers/new"])
+def test_only_leads_and_admins_reach_a_schools_pages(client, make_user, auth, role, page):
+    school = school_named("Northside Academy")
+    auth.login(make_user(role))
+    response = client.get(f"/schools/{school.id}{page}")
+    assert response.status_code == (200 if role in (Role.LEAD, Role.ADMIN) else 403)

@@ -120,6 +120,8 @@ LEFT_OUT = {
     "push.turn_off_device": "this browser's push subscription",
     "push.test_notification": "sends a test reminder and records nothing",
     "schools.receipt": "a school confirming a notice from its emailed link, with no session",
+    "schools.new_officer": "accounts, invited by a lead online: the link exists only in its mail",
+    "schools.welcome": "an invited officer setting a first password from the link, no session",
 }
 
 
