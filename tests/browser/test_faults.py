@@ -39,9 +39,12 @@ from ap_field.plans.models import TimetableSlot
 from ap_field.premises.models import CheckAnswer, CheckStatus, SiteCheck
 from ap_field.pupils.services import assign
 from ap_field.safeguarding.models import Concern
+from ap_field.schools.models import School
+from ap_field.schools.notice_models import AttendanceNotice
 from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit, VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit
+from tests.attendance.helpers import put_marks
 from tests.browser.conftest import sign_in
 from tests.browser.faults import record_outcome, seeds
 from tests.browser.test_outbox import fill_assessment, fill_note
@@ -218,6 +221,11 @@ class World:
         self.dispute = confirm_session(
             disputed, self.parent, Answer.DISPUTED, "It did not happen", uuid.uuid4()
         )
+        self.lead = make_user(Role.LEAD)
+        self.officer = make_user(Role.SCHOOL, school=self.pupil.school)
+        # Friday's AM register, all marked: the school's notice for the officer to confirm.
+        put_marks(self.pupils[0], self.teacher, ["/"], MONDAY - timedelta(days=3))
+        put_marks(self.pupils[1], self.teacher, ["/"], MONDAY - timedelta(days=3))
         db.session.commit()
 
     def text(self, what: str) -> str:
@@ -382,6 +390,30 @@ def dispute_answer(world: World, network: Network) -> Counted:
     return lambda: [count(DisputeReply, DisputeReply.reply == world.text("reply"))]
 
 
+def new_school(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto("/schools/new")
+    page.get_by_label("Name").fill(world.text("school"))
+    page.get_by_label("URN").fill(f"{200000 + world.seed % 100000}")
+    page.get_by_label("LAESTAB number").fill(f"881{world.seed % 10000:04d}")
+    page.get_by_label("Local authority").fill("Essex")
+    page.get_by_label("Secondary").check()
+    page.get_by_label("Attendance contact's email").fill(f"attendance{world.seed}@example.org")
+    submitted(network, lambda: page.get_by_role("button", name="Save school").tap())
+    return lambda: [count(School, School.name == world.text("school"))]
+
+
+def notice_receipt(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto("/school")
+    submitted(network, lambda: page.get_by_role("button", name="Confirm receipt").first.tap())
+    friday = (
+        AttendanceNotice.date == MONDAY - timedelta(days=3),
+        AttendanceNotice.kind == "session",
+    )
+    return lambda: [count(AttendanceNotice, *friday, AttendanceNotice.read_at.is_not(None))]
+
+
 # Each form, and who fills it in.
 FORMS = {
     "session note": (Role.TEACHER, session_note),
@@ -395,6 +427,8 @@ FORMS = {
     "safeguarding concern": (Role.TEACHER, safeguarding_concern),
     "parent's absence report": (Role.PARENT, absence_report),
     "answer to a parent's dispute": (Role.TEACHER, dispute_answer),
+    "new school": (Role.LEAD, new_school),
+    "school's receipt of a notice": (Role.SCHOOL, notice_receipt),
 }
 
 
@@ -419,7 +453,13 @@ def test_every_submission_arrives_once_whatever_the_network_does(
     photo.write_bytes(phone_photo(size=(800, 600)))
     rng = random.Random(seed)
     chosen = rng.sample(sorted(FORMS), KINDS_PER_SEED)
-    people = {Role.TEACHER: world.teacher, Role.ASSESSOR: world.assessor, Role.PARENT: world.parent}
+    people = {
+        Role.TEACHER: world.teacher,
+        Role.ASSESSOR: world.assessor,
+        Role.PARENT: world.parent,
+        Role.LEAD: world.lead,
+        Role.SCHOOL: world.officer,
+    }
 
     networks: dict[Role, Network] = {}
     counted: dict[str, Counted] = {}
