@@ -15,7 +15,7 @@ module.exports = [
     },
   },
   {
-    files: ["static/js/outbox/*.js"],
+    files: ["static/js/outbox/*.js", "static/js/govuk.js"],
     languageOptions: { sourceType: "module" },
   },
   {

@@ -96,8 +96,17 @@ def choices(enum_class, blank: str | None = None) -> list[SelectChoice]:
     return [SelectChoice("", blank), *options] if blank else options
 
 
+def first_input_id(field) -> str:
+    """Where an error summary's link for the field goes: its first input. A group of radios
+    or checkboxes is a fieldset with that id; its first option's input is `<id>-0`."""
+    if isinstance(field, wtforms.RadioField | CheckboxesField) and field.choices:
+        return f"{field.id}-0"
+    return field.id
+
+
 def field_errors(form) -> list[tuple[str, str]]:
-    """Every error of a form as (field id, message), in page order, rows of lists included."""
+    """Every error of a form as (field id, message), in page order, rows of lists included;
+    each id that of the field's first input (`first_input_id`)."""
     found = []
     for field in form:
         if isinstance(field, wtforms.FieldList | wtforms.FormField):
@@ -107,5 +116,5 @@ def field_errors(form) -> list[tuple[str, str]]:
                     entry.form if isinstance(entry, wtforms.FormField) else [entry]
                 )
         else:
-            found += [(field.id, error) for error in field.errors]
+            found += [(first_input_id(field), error) for error in field.errors]
     return found

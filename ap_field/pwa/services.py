@@ -20,7 +20,8 @@ from ap_field.parents.queries import unanswered_disputes
 from ap_field.plans.models import LearningPlan
 
 WORKER = "sw.js"
-MODULES = "js/outbox/"  # ES modules, which import each other by their plain URLs
+# ES modules, which import each other by their plain URLs
+MODULES = ("js/outbox/", "vendor/govuk-frontend.min.js")
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600  # a hashed URL's bytes never change
 UNHASHED_MAX_AGE = 300  # a URL without its file's current hash: ask again soon
 # The offline page is rendered from these; a change to them is a new worker, so phones

@@ -167,7 +167,9 @@ def test_bad_input_is_explained_at_the_field_the_input_is_kept_and_nothing_is_sa
 
     assert message in text_of(page, f"#{field}-error")
     assert message in text_of(page, ".govuk-error-summary")
-    assert page.select_one(".govuk-error-summary a")["href"] == f"#{field}"
+    link = page.select_one(".govuk-error-summary a")["href"]
+    assert link in (f"#{field}", f"#{field}-0"), "the field, or a group's first option"
+    assert page.select_one(link).name in ("input", "select", "textarea"), "a link to an input"
     assert (
         page.select_one("#interests_and_strengths").get_text().strip()
         == (form["interests_and_strengths"])

@@ -53,9 +53,10 @@ def test_bad_input_is_explained_and_kept_and_nothing_is_saved(client_request, ma
     ]
     assert [a["href"] for a in page.select(".govuk-error-summary a")] == [
         "#email",
-        "#role",
+        "#role-0",
         "#new_password",
     ]
+    assert page.select_one("#role-0").name == "input", "a group's link goes to its first option"
     assert page.select_one("#name")["value"] == "Tom Okafor"
     assert page.select_one("#email")["value"] == "taken@example.org"
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == before

@@ -150,6 +150,15 @@ def push_service():
         yield service
 
 
+def open_from_menu(page: Page, name: str) -> None:
+    """Opens one of the menu's pages, unfolding the menu first where the screen folds it."""
+    menu = page.get_by_role("navigation", name="Menu")
+    toggle = menu.get_by_role("button", name="Menu")
+    if toggle.is_visible():
+        toggle.tap()
+    menu.get_by_role("link", name=name).tap()
+
+
 def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)

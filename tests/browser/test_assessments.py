@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from ap_field.auth.models import Role
 from ap_field.pupils.services import assign
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_from_menu, sign_in
 
 
 def test_a_teacher_records_a_baseline_assessment_on_a_phone(phone, make_user, make_pupil):
@@ -13,7 +13,7 @@ def test_a_teacher_records_a_baseline_assessment_on_a_phone(phone, make_user, ma
     assign(pupil, teacher, make_user(Role.LEAD))
     sign_in(phone, teacher.email)
 
-    phone.get_by_role("link", name="Caseload").tap()
+    open_from_menu(phone, "Caseload")
     phone.get_by_role("link", name="Jayden Clarke").tap()
     phone.get_by_role("link", name="Add an assessment").tap()
 

@@ -5,19 +5,20 @@ import re
 from playwright.sync_api import expect
 
 from ap_field.auth.models import Role
-from tests.browser.conftest import sign_in
-from tests.helpers import valid_upn
+from tests.browser.conftest import open_from_menu, sign_in
+from tests.helpers import school_named, valid_upn
 
 
 def test_a_lead_creates_and_assigns_a_pupil_who_appears_in_the_caseload(
     new_phone, live_server, make_user
 ):
     lead = make_user(Role.LEAD)
+    school_named("Northside Academy")
     teacher = make_user(Role.TEACHER, name="Tom Okafor")
     phone = new_phone()
     sign_in(phone, lead.email)
 
-    phone.get_by_role("link", name="Pupils").tap()
+    open_from_menu(phone, "Pupils")
     phone.get_by_role("link", name="Add a pupil").tap()
     phone.get_by_label("Legal name").fill("Jordan Ellis")
     phone.get_by_label("Date of birth").fill("2011-05-01")
@@ -26,7 +27,7 @@ def test_a_lead_creates_and_assigns_a_pupil_who_appears_in_the_caseload(
     phone.get_by_label("Ethnicity").select_option("WBRI")
     phone.get_by_label("Case number").fill("AP-7001")
     phone.get_by_label("Unique Pupil Number (UPN)").fill(valid_upn(701))
-    phone.get_by_label("School on roll").fill("Northside Academy")
+    phone.get_by_label("School on roll").select_option(label="Northside Academy")
     phone.get_by_label("Emotionally based school avoidance").check()
     phone.get_by_label("Planned hours per week").fill("25")
     phone.get_by_role("button", name="Save record").tap()
@@ -41,7 +42,7 @@ def test_a_lead_creates_and_assigns_a_pupil_who_appears_in_the_caseload(
 
     teachers_phone = new_phone()
     sign_in(teachers_phone, teacher.email)
-    teachers_phone.get_by_role("link", name="Caseload").tap()
+    open_from_menu(teachers_phone, "Caseload")
     card = teachers_phone.locator(".app-card", has_text="Jordan Ellis")
     expect(card).to_contain_text("Year 11")
     card.tap()

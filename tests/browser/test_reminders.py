@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.pupils.services import assign
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_from_menu, sign_in
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.helpers import write_demo_plan
 from tests.push.helpers import Device
@@ -28,7 +28,7 @@ def status_of(phone: Page):
 
 def test_the_browser_asks_for_permission_only_after_a_tap(phone, make_user, push_ready):
     sign_in(phone, make_user(Role.PARENT).email)
-    phone.get_by_role("link", name="Reminders").tap()
+    open_from_menu(phone, "Reminders")
 
     expect(status_of(phone)).to_have_text("Reminders are off for this phone.")
     assert phone.evaluate("() => Notification.permission") == "default"
@@ -47,7 +47,7 @@ def test_a_teacher_turns_reminders_on_and_a_test_reminder_opens_the_app(
     teacher = make_user(Role.TEACHER)
     phone.context.grant_permissions(["notifications"], origin=live_server.url)
     sign_in(phone, teacher.email)
-    phone.get_by_role("link", name="Reminders").tap()
+    open_from_menu(phone, "Reminders")
 
     # As far as Chromium goes here: permission granted, the service worker registered,
     # and the browser's own push service refusing (there is none offline).

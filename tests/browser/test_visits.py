@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.pupils.services import assign
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_from_menu, sign_in
 from tests.browser.test_shell import no_sideways_scrolling
 
 
@@ -16,7 +16,7 @@ def test_a_teacher_arrives_records_the_visit_and_leaves_safely(phone, make_user,
     assign(pupil, teacher, None)
     sign_in(phone, teacher.email)
 
-    phone.get_by_role("link", name="Caseload").tap()
+    open_from_menu(phone, "Caseload")
     phone.locator(".app-card", has_text="Jayden Clarke").tap()
     phone.get_by_role("link", name="Record a visit").tap()
     expect(phone.get_by_label("Date of the visit")).to_have_value(london_today().isoformat())

@@ -1,0 +1,9 @@
+// GOV.UK Frontend's own behaviour for the components the pages use: the error summary takes
+// focus when a page shows one and its links move to the field's first input; the menu folds
+// behind a "Menu" button on a phone. Pages htmx swaps in get the same.
+import { createAll, ErrorSummary, ServiceNavigation } from "/static/vendor/govuk-frontend.min.js";
+
+createAll(ServiceNavigation);
+createAll(ErrorSummary);
+document.body.addEventListener("htmx:load", (event) => createAll(ErrorSummary, undefined, event.target.parentElement ?? document),
+);
