@@ -37,8 +37,9 @@ NOTES_PAGE_SIZE = 25
 @bp.route("/today")
 @allow(Role.TEACHER)
 def today():
-    """The teacher's day, most urgent first: sessions and check-ins, visits under way, reviews
-    due, then notes still to write."""
+    """The teacher's day, most urgent first: overdue reviews, visits under way (lone working),
+    the day's registers and sessions, reviews due, absences and disputes to answer, then the
+    notes still to write, folded by pupil."""
     now = london_now()
     block = pupils_in_scope_by_name(current_user)
     reviews_due = sorted(

@@ -89,3 +89,19 @@ def test_marks_tapped_with_no_signal_wait_on_the_phone_and_count_in_the_register
     expect(row("Ema Novak")).to_contain_text("Sent.")
     expect(counter).to_have_text("2 of 5 pupils marked.")
     expect(phone.locator("[data-outbox-badge]")).to_be_hidden()
+
+
+def test_the_counter_follows_each_mark_as_it_is_made(phone: Page, make_user, make_pupil, clock):
+    clock(9, 5, on=date(2026, 11, 16))
+    teacher = make_user(Role.TEACHER)
+    for name in NAMES:
+        assign(make_pupil(legal_name=name), teacher, None, on=date(2026, 9, 1))
+    sign_in(phone, teacher.email)
+    phone.goto("/register")
+    counter = phone.locator("[data-register-count]")
+    expect(counter).to_have_text("0 of 5 pupils marked.")
+    for count, name in enumerate(NAMES[:2], start=1):
+        row = phone.locator("#register > li", has=phone.get_by_role("heading", name=name))
+        row.get_by_role("button", name=f"Present ({name})").tap()
+        expect(row).to_contain_text("Present (AM)")
+        expect(counter).to_have_text(f"{count} of 5 pupils marked.")

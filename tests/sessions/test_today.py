@@ -1,4 +1,5 @@
-"""The teacher's Today: sessions and check-ins, reviews due, notes still to write."""
+"""The teacher's Today, most urgent first: what is overdue, visits under way, the day's
+registers and sessions, reviews due, then the notes still to write, folded by pupil."""
 
 import uuid
 from datetime import datetime, time, timedelta
@@ -6,10 +7,12 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from ap_field.auth.models import Role
-from ap_field.common.time import LONDON
+from ap_field.common.time import LONDON, utcnow
 from ap_field.plans.models import Focus, Mode
 from ap_field.plans.services import add_slot
 from ap_field.pupils.services import assign
+from ap_field.visits.models import VisitPlace, VisitPurpose, VisitStatus
+from ap_field.visits.services import create_visit
 from tests.helpers import text_of
 
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=LONDON)
@@ -51,7 +54,7 @@ def headings_and_cards(page) -> dict[str, list[str]]:
     return sections
 
 
-def test_today_lists_sessions_check_ins_reviews_and_notes_in_that_order(
+def test_today_puts_what_is_overdue_first_and_folds_the_notes_to_write_by_pupil(
     client_request, teacher, make_pupil, day
 ):
     casey = make_pupil(legal_name="Casey", review_date=day + timedelta(days=3))
@@ -65,24 +68,48 @@ def test_today_lists_sessions_check_ins_reviews_and_notes_in_that_order(
     page = client_request.get("/today")
     sections = headings_and_cards(page)
 
-    assert list(sections)[:4] == [
+    assert list(sections)[:5] == [
+        "Overdue",
         "Sessions and check-ins",
         "Reviews due this week",
         "Notes to write",
         "Your block",
     ]
+    assert sections["Overdue"] == ["Review for Robin"]
     assert sections["Sessions and check-ins"] == [
         "AM check-in",
         "PM check-in",
         "10:00–11:00 Casey",
         "14:00–15:00 Robin",
     ]
-    assert sections["Reviews due this week"] == ["Robin", "Casey"]
-    assert "Overdue" in text_of(page, "main")
-    assert sections["Notes to write"] == ["Casey", "Robin", "Robin", "Casey"]
-    to_write = [text_of(card, ".app-card__meta") for card in page.select("h2 + ul .app-card")]
+    assert sections["Reviews due this week"] == ["Casey"]
+    folded = page.select("details.app-notes-to-write")
+    assert [text_of(group, "summary") for group in folded] == ["Casey: 2 notes", "Robin: 2 notes"]
+    assert all(not group.has_attr("open") for group in folded), "collapsed until opened"
+    to_write = [text_of(card, ".app-card__meta") for card in page.select("details .app-card")]
     assert "Friday 20 November 2026, 09:00 · English" in to_write
     assert "Monday 23 November 2026, 10:00 · English" in to_write
+
+
+def test_a_visit_under_way_comes_before_the_days_sessions(client_request, teacher, make_pupil, day):
+    casey = make_pupil(legal_name="Casey")
+    assign(casey, teacher, None)
+    slot(casey, 0, 10, 11)
+    create_visit(
+        casey,
+        teacher,
+        {
+            "starts_at": utcnow() - timedelta(hours=1),
+            "place": VisitPlace.HOME,
+            "address": "14 Mill Lane",
+            "purpose": VisitPurpose.WELFARE,
+            "status": VisitStatus.IN_PROGRESS,
+            "arrived_at": utcnow() - timedelta(hours=1),
+            "expected_finish_at": utcnow() + timedelta(minutes=30),
+        },
+    )
+    sections = list(headings_and_cards(client_request.get("/today")))
+    assert sections.index("Visits in progress") < sections.index("Sessions and check-ins")
 
 
 def test_a_written_note_leaves_the_list(client_request, teacher, make_pupil, day):
@@ -107,8 +134,7 @@ def test_a_written_note_leaves_the_list(client_request, teacher, make_pupil, day
     )
     page = client_request.get("/today")
     still_to_write = [
-        text_of(card, ".app-card__meta")
-        for card in page.find("h2", string="Notes to write").find_next_sibling("ul").select("li")
+        text_of(card, ".app-card__meta") for card in page.select(".app-notes-to-write .app-card")
     ]
     assert still_to_write == ["Monday 16 November 2026, 10:00 · English"]
     assert "Note written" in text_of(page, "main")
