@@ -222,6 +222,8 @@ def _pupil(serial: int, spec: dict, today: date) -> Pupil:
             "provision_start_date": started,
             "planned_end_date": started + timedelta(weeks=26),
             "planned_hours_per_week": Decimal(spec["hours"]) if "hours" in spec else None,
+            # The school's figure before the placement, which the impact page measures from.
+            "attendance_before_percent": Decimal(30 + 6 * serial % 50),
             "review_date": today + timedelta(days=-3 if spec.get("review_overdue") else serial),
             "action_to_be_taken": "Fortnightly review with the school's inclusion lead",
             "status": spec.get("status", PupilStatus.ACTIVE),
@@ -260,6 +262,7 @@ def seed_demo() -> None:
             )
 
     _baseline_assessments(staff)
+    _reassessments(staff)
     _first_visits()
     _a_concern()
     _parent_answers()
@@ -370,6 +373,23 @@ def _baseline_assessments(staff: dict[str, User]) -> None:
         assessed = sa.select(Assessment.id).where(Assessment.pupil_id == pupil.id).limit(1)
         if db.session.scalar(assessed) is None:
             create_assessment(pupil, staff[spec["teacher"]], _demo_assessment(serial, pupil))
+
+
+def _reassessments(staff: dict[str, User]) -> None:
+    """Every other taught pupil assessed again five weeks in, their scores up: the progress
+    the impact page counts."""
+    for serial, spec in enumerate(PUPILS, start=1):
+        if "teacher" not in spec or serial % 2 == 0:
+            continue
+        pupil = db.session.scalar(sa.select(Pupil).where(Pupil.case_number == spec["case_number"]))
+        made = sa.select(sa.func.count(Assessment.id)).where(Assessment.pupil_id == pupil.id)
+        if db.session.scalar(made) == 1:
+            first = _demo_assessment(serial, pupil)
+            later = first | {
+                "assessed_on": pupil.provision_start_date + timedelta(weeks=5),
+                "literacy_score": first["literacy_score"] + 8,
+            }
+            create_assessment(pupil, staff[spec["teacher"]], later)
 
 
 def _demo_assessment(serial: int, pupil: Pupil) -> dict:

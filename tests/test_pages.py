@@ -126,3 +126,13 @@ def test_the_lead_sees_overdue_reviews_and_the_list_behind_them(app, demo):
         "Tiana Mensah",
         "Zara Ahmed",
     ]
+
+
+def test_the_demo_programme_shows_its_impact(app, demo):
+    """Each measure has pupils behind it and counts some of them."""
+    page = sign_in_as(app, "lead@example.org").get("/impact")
+    for measure in ("attendance", "academic", "destination"):
+        counted, of = text_of(page.find(id=measure).find_next("p"), ".app-stat__number").split(
+            " of "
+        )
+        assert int(of) > 0 and int(counted) > 0, measure
