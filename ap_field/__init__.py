@@ -26,6 +26,7 @@ AREAS = (
     "assessments",
     "attendance",
     "auth",
+    "calendars",
     "parents",
     "photos",
     "plans",

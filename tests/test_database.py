@@ -39,6 +39,8 @@ DOMAIN_TABLES = {
     "absence_reports",
     "dispute_replies",
     "schools",
+    "term_calendars",
+    "calendar_events",
 }
 
 

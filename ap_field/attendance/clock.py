@@ -5,9 +5,9 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 
 from ap_field.attendance.models import RegisterSession
+from ap_field.calendars import queries as calendars
 
 AM, PM = RegisterSession.AM, RegisterSession.PM
-FRIDAY = 4
 
 
 def pm_from() -> time:
@@ -19,7 +19,10 @@ def due_by(session: RegisterSession) -> time:
 
 
 def is_school_day(day: date) -> bool:
-    return day.weekday() <= FRIDAY
+    """A school day of the programme's own calendar: a weekday that is not a bank holiday, nor
+    closed by the calendar of the programme's local authority, if one is set. A pupil's school
+    days are their school's: see calendars.queries (docs/architecture.md, "Term calendars")."""
+    return calendars.is_school_day(day)
 
 
 def school_days_after(day: date, count: int) -> date:
@@ -40,10 +43,11 @@ def session_at(now: datetime) -> RegisterSession:
 
 
 def current_session(now: datetime) -> tuple[date, RegisterSession]:
-    """The session a register opens at: the one under way, or at a weekend Friday's PM."""
+    """The session a register opens at: the one under way, or on a day with no school the last
+    school day's PM."""
     day = now.date()
     if not is_school_day(day):
-        return day - timedelta(days=day.weekday() - FRIDAY), PM
+        return previous_session(day, AM)
     return day, session_at(now)
 
 

@@ -10,6 +10,7 @@ from ap_field.attendance.codes import CODES, LATE, MAX_CODE_LENGTH, AttendanceCo
 from ap_field.attendance.figures import MISSED_SESSIONS_TO_REPORT, academic_year_first_day
 from ap_field.audit.models import declare_events
 from ap_field.auth.models import User
+from ap_field.calendars.queries import on_school_days
 from ap_field.common.append_only import is_anonymising
 from ap_field.common.models import LabelledEnum, SyncedRecord, UTCDateTime, string_enum
 from ap_field.common.time import utcnow
@@ -134,15 +135,16 @@ class LocalAuthorityReport(SyncedRecord, db.Model):
 
 def reportable_pupils(today: dt.date) -> sa.Select:
     """Ids of pupils with 15 or more days missed this academic year: 30 absence sessions,
-    authorised or unauthorised, consecutive or not."""
+    authorised or unauthorised, consecutive or not, on their school's school days only (a
+    mark made before a closure was entered is not counted; docs/architecture.md, "Term
+    calendars")."""
+    first = academic_year_first_day(today)
+    absences = sa.select(AttendanceMark.pupil_id).where(
+        AttendanceMark.date.between(first, today),
+        AttendanceMark.code.in_([code for code, meaning in CODES.items() if meaning.is_absence]),
+    )
     return (
-        sa.select(AttendanceMark.pupil_id)
-        .where(
-            AttendanceMark.date.between(academic_year_first_day(today), today),
-            AttendanceMark.code.in_(
-                [code for code, meaning in CODES.items() if meaning.is_absence]
-            ),
-        )
+        on_school_days(absences, AttendanceMark.date, AttendanceMark.pupil_id, first, today)
         .group_by(AttendanceMark.pupil_id)
         .having(sa.func.count() >= MISSED_SESSIONS_TO_REPORT)
     )

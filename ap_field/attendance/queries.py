@@ -1,7 +1,7 @@
 """Reads for registers and attendance figures; each runs a fixed number of queries, however
 many pupils or marks there are."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,6 +27,7 @@ from ap_field.attendance.models import (
     reportable_pupils,
 )
 from ap_field.auth.models import User
+from ap_field.calendars.queries import closed_pupils, is_pupils_school_day, on_school_days
 from ap_field.extensions import db
 from ap_field.plans.models import FULL_TIME_MINUTES, TimetableSlot, minutes_between
 from ap_field.pupils.models import (
@@ -117,7 +118,7 @@ def history_of(mark: AttendanceMark) -> list[AttendanceMarkChange]:
 @dataclass
 class RegisterStatus:
     teacher: sa.Row  # the teacher's id and name: a day's registers read no more of them
-    pupils: int
+    pupils: int  # the pupils whose school is open on the day: a register is due for them
     marked: dict[RegisterSession, int]
     overdue: dict[RegisterSession, bool]
 
@@ -131,25 +132,38 @@ class RegisterStatus:
 
 def register_statuses(day: date, now: datetime) -> list[RegisterStatus]:
     """Each teacher with a caseload, how much of each of the day's registers is marked, and
-    which are still not taken after their due time."""
-    open_assignments = sa.and_(
-        CaseloadAssignment.teacher_id == User.id, CaseloadAssignment.ended_on.is_(None)
-    )
+    which are still not taken after their due time. A pupil whose school is closed on the day
+    has no register due (docs/architecture.md, "Term calendars")."""
     teachers = db.session.execute(
-        sa.select(so.Bundle("teacher", User.id, User.name), sa.func.count(CaseloadAssignment.id))
-        .join(CaseloadAssignment, open_assignments)
+        sa.select(so.Bundle("teacher", User.id, User.name))
+        .join(CaseloadAssignment, CaseloadAssignment.teacher_id == User.id)
+        .where(CaseloadAssignment.ended_on.is_(None))
         .group_by(User.id, User.name)
         .order_by(User.name, User.id)
     ).all()
+    held = db.session.execute(
+        sa.select(CaseloadAssignment.teacher_id, CaseloadAssignment.pupil_id).where(
+            CaseloadAssignment.ended_on.is_(None)
+        )
+    ).all()
+    closed = closed_pupils({pupil_id for _, pupil_id in held}, day)
+    due: Counter[int] = Counter(
+        teacher_id for teacher_id, pupil_id in held if pupil_id not in closed
+    )
     marked = db.session.execute(
         sa.select(CaseloadAssignment.teacher_id, AttendanceMark.session, sa.func.count())
         .join(AttendanceMark, AttendanceMark.pupil_id == CaseloadAssignment.pupil_id)
-        .where(CaseloadAssignment.ended_on.is_(None), AttendanceMark.date == day)
+        .where(
+            CaseloadAssignment.ended_on.is_(None),
+            AttendanceMark.date == day,
+            AttendanceMark.pupil_id.not_in(closed),
+        )
         .group_by(CaseloadAssignment.teacher_id, AttendanceMark.session)
     ).all()
     counts = {(teacher_id, session): count for teacher_id, session, count in marked}
     statuses = []
-    for teacher, pupils in teachers:
+    for (teacher,) in teachers:
+        pupils = due[teacher.id]
         done = {session: counts.get((teacher.id, session), 0) for session in (AM, PM)}
         overdue = {
             session: done[session] < pupils and _past_due(day, session, now) for session in (AM, PM)
@@ -165,11 +179,15 @@ def _past_due(day: date, session: RegisterSession, now: datetime) -> bool:
 
 
 def tallies(pupil_ids: list[int], first: date, last: date) -> dict[int, Tally]:
-    """Each pupil's sessions between two days, counted by category."""
+    """Each pupil's sessions between two days, counted by category, on their school's school
+    days only."""
+    marks = sa.select(AttendanceMark.pupil_id, AttendanceMark.code, sa.func.count()).where(
+        AttendanceMark.pupil_id.in_(pupil_ids), AttendanceMark.date.between(first, last)
+    )
     rows = db.session.execute(
-        sa.select(AttendanceMark.pupil_id, AttendanceMark.code, sa.func.count())
-        .where(AttendanceMark.pupil_id.in_(pupil_ids), AttendanceMark.date.between(first, last))
-        .group_by(AttendanceMark.pupil_id, AttendanceMark.code)
+        on_school_days(marks, AttendanceMark.date, AttendanceMark.pupil_id, first, last).group_by(
+            AttendanceMark.pupil_id, AttendanceMark.code
+        )
     ).all()
     counts: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for pupil_id, code, count in rows:
@@ -197,8 +215,9 @@ def _hours(minutes: int) -> Decimal:
 
 
 def pupil_figures(pupil: Pupil, today: date, half_term_starts) -> list[PeriodFigures]:
-    """This week, this half-term and the year to date: sessions by category, and hours
-    delivered (session notes) against hours planned (the timetable) since provision began."""
+    """This week, this half-term and the year to date: sessions by category on the school days
+    of the pupil's school, and hours delivered (session notes) against hours planned (the
+    timetable) since provision began."""
     figures = []
     year = periods(today, half_term_starts)
     marks = db.session.execute(
@@ -213,6 +232,7 @@ def pupil_figures(pupil: Pupil, today: date, half_term_starts) -> list[PeriodFig
     counted = [period for period in year if started[period] <= period.last]
     spans = [(started[period], period.last) for period in counted]
     delivered = dict(zip(counted, deliveries(pupil, spans), strict=True))
+    marks = [(day, code) for day, code in marks if is_pupils_school_day(pupil, day)]
     for period in year:
         tally = Tally.of(code for day, code in marks if day in period)
         figures.append(PeriodFigures(period, tally, delivered.get(period, Delivery(0, 0, 0, 0))))

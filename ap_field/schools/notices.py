@@ -19,11 +19,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
-from ap_field.attendance.clock import AM, is_school_day
+from ap_field.attendance.clock import AM
 from ap_field.attendance.codes import CODES
 from ap_field.attendance.models import AttendanceMark, RegisterSession
 from ap_field.auth.models import Role, User, token_hash
 from ap_field.auth.queries import active_users_of_role
+from ap_field.calendars.queries import is_school_day
 from ap_field.common.time import LONDON, format_london_time, format_long_date, utcnow
 from ap_field.extensions import db
 from ap_field.mail.services import link_to, queue_mail
@@ -59,8 +60,8 @@ def tell_school_of_mark(pupil: Pupil, mark: AttendanceMark, was_code: str | None
     if mark.code in UNEXPLAINED and not _first_day_notice_sent(pupil, day, session):
         _queue(school, NoticeKind.FIRST_DAY_ABSENCE, day, session, [(pupil, mark.code, None)])
     db.session.flush()
-    lines = _session_lines(school, day, session)
-    if lines and all(code is not None for _pupil, code, _was in lines):
+    if _all_marked(school, day, session):
+        lines = _session_lines(school, day, session)
         try:
             with db.session.begin_nested():
                 _queue(school, NoticeKind.SESSION, day, session, lines)
@@ -76,13 +77,13 @@ def send_due_notices(now: datetime | None = None) -> int:
     now = now or utcnow()
     local = now.astimezone(LONDON)
     day = local.date()
-    if not is_school_day(day):
-        return 0
     told = 0
     for session in RegisterSession:
         if local.time() < cut_off(session):
             continue
         for school in _schools_not_told(day, session):
+            if not is_school_day(day, school):
+                continue
             lines = _session_lines(school, day, session)
             if not lines:
                 continue
@@ -215,10 +216,32 @@ def _first_day_notice_sent(pupil: Pupil, day: date, session: RegisterSession) ->
     )
 
 
+def _all_marked(school: School, day: date, session: RegisterSession) -> bool:
+    """Whether every pupil of the school on a register that day has a mark: one count."""
+    expected, marked = db.session.execute(
+        _on_register(
+            sa.select(sa.func.count(Pupil.id), sa.func.count(AttendanceMark.id)),
+            school,
+            day,
+            session,
+        )
+    ).one()
+    return expected > 0 and expected == marked
+
+
 def _session_lines(school: School, day: date, session: RegisterSession) -> list[Line]:
     """The school's pupils on a register that day, by name, each with their mark or None."""
-    on_register = (
-        sa.select(Pupil, AttendanceMark.code)
+    on_register = _on_register(
+        sa.select(Pupil, AttendanceMark.code), school, day, session
+    ).order_by(Pupil.display_name, Pupil.id)
+    return [(pupil, code, None) for pupil, code in db.session.execute(on_register)]
+
+
+def _on_register(query: sa.Select, school: School, day: date, session: RegisterSession):
+    """`query` over the school's open pupils on a register that day, with their mark, if any,
+    for the session."""
+    return (
+        query.select_from(Pupil)
         .join(
             CaseloadAssignment,
             sa.and_(
@@ -236,9 +259,7 @@ def _session_lines(school: School, day: date, session: RegisterSession) -> list[
             ),
         )
         .where(Pupil.school_id == school.id, Pupil.status != PupilStatus.CLOSED)
-        .order_by(Pupil.display_name, Pupil.id)
     )
-    return [(pupil, code, None) for pupil, code in db.session.execute(on_register)]
 
 
 def _schools_not_told(day: date, session: RegisterSession) -> Iterable[School]:

@@ -40,6 +40,8 @@ PAGES = {
     "/check-templates/new": {Role.ADMIN},
     "/schools": {Role.LEAD, Role.ADMIN},
     "/schools/new": {Role.LEAD, Role.ADMIN},
+    "/calendars": {Role.LEAD, Role.ADMIN},
+    "/calendars/new": {Role.LEAD, Role.ADMIN},
     "/school": {Role.SCHOOL},
     "/providers": {Role.LEAD, Role.ADMIN},
     "/providers/new": {Role.LEAD, Role.ADMIN},
