@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import ClassVar
 
@@ -33,12 +34,24 @@ from ap_field.plans.models import (
     ReviewParticipant,
     TargetKind,
 )
+from ap_field.premises.models import Provider
 
 MAX_TARGETS = 6
+NO_PROVIDER = "None – taught by the community teacher"
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _provider_id(value):
+    """A provider's id, None for none; anything else is kept for validate_provider_id to
+    refuse with its own message."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return int(value)
+    return value
 
 
 class TargetForm(wtforms.Form):
@@ -149,10 +162,32 @@ class SlotForm(SyncedForm):
         description="For example: home, the library, the youth centre",
         validators=[DataRequired("Enter where the session happens"), Length(max=160)],
     )
+    provider_id = SelectField(
+        "Taught by",
+        description="One of the pupil's providers, or none when the community teacher teaches it."
+        " The DfE registration rule counts each pupil's hours at a provider from these.",
+        coerce=_provider_id,
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, providers: Sequence[Provider], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.providers = {provider.id: provider for provider in providers}
+        self.provider_id.choices = [
+            SelectChoice("", NO_PROVIDER),
+            *(SelectChoice(provider.id, provider.name) for provider in providers),
+        ]
 
     def validate_ends_at(self, field) -> None:
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError("The end time must be after the start time")
+
+    def validate_provider_id(self, field) -> None:
+        if field.data is not None and field.data not in self.providers:
+            raise ValidationError(
+                "Choose one of the pupil's providers, or none if the community teacher"
+                " teaches the session"
+            )
 
     def values(self) -> dict:
         return {
@@ -162,6 +197,7 @@ class SlotForm(SyncedForm):
             "mode": Mode(self.mode.data),
             "focus": Focus(self.focus.data),
             "place": self.place.data,
+            "provider_id": self.provider_id.data,
         }
 
 

@@ -12,6 +12,7 @@ from ap_field.auth.models import User
 from ap_field.common.models import LabelledEnum, SyncedRecord, UTCDateTime, string_enum
 from ap_field.common.time import utcnow
 from ap_field.extensions import db
+from ap_field.premises.models import Provider
 from ap_field.pupils.models import FULL_TIME_HOURS, Pupil
 
 FULL_TIME_MINUTES = FULL_TIME_HOURS * 60
@@ -142,7 +143,9 @@ class PlanAgreement(db.Model):
 
 
 class TimetableSlot(SyncedRecord, db.Model):
-    """A weekly session in a pupil's timetable."""
+    """A weekly session in a pupil's timetable, taught by one of the pupil's providers or, with
+    no provider, by the community teacher (at home or in the community). The registration
+    rule counts a pupil's hours at a provider from these."""
 
     __tablename__ = "timetable_slots"
     __table_args__ = (
@@ -158,8 +161,10 @@ class TimetableSlot(SyncedRecord, db.Model):
     mode: so.Mapped[Mode] = so.mapped_column(string_enum(Mode, "session_mode"))
     focus: so.Mapped[Focus] = so.mapped_column(string_enum(Focus, "session_focus"))
     place: so.Mapped[str] = so.mapped_column(sa.String(160))
+    provider_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("providers.id"), index=True)
 
     pupil: so.Mapped[Pupil] = so.relationship()
+    provider: so.Mapped[Provider | None] = so.relationship()
 
     @property
     def minutes(self) -> int:
@@ -178,7 +183,9 @@ def minutes_between(start: time, end: time) -> int:
 
 
 class Review(SyncedRecord, db.Model):
-    """A fortnightly review. Attendance and hours are computed when it is held and kept."""
+    """A fortnightly review. The timetabled sessions that have a session note and the hours
+    the notes delivered are computed when it is held and kept; attendance is the register's,
+    read for the review's period whenever it is shown (plans/queries.py)."""
 
     __tablename__ = "reviews"
     __table_args__ = (sa.CheckConstraint("next_review_on > held_on", name="next_after_held"),)
@@ -202,12 +209,6 @@ class Review(SyncedRecord, db.Model):
     progress: so.Mapped[list["TargetProgress"]] = so.relationship(
         back_populates="review", cascade="all, delete-orphan"
     )
-
-    @property
-    def attendance_percent(self) -> int | None:
-        if not self.sessions_timetabled:
-            return None
-        return round(100 * self.sessions_delivered / self.sessions_timetabled)
 
 
 class TargetProgress(db.Model):

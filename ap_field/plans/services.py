@@ -19,7 +19,7 @@ from ap_field.plans.models import (
 from ap_field.plans.queries import current_plan, last_review, review_period_start, timetable
 from ap_field.pupils.models import Pupil
 
-SLOT_FIELDS = ("weekday", "starts_at", "ends_at", "mode", "focus", "place")
+SLOT_FIELDS = ("weekday", "starts_at", "ends_at", "mode", "focus", "place", "provider_id")
 
 
 class SlotOverlaps(Exception):
@@ -134,8 +134,9 @@ def hold_review(
     holder: User,
     client_uuid,
 ) -> Review:
-    """Record a review with the attendance and hours delivered since the last one, as
-    computed from the timetable and the session notes (`delivery`)."""
+    """Record a review with what the session notes delivered since the last one (`delivery`:
+    the timetabled sessions that have a note, and the hours). Attendance is the register's,
+    read whenever the review is shown, so it is not kept here."""
     review = Review(
         pupil_id=pupil.id,
         plan_id=plan.id,

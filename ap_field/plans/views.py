@@ -21,6 +21,8 @@ from ap_field.plans.queries import (
     current_plan,
     last_review,
     plans_of,
+    register_figures,
+    review_attendance,
     review_period_start,
     reviews_of,
     timetable,
@@ -155,7 +157,7 @@ def _timetable_page(pupil: Pupil, form: SlotForm):
 @allow(*TEACHING)
 def timetable_page(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    form = SlotForm()
+    form = SlotForm(providers=pupil.providers)
     if request.method == "GET":
         form.open_new()
     elif by_client_uuid(TimetableSlot, form.record_uuid()):
@@ -169,7 +171,7 @@ def timetable_page(pupil_id: int):
             if not htmx:
                 flash("Session added to the timetable.", "success")
                 return redirect(url_for("plans.timetable_page", pupil_id=pupil.id))
-            form = SlotForm(formdata=None)
+            form = SlotForm(formdata=None, providers=pupil.providers)
             form.open_new()
     return _timetable_page(pupil, form)
 
@@ -179,7 +181,7 @@ def timetable_page(pupil_id: int):
 def timetable_total(pupil_id: int):
     """The weekly total as the form would leave it, shown while the times are typed."""
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    form = SlotForm(request.args, meta={"csrf": False})
+    form = SlotForm(request.args, meta={"csrf": False}, providers=pupil.providers)
     slots = timetable(pupil)
     extra = 0
     if form.starts_at.data and form.ends_at.data and form.ends_at.data > form.starts_at.data:
@@ -198,7 +200,7 @@ def timetable_total(pupil_id: int):
 def edit_slot(pupil_id: int, slot_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     slot = record_of_pupil_or_404(TimetableSlot, slot_id, pupil)
-    form = SlotForm(obj=slot)
+    form = SlotForm(obj=slot, providers=pupil.providers)
     if form.validate_on_submit():
         try:
             change_slot(slot, form.values(), seen_version=form.version.data)
@@ -241,7 +243,7 @@ def delete_slot(pupil_id: int, slot_id: int):
 
 
 @bp.route("/pupils/<int:pupil_id>/reviews")
-@allow(*TEACHING)
+@allow(*TEACHING, Role.SCHOOL)
 def reviews(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     held = reviews_of(pupil)
@@ -249,6 +251,7 @@ def reviews(pupil_id: int):
         "plans/reviews.html",
         pupil=pupil,
         reviews=held,
+        attendance=review_attendance(pupil, held),
         plan=current_plan(pupil),
         today=london_today(),
     )
@@ -299,7 +302,7 @@ def _review_form(pupil: Pupil, reviewed: LearningPlan) -> ReviewForm:
 
 
 def _review_form_page(pupil: Pupil, reviewed: LearningPlan, form: ReviewForm, targets: dict):
-    start = review_period_start(pupil, reviewed)
+    start, today = review_period_start(pupil, reviewed), london_today()
     return render_template(
         "plans/review_form.html",
         pupil=pupil,
@@ -307,7 +310,8 @@ def _review_form_page(pupil: Pupil, reviewed: LearningPlan, form: ReviewForm, ta
         form=form,
         targets=targets,
         period_start=start,
-        delivery=delivery_between(pupil, start, london_today()),
+        delivery=delivery_between(pupil, start, today),
+        register=register_figures(pupil, start, today),
     )
 
 
@@ -321,9 +325,13 @@ def _progress_matches(form: ReviewForm, targets: dict) -> bool:
 
 
 @bp.route("/pupils/<int:pupil_id>/reviews/<int:review_id>")
-@allow(*TEACHING)
+@allow(*TEACHING, Role.SCHOOL)
 def review(pupil_id: int, review_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
+    held = record_of_pupil_or_404(Review, review_id, pupil)
     return render_template(
-        "plans/review.html", pupil=pupil, review=record_of_pupil_or_404(Review, review_id, pupil)
+        "plans/review.html",
+        pupil=pupil,
+        review=held,
+        register=register_figures(pupil, held.period_start, held.held_on),
     )

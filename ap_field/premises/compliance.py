@@ -38,16 +38,22 @@ class Flag:
     message: str
     figure: str
     do_not_commission: bool = False
+    details: tuple[str, ...] = ()  # the figure pupil by pupil, no names
 
 
 @dataclass(frozen=True)
 class Placement:
-    """One pupil taught at the provider, as the registration rule sees them (no name)."""
+    """One pupil taught at the provider, as the registration rule sees them (no name).
+
+    `hours_per_week` are the pupil's hours at this provider, from the timetable slots it
+    teaches; `timetabled_hours` their whole week's, at every provider and with the community
+    teacher. A pupil placed by another school has only the hours the lead entered (None)."""
 
     hours_per_week: Decimal | None
     compulsory_school_age: bool = True
     looked_after: bool = False
     ehc_plan: bool = False
+    timetabled_hours: Decimal | None = None
 
     @property
     def full_time(self) -> bool:
@@ -56,6 +62,20 @@ class Placement:
             and self.hours_per_week is not None
             and self.hours_per_week > FULL_TIME_MORE_THAN_HOURS
         )
+
+    @property
+    def hours_here(self) -> str:
+        """For example: 12 hours a week here (of 25 in their timetable)."""
+        here = f"{hours_text(self.hours_per_week)} hours a week here"
+        if self.timetabled_hours is None:
+            return here
+        return f"{here} (of {hours_text(self.timetabled_hours)} in their timetable)"
+
+    @property
+    def kinds(self) -> str:
+        """What besides the hours the rule counts: ", looked-after, EHC plan" or nothing."""
+        kinds = [("looked-after", self.looked_after), ("EHC plan", self.ehc_plan)]
+        return "".join(f", {kind}" for kind, held in kinds if held)
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,23 @@ class ProviderFacts:
 
 def pounds(amount: int) -> str:
     return f"£{amount:,}"
+
+
+def hours_text(hours: Decimal | None) -> str:
+    """Hours to two places at most, without trailing zeros: 20, 22.5, 18.08."""
+    if hours is None:
+        return "unknown"
+    return f"{hours.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+
+
+def pupil_letter(number: int) -> str:
+    """A, B, ... Z, AA, AB: how the registration flag tells pupils apart without names."""
+    letters = ""
+    number += 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def add_months(day: date, months: int) -> date:
@@ -122,6 +159,10 @@ def registration_flags(facts: ProviderFacts) -> list[Flag]:
             "Must be registered as an independent school and is not: do not commission",
             "; ".join(reasons),
             do_not_commission=True,
+            details=tuple(
+                f"Pupil {pupil_letter(number)}: {placement.hours_here}{placement.kinds}"
+                for number, placement in enumerate(full_time)
+            ),
         )
     ]
 

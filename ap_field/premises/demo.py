@@ -1,9 +1,11 @@
 """Demo premises for `flask demo seed`: the demo providers' compliance facts and insurance,
 a signed-off check with a photo, an overdue provider and a check in progress.
 
-Riverside Motor Skills teaches four pupils from other schools full-time besides Jayden, so
-it should be registered and is not: the lead sees "do not commission". Hillcrest's employer's
-liability has expired and its last check was 14 months ago. Northside is in order.
+Riverside Motor Skills teaches four pupils from other schools full-time besides Jayden, who
+spends four days of his timetable there (20 of his 25 hours), so it should be registered and is
+not: the lead sees "do not commission". Leah has two mornings at Northside and Ethan three days
+at Hillcrest, each counted there by those hours alone. Hillcrest's employer's liability has
+expired and its last check was 14 months ago. Northside is in order.
 """
 
 import io
@@ -19,6 +21,8 @@ from ap_field.common.time import LONDON, london_today
 from ap_field.extensions import db
 from ap_field.photos.images import clean_photo
 from ap_field.photos.services import keep_photo
+from ap_field.plans.models import TimetableSlot
+from ap_field.plans.services import SLOT_FIELDS, change_slot
 from ap_field.premises.compliance import add_months
 from ap_field.premises.models import (
     Answer,
@@ -34,6 +38,7 @@ from ap_field.premises.models import (
 )
 from ap_field.premises.services import answer_item, standard_templates, start_check
 from ap_field.premises.standard_templates import APPENDIX_1, HEALTH_AND_SAFETY
+from ap_field.pupils.models import Pupil
 
 NORTHSIDE = "Northside Pupil Referral Unit"
 RIVERSIDE = "Riverside Motor Skills"
@@ -68,6 +73,13 @@ FACTS = {
     ),
 }  # fmt: skip
 
+# The demo pupils' timetabled days (Monday is 0) that a provider teaches, by case number.
+TAUGHT_THERE = {
+    "AP-0001": (RIVERSIDE, (0, 1, 2, 3)),
+    "AP-0006": (NORTHSIDE, (1, 3)),
+    "AP-0009": (HILLCREST, (0, 2, 4)),
+}
+
 
 def fire_exit_photo() -> bytes:
     """A drawn picture of a fire exit sign, so the demo report has a thumbnail."""
@@ -95,6 +107,26 @@ def _fill_provider(provider: Provider, facts: dict, policies: list, today: date)
                 expires_on=today + timedelta(days=days),
             )
         )
+
+
+def _sessions_at_providers(providers: dict[str, Provider]) -> None:
+    """The timetabled sessions each provider teaches (TAUGHT_THERE), moved to it from the
+    community teacher through the timetable's own change, once."""
+    for case_number, (name, weekdays) in TAUGHT_THERE.items():
+        provider = providers[name]
+        slots = db.session.scalars(
+            sa.select(TimetableSlot)
+            .join(Pupil, Pupil.id == TimetableSlot.pupil_id)
+            .where(
+                Pupil.case_number == case_number,
+                TimetableSlot.weekday.in_(weekdays),
+                TimetableSlot.provider_id.is_(None),
+            )
+        ).all()
+        for slot in slots:
+            values = {field: getattr(slot, field) for field in SLOT_FIELDS}
+            place = f"{provider.name}, {provider.sites[0].name}"
+            change_slot(slot, values | {"provider_id": provider.id, "place": place}, slot.version)
 
 
 def _latest(name: str) -> CheckTemplate:
@@ -165,6 +197,7 @@ def seed_premises(assessor: User) -> None:
         if not providers[name].policies:
             _fill_provider(providers[name], facts, policies, today)
     db.session.commit()
+    _sessions_at_providers(providers)
     if db.session.scalar(sa.select(SiteCheck.id).limit(1)) is not None:
         return
 

@@ -1,13 +1,16 @@
 """Providers, their compliance and their site checks, as the screens ask for them.
 
-The registration figures come from the pupils linked to a provider, but leave here only as
-anonymous placements (hours, looked-after, EHC plan): the pages assessors see never show
-them, and nothing here names a pupil.
+The registration figures come from the pupils linked to a provider or timetabled there, each
+counted by their hours at that provider (the timetable slots it teaches), but leave here only
+as anonymous placements (hours, looked-after, EHC plan): the pages assessors see never show
+them, and nothing here names a pupil but the lead's own list of a provider's pupils.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -18,6 +21,7 @@ from ap_field.common.time import LONDON, london_today
 from ap_field.extensions import db
 from ap_field.photos.access import photo_rule
 from ap_field.photos.models import Photo
+from ap_field.plans.models import TimetableSlot, minutes_between
 from ap_field.premises.compliance import (
     Flag,
     Placement,
@@ -25,6 +29,7 @@ from ap_field.premises.compliance import (
     ProviderFacts,
     add_months,
     compliance_flags,
+    hours_text,
 )
 from ap_field.premises.models import (
     CheckAnswer,
@@ -69,27 +74,78 @@ class ProviderCompliance:
         return add_months(self.last_check_on, 12) if self.last_check_on else None
 
 
-def placements_by_provider(today: date) -> dict[int, list[Placement]]:
-    """Every open placement, anonymous, grouped by provider, in one query."""
+def _placed(provider_id: int | None = None) -> sa.Subquery:
+    """(provider_id, pupil_id) of every pupil linked to a provider or timetabled there."""
+    linked = sa.select(pupil_providers.c.provider_id, pupil_providers.c.pupil_id)
+    timetabled = sa.select(TimetableSlot.provider_id, TimetableSlot.pupil_id).where(
+        TimetableSlot.provider_id.is_not(None)
+    )
+    if provider_id is not None:
+        linked = linked.where(pupil_providers.c.provider_id == provider_id)
+        timetabled = timetabled.where(TimetableSlot.provider_id == provider_id)
+    return sa.union(linked, timetabled).subquery()
+
+
+@dataclass
+class WeeklyMinutes:
+    """Minutes a week from the timetable: each pupil's at each provider, and in all."""
+
+    here: dict[tuple[int, int], int]
+    total: dict[int, int]
+
+    def hours_here(self, provider_id: int, pupil_id: int) -> Decimal:
+        return Decimal(self.here.get((provider_id, pupil_id), 0)) / 60
+
+    def hours_in_all(self, pupil_id: int) -> Decimal:
+        return Decimal(self.total.get(pupil_id, 0)) / 60
+
+
+def _weekly_minutes(placed: sa.Subquery) -> WeeklyMinutes:
+    here: dict[tuple[int, int], int] = defaultdict(int)
+    total: dict[int, int] = defaultdict(int)
+    for pupil_id, provider_id, starts_at, ends_at in db.session.execute(
+        sa.select(
+            TimetableSlot.pupil_id,
+            TimetableSlot.provider_id,
+            TimetableSlot.starts_at,
+            TimetableSlot.ends_at,
+        ).where(TimetableSlot.pupil_id.in_(sa.select(placed.c.pupil_id)))
+    ):
+        minutes = minutes_between(starts_at, ends_at)
+        total[pupil_id] += minutes
+        if provider_id is not None:
+            here[(provider_id, pupil_id)] += minutes
+    return WeeklyMinutes(here, total)
+
+
+def placements_by_provider(
+    today: date, provider_id: int | None = None
+) -> dict[int, list[Placement]]:
+    """Every open placement, anonymous, grouped by provider, in two queries: each pupil counted
+    by their hours at that provider, from the timetable."""
+    placed = _placed(provider_id)
     rows = db.session.execute(
         sa.select(
-            pupil_providers.c.provider_id,
-            Pupil.planned_hours_per_week,
+            placed.c.provider_id,
+            Pupil.id,
             Pupil.date_of_birth,
             Pupil.looked_after,
             Pupil.send_status,
         )
-        .join(Pupil, Pupil.id == pupil_providers.c.pupil_id)
+        .join(Pupil, Pupil.id == placed.c.pupil_id)
         .where(Pupil.status != PupilStatus.CLOSED)
+        .order_by(placed.c.provider_id, Pupil.id)
     ).all()
+    minutes = _weekly_minutes(placed)
     placements: dict[int, list[Placement]] = {}
-    for provider_id, hours, date_of_birth, looked_after, send_status in rows:
-        placements.setdefault(provider_id, []).append(
+    for provider, pupil_id, date_of_birth, looked_after, send_status in rows:
+        placements.setdefault(provider, []).append(
             Placement(
-                hours_per_week=hours,
+                hours_per_week=minutes.hours_here(provider, pupil_id),
                 compulsory_school_age=is_of_compulsory_school_age(date_of_birth, today),
                 looked_after=looked_after,
                 ehc_plan=send_status == SendStatus.EHC_PLAN,
+                timetabled_hours=minutes.hours_in_all(pupil_id),
             )
         )
     return placements
@@ -173,7 +229,8 @@ def _compliance(providers: Iterable[Provider]) -> list[ProviderCompliance]:
 
 def compliance_of(provider: Provider) -> ProviderCompliance:
     today = london_today()
-    placements = placements_by_provider(today).get(provider.id, []) + other_placements(provider)
+    known = placements_by_provider(today, provider.id)
+    placements = known.get(provider.id, []) + other_placements(provider)
     last = last_checks_by_provider().get(provider.id)
     return ProviderCompliance(
         provider, compliance_flags(_facts(provider, placements, last), today), placements, last
@@ -190,16 +247,37 @@ def record_of_provider_or_404(model, record_id: int, provider: Provider):
     )
 
 
-def pupils_placed_at(provider: Provider) -> list[Pupil]:
-    """The pupils linked to the provider, for the lead's page only (leads see every pupil)."""
-    return list(
-        db.session.scalars(
-            sa.select(Pupil)
-            .join(pupil_providers, pupil_providers.c.pupil_id == Pupil.id)
-            .where(pupil_providers.c.provider_id == provider.id, Pupil.status != PupilStatus.CLOSED)
-            .order_by(Pupil.legal_name)
+@dataclass
+class PupilPlaced:
+    """A pupil on a provider's page: their hours there and in their whole timetable."""
+
+    pupil: Pupil
+    hours_here: Decimal
+    timetabled_hours: Decimal
+
+    @property
+    def hours(self) -> str:
+        here, in_all = hours_text(self.hours_here), hours_text(self.timetabled_hours)
+        return f"{here} (of {in_all} in their timetable)"
+
+
+def pupils_placed_at(provider: Provider) -> list[PupilPlaced]:
+    """The open pupils linked to the provider or timetabled there, by name, with their hours,
+    for the lead's page only (leads see every pupil)."""
+    placed = _placed(provider.id)
+    pupils = db.session.scalars(
+        sa.select(Pupil)
+        .join(placed, placed.c.pupil_id == Pupil.id)
+        .where(Pupil.status != PupilStatus.CLOSED)
+        .order_by(Pupil.legal_name, Pupil.id)
+    ).all()
+    minutes = _weekly_minutes(placed)
+    return [
+        PupilPlaced(
+            pupil, minutes.hours_here(provider.id, pupil.id), minutes.hours_in_all(pupil.id)
         )
-    )
+        for pupil in pupils
+    ]
 
 
 def all_sites() -> list[ProviderSite]:

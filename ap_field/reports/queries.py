@@ -16,10 +16,11 @@ from ap_field.attendance.figures import Period, Tally, periods, week_first_day
 from ap_field.attendance.models import AttendanceMark
 from ap_field.attendance.queries import missing_education_ids, tallies, under_full_time_ids
 from ap_field.auth.models import Role, User
+from ap_field.common.pagination import ListPage, rows_page
 from ap_field.common.time import LONDON
 from ap_field.extensions import db
 from ap_field.plans.models import PlanTarget, Progress, Review, TargetProgress
-from ap_field.plans.queries import current_plan
+from ap_field.plans.queries import Disagreement, current_plan, disagreements, review_attendance
 from ap_field.premises.queries import compliance_of_all
 from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
 from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
@@ -33,6 +34,7 @@ WEEKS_CHARTED = 12
 PROGRAMME = 1  # the snapshot's one row
 PROGRAMME_READERS = (Role.LEAD, Role.ADMIN)
 KEPT_FOR = timedelta(minutes=5)
+DISAGREEMENTS_PAGE_SIZE = 25
 
 
 def _code_counts(query: sa.Select) -> list[list]:
@@ -80,6 +82,27 @@ def dashboard(snapshot: ProgrammeSnapshot, half_term_starts) -> Dashboard:
         trend=_trend(figures["trend"]),
         computed_at=snapshot.computed_at,
     )
+
+
+@dataclass
+class Disagreements:
+    """A page of the sessions this half-term where the register and the session notes
+    disagree, as of now."""
+
+    period: Period
+    page: ListPage
+
+
+def disagreements_this_half_term(
+    in_scope: sa.Select, today: date, half_term_starts, page: int
+) -> Disagreements:
+    """In two queries: how many, then the page."""
+    _week, half_term, _year = periods(today, half_term_starts)
+    found = rows_page(
+        disagreements(in_scope, half_term.first, half_term.last), page, DISAGREEMENTS_PAGE_SIZE
+    )
+    items = [Disagreement(*row) for row in found.items]
+    return Disagreements(half_term, ListPage(items, found.page, found.per_page, found.total))
 
 
 def _trend(weekly: list[list]) -> Chart:
@@ -162,7 +185,9 @@ class TargetOutcome:
 @dataclass
 class FinalReport:
     """What the commissioning guidance asks a final report to cover: attainment and progress,
-    attendance records, evidence of changes in behaviour, and the next destination."""
+    attendance records, evidence of changes in behaviour, and the next destination.
+    Attendance, the placement's and each review's, is the register's; the session notes give
+    only the hours delivered and the sessions written up."""
 
     pupil: Pupil
     first: date
@@ -174,6 +199,7 @@ class FinalReport:
     attendance: Tally
     delivery: Delivery
     reviews: list[Review]
+    review_attendance: dict[int, Tally]
     notes: list[SessionNote]
 
     @property
@@ -199,6 +225,14 @@ def final_report(pupil: Pupil, today: date) -> FinalReport:
         .order_by(Review.held_on, Review.id)
     ):
         latest_progress[progress.target_id] = progress
+    reviews = list(
+        db.session.scalars(
+            sa.select(Review)
+            .where(Review.pupil_id == pupil.id)
+            .options(so.selectinload(Review.progress))
+            .order_by(Review.held_on, Review.id)
+        )
+    )
     return FinalReport(
         pupil=pupil,
         first=first,
@@ -209,14 +243,8 @@ def final_report(pupil: Pupil, today: date) -> FinalReport:
         targets=[TargetOutcome(target, latest_progress.get(target.id)) for target in targets],
         attendance=tallies([pupil.id], first, last)[pupil.id],
         delivery=delivery_between(pupil, first, last) if first <= last else Delivery(0, 0, 0, 0),
-        reviews=list(
-            db.session.scalars(
-                sa.select(Review)
-                .where(Review.pupil_id == pupil.id)
-                .options(so.selectinload(Review.progress))
-                .order_by(Review.held_on, Review.id)
-            )
-        ),
+        reviews=reviews,
+        review_attendance=review_attendance(pupil, reviews),
         notes=list(
             db.session.scalars(
                 sa.select(SessionNote)

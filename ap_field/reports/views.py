@@ -5,7 +5,8 @@ from flask_login import current_user
 from ap_field.attendance.figures import academic_year_first_day
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
-from ap_field.common.pagination import page_number, rows_page
+from ap_field.common.csv_files import csv_response
+from ap_field.common.pagination import list_page_url, page_number, rows_page
 from ap_field.common.time import london_now, london_today, utcnow
 from ap_field.parents.queries import open_disputes
 from ap_field.premises.queries import provider_count
@@ -16,7 +17,6 @@ from ap_field.reports.exports import (
     EXPORTS,
     PUPIL_EXPORTERS,
     Export,
-    csv_lines,
     exports_for,
     xlsx_chunks,
 )
@@ -26,6 +26,7 @@ from ap_field.reports.queries import (
     KEPT_FOR,
     PROGRAMME_READERS,
     dashboard,
+    disagreements_this_half_term,
     final_report,
     programme_snapshot,
     progress_chart,
@@ -47,7 +48,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 @bp.route("/programme")
 @allow(*PROGRAMME_READERS)
 def programme():
-    """The programme at a glance: pupils by status and each teacher's caseload."""
+    """The programme at a glance: pupils by status, each teacher's caseload, and the sessions
+    where the register and the session notes disagree."""
     in_scope = pupils_in_scope(current_user).subquery()
     half_term_starts = current_app.config["HALF_TERM_STARTS"]
     return render_template(
@@ -56,6 +58,7 @@ def programme():
             programme_snapshot(current_user, london_now(), half_term_starts), half_term_starts
         ),
         figures_kept_for=KEPT_FOR.seconds // 60,
+        **_disagreements(half_term_starts),
         reviews_overdue=reviews_overdue(in_scope, london_today()),
         by_status=pupils_by_status(in_scope),
         caseloads=rows_page(teacher_caseloads(), page_number("teachers-page"), TEACHERS_PAGE_SIZE),
@@ -67,30 +70,41 @@ def programme():
     )
 
 
+def _disagreements(half_term_starts) -> dict:
+    """The Programme page's list of sessions where the register and the notes disagree."""
+    page = page_number("disagreements-page")
+    return {
+        "disagreements": disagreements_this_half_term(
+            pupils_in_scope(current_user), london_today(), half_term_starts, page
+        ),
+        "disagreements_url": lambda n: list_page_url(
+            "reports.programme", "disagreements-page", n, "register-and-notes"
+        ),
+    }
+
+
 @bp.route("/exports")
 @allow(*PUPIL_EXPORTERS)
 def exports():
     """The returns a user may download; a teacher's hold only their caseload."""
-    allowed = exports_for(current_user.role)
-    form = ExportForm(request.args, exports=allowed)
+    allowed, today = exports_for(current_user.role), london_today()
+    form = ExportForm(request.args, exports=allowed, today=today)
     if not request.args or not form.validate():
         if not request.args:
-            form = ExportForm(formdata=None, exports=allowed)
+            form = ExportForm(formdata=None, exports=allowed, today=today)
         return render_template("reports/exports.html", form=form)
     export = EXPORTS[form.export.data]
     first, last, file_format = form.first.data, form.last.data, form.format.data
     in_scope = pupils_in_scope(current_user)
     record_export(export.slug, file_format, _records(export, in_scope), first, last)
-    rows = export.rows(in_scope, london_today(), first, last)
+    rows = export.rows(in_scope, today, first, last)
     name = export.slug + (f"-{first.isoformat()}-to-{last.isoformat()}" if last else "")
-    if file_format == "xlsx":
-        body, mimetype = xlsx_chunks(export.title, export.header, rows), XLSX_MIMETYPE
-    else:
-        body, mimetype = csv_lines(export.header, rows), "text/csv"
+    if file_format == "csv":
+        return csv_response(f"{name}.csv", export.header, rows)
     return Response(
-        stream_with_context(body),
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'},
+        stream_with_context(xlsx_chunks(export.title, export.header, rows)),
+        mimetype=XLSX_MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
 
 
@@ -99,7 +113,7 @@ def _records(export: Export, in_scope: sa.Select) -> int:
 
 
 @bp.route("/pupils/<int:pupil_id>/final-report")
-@allow(Role.TEACHER, Role.LEAD, Role.ADMIN)
+@allow(Role.TEACHER, Role.LEAD, Role.ADMIN, Role.SCHOOL)
 def final(pupil_id: int):
     """The placement's final report for the commissioning school, laid out to print on A4."""
     pupil = pupil_in_scope_or_404(current_user, pupil_id)

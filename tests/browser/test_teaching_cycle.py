@@ -126,7 +126,7 @@ def test_the_full_cycle_for_one_pupil_ends_in_a_review_with_computed_attendance_
     phone.goto(pupil_url)
     phone.get_by_role("link", name="Fortnightly reviews").tap()
     phone.get_by_role("link", name="Hold a review").tap()
-    expect(phone.locator("#sessions-attended")).to_have_text(re.compile(r"^3 of 10 timetabled"))
+    expect(phone.locator("#sessions-with-a-note")).to_have_text(re.compile(r"^3 of 10 timetabled"))
     expect(phone.locator("#hours-delivered")).to_have_text("9.0 of 50.0 planned")
 
     phone.get_by_label("Pupil", exact=True).check()
@@ -136,7 +136,8 @@ def test_the_full_cycle_for_one_pupil_ends_in_a_review_with_computed_attendance_
     tap_and_wait(phone, "Save the review")
 
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Review of")
-    expect(phone.locator("#sessions-attended")).to_have_text("3 of 10 timetabled (30%)")
+    expect(phone.locator("#sessions-with-a-note")).to_have_text("3 of 10 timetabled")
+    expect(phone.locator("#attendance")).to_have_text("No marks")
     expect(phone.locator("#hours-delivered")).to_have_text("9.0 of 50.0 planned")
 
     phone.goto(pupil_url)

@@ -1,4 +1,5 @@
-"""Fortnightly reviews compute attendance and hours from the timetable and the notes."""
+"""Fortnightly reviews: the sessions written up and the hours delivered come from the
+timetable and the notes, attendance from the register (tests/plans/test_one_figure.py)."""
 
 import uuid
 from datetime import date, time, timedelta
@@ -103,15 +104,17 @@ def test_a_review_shows_the_computed_attendance_and_hours_and_sets_the_next_date
     note(pupil, teacher, mondays[0], 10, 11)
 
     page = client_request.get(f"/pupils/{pupil.id}/reviews/new")
-    assert text_of(page, "#sessions-attended") == "1 of 2 timetabled (50%)"
+    assert text_of(page, "#sessions-with-a-note") == "1 of 2 timetabled"
     assert text_of(page, "#hours-delivered") == "1.0 of 4.0 planned"
+    assert text_of(page, "#attendance") == "No marks"
 
     response = client_request.post(f"/pupils/{pupil.id}/reviews/new", review_form(plan, today))
     review = db.session.scalar(sa.select(Review))
     assert (review.sessions_delivered, review.sessions_timetabled) == (1, 2)
     assert (review.minutes_delivered, review.minutes_planned) == (60, 240)
     page = client_request.get(response.location)
-    assert text_of(page, "#sessions-attended") == "1 of 2 timetabled (50%)"
+    assert text_of(page, "#sessions-with-a-note") == "1 of 2 timetabled"
+    assert text_of(page, "#attendance") == "No marks"
     db.session.refresh(pupil)
     assert pupil.review_date == today + timedelta(days=14)
 

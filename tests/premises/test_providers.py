@@ -13,6 +13,7 @@ from ap_field.premises.models import InsurancePolicy, PolicyKind, Provider, Prov
 from ap_field.pupils.models import SendStatus
 from tests.helpers import text_of
 from tests.premises.helpers import answer_everything, make_check, make_provider
+from tests.premises.test_registration_per_provider import timetabled
 
 
 def flags_on_list(client_request) -> dict[str, list[str]]:
@@ -82,7 +83,10 @@ def test_the_lead_list_flags_a_provider_that_should_be_registered_as_do_not_comm
     auth.login(make_user(Role.LEAD))
     garage = make_provider("Riverside Motor Skills", provider_type=ProviderType.UNREGISTERED)
     school = make_provider("Hillcrest", provider_type=ProviderType.REGISTERED_SCHOOL)
-    make_pupil(providers=[garage, school], looked_after=True, planned_hours_per_week=Decimal("25"))
+    pupil = make_pupil(
+        providers=[garage, school], looked_after=True, planned_hours_per_week=Decimal("25")
+    )
+    timetabled(pupil, garage, range(5))
     flags = flags_on_list(client_request)
     assert flags["Riverside Motor Skills"][0] == (
         "DfE registration Must be registered as an independent school and is not: "
@@ -103,13 +107,15 @@ def test_pupils_ap_field_does_not_hold_count_towards_registration(
 ):
     auth.login(make_user(Role.LEAD))
     provider = make_provider(other_pupils=3, other_hours_per_week=Decimal("19"))
-    make_pupil(providers=[provider], planned_hours_per_week=Decimal("25"))
+    first = make_pupil(providers=[provider], planned_hours_per_week=Decimal("25"))
+    timetabled(first, provider, range(5))
     assert not any("DfE" in flag for flag in flags_on_list(client_request)[provider.name])
-    make_pupil(
+    pupil = make_pupil(
         providers=[provider],
         planned_hours_per_week=Decimal("22"),
         send_status=SendStatus.SEN_SUPPORT,
     )
+    timetabled(pupil, provider, range(4))
     [flag] = [flag for flag in flags_on_list(client_request)[provider.name] if "DfE" in flag]
     assert "(5 pupils of compulsory school age in full-time education" in flag
 
