@@ -146,6 +146,13 @@ class Config:
     # a child in immediate danger; and how many working hours (WORKING_DAY, Monday to Friday,
     # London) a concern may wait unseen before every DSL and lead hear of it again.
     CHILDRENS_SERVICES_PHONE = os.environ.get("CHILDRENS_SERVICES_PHONE", "")
+    # How a parent or carer reaches the programme itself, shown on their page under each
+    # child's teacher; either may be left unset.
+    PROGRAMME_CONTACT_PHONE = os.environ.get("AP_FIELD_PROGRAMME_CONTACT_PHONE", "")
+    PROGRAMME_CONTACT_EMAIL = os.environ.get("AP_FIELD_PROGRAMME_CONTACT_EMAIL", "")
+    # The local authority (its DfE number) whose term calendar applies where a pupil has no
+    # school; unset, weekends and England's bank holidays alone.
+    TERM_CALENDAR_LA = os.environ.get("AP_FIELD_LA_CODE")
     CHILDRENS_SERVICES_OUT_OF_HOURS_PHONE = os.environ.get(
         "CHILDRENS_SERVICES_OUT_OF_HOURS_PHONE", ""
     )

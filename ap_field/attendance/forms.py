@@ -2,10 +2,11 @@ from datetime import UTC, date, datetime, time
 
 import wtforms
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ap_field.attendance.clock import AM, has_started, is_past, is_school_day, session_at
 from ap_field.attendance.codes import CODES, LATE, NOT_OF_SCHOOL_AGE, PRESENT_AM, PRESENT_PM
+from ap_field.attendance.figures import academic_year_first_day
 from ap_field.attendance.models import MAX_MINUTES_LATE, Concern, RegisterSession
 from ap_field.attendance.services import MarkValues
 from ap_field.common.forms import BaseForm, DateField, SyncedForm, choices
@@ -146,21 +147,46 @@ class ReportForm(SyncedForm):
     )
 
 
+def fill_in_this_school_year(first: wtforms.Field, last: wtforms.Field, today: date) -> None:
+    """Days left blank cover this school year so far: the last day is today, and the first is
+    1 September of the school year the last day falls in. A day that could not be read stays
+    unread, so that its field says what to do."""
+    if not last.raw_data or not last.raw_data[0]:
+        last.data = today
+    if (not first.raw_data or not first.raw_data[0]) and last.data is not None:
+        first.data = academic_year_first_day(last.data)
+
+
+def period_is_valid(first: date | None, last: wtforms.Field) -> bool:
+    """Whether the days from `first` to `last` make a period to export; if not, `last` says
+    why. A day that could not be read has its own message already."""
+    if first is None or last.data is None:
+        return True
+    if last.data < first:
+        last.errors.append("The last day must be the same as or after the first day")
+    elif (last.data - first).days > MAX_RANGE_DAYS:
+        last.errors.append("Export at most a year and a month at a time")
+    return not last.errors
+
+
 class ExportForm(BaseForm):
+    """The days the register export covers: blank ones, this school year so far."""
+
     class Meta:
         csrf = False
 
-    first = DateField("First day", validators=[InputRequired("Enter the first day to export")])
-    last = DateField("Last day", validators=[InputRequired("Enter the last day to export")])
+    first = DateField(
+        "First day",
+        description="Leave it blank for 1 September, when the school year began",
+        validators=[Optional()],
+    )
+    last = DateField("Last day", description="Leave it blank for today", validators=[Optional()])
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
 
-    def validate_last(self, field) -> None:
-        if field.data is None or self.first.data is None:
-            return
-        if field.data < self.first.data:
-            raise ValidationError("The last day must be the same as or after the first day")
-        if (field.data - self.first.data).days > MAX_RANGE_DAYS:
-            raise ValidationError("Export at most a year and a month at a time")
+    def validate(self, extra_validators=None) -> bool:
+        fill_in_this_school_year(self.first, self.last, self.today)
+        valid = super().validate(extra_validators)
+        return period_is_valid(self.first.data, self.last) and valid

@@ -9,13 +9,11 @@ import uuid
 from datetime import date, datetime
 
 from flask import (
-    Response,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -57,6 +55,7 @@ from ap_field.auth.models import Role, User
 from ap_field.auth.queries import user_by_id
 from ap_field.common.access import allow
 from ap_field.common.conflicts import conflict_page
+from ap_field.common.csv_files import csv_response
 from ap_field.common.pagination import list_page_url, page_number, page_of, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
@@ -70,7 +69,6 @@ from ap_field.pupils.queries import (
     pupil_in_scope_or_404,
     pupils_in_scope,
 )
-from ap_field.reports.exports import csv_lines
 from ap_field.reports.queries import KEPT_FOR, programme_snapshot
 
 MARKERS = (Role.TEACHER, Role.LEAD)
@@ -374,9 +372,4 @@ def export():
     in_scope = pupils_in_scope(current_user)
     record_export(form.first.data, form.last.data, pupil_count(in_scope))
     name = f"register-{form.first.data.isoformat()}-to-{form.last.data.isoformat()}.csv"
-    rows = export_rows(in_scope, form.first.data, form.last.data)
-    return Response(
-        stream_with_context(csv_lines(EXPORT_HEADER, rows)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_response(name, EXPORT_HEADER, export_rows(in_scope, form.first.data, form.last.data))

@@ -21,7 +21,7 @@ from ap_field.parents.models import (
     SessionConfirmation,
 )
 from ap_field.plans.models import TimetableSlot
-from ap_field.pupils.models import Pupil
+from ap_field.pupils.models import CaseloadAssignment, Pupil
 from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
 from ap_field.push.models import PushSubscription
 from ap_field.sessions.models import SessionNote
@@ -61,6 +61,7 @@ class ChildOverview:
     """What a parent sees of one child."""
 
     pupil: Pupil
+    teacher: User | None  # the community teacher, whom the parent may write to
     may_confirm: bool
     today: list[Occurrence]
     week: list[TimetableSlot]
@@ -80,6 +81,7 @@ def child_overview(parent: User, pupil: Pupil, today: date) -> ChildOverview:
     delivered = delivered_sessions(pupil, today - timedelta(days=RECENT_DAYS), today)
     return ChildOverview(
         pupil=pupil,
+        teacher=teacher_of(pupil),
         may_confirm=bool(link and link.may_confirm_attendance),
         today=occurrences([pupil], today, today),
         week=list(week),
@@ -87,6 +89,19 @@ def child_overview(parent: User, pupil: Pupil, today: date) -> ChildOverview:
         answered=[session for session in delivered if session.answer is not None],
         absences=reports_of_pupil(pupil.id, today),
         attendance=week_in_words(pupil, today),
+    )
+
+
+def teacher_of(pupil: Pupil) -> User | None:
+    """The child's community teacher now, while their account is active."""
+    return db.session.scalar(
+        sa.select(User)
+        .join(CaseloadAssignment, CaseloadAssignment.teacher_id == User.id)
+        .where(
+            CaseloadAssignment.pupil_id == pupil.id,
+            CaseloadAssignment.ended_on.is_(None),
+            User.active,
+        )
     )
 
 

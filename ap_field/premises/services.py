@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
-from ap_field.common.time import london_today, utcnow
+from ap_field.common.time import LONDON, format_long_date, london_today, utcnow
 from ap_field.common.writes import StaleEdit, apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.photos.images import CleanPhoto
@@ -173,9 +173,48 @@ def add_template_version(
     return template
 
 
+class CheckInProgress(Exception):
+    """The provider has a check in progress, `check`: one at a time, so that two assessors
+    never check the same provider's premises side by side unawares."""
+
+    def __init__(self, check: SiteCheck):
+        self.check = check
+        started = format_long_date(check.created_at.astimezone(LONDON).date())
+        super().__init__(
+            f"{check.site.provider.name} already has a site check in progress, started by "
+            f"{check.assessor.name} on {started}. Finish that check before starting another"
+        )
+
+
+def _lock_provider(provider_id: int) -> None:
+    """Hold the provider's row until the transaction ends: an update that changes nothing
+    waits for another transaction holding it, on PostgreSQL as a row lock and on SQLite as its
+    one writer at a time."""
+    providers = Provider.__table__
+    db.session.execute(
+        providers.update()
+        .where(providers.c.id == provider_id)
+        .values(updated_at=providers.c.updated_at)
+    )
+
+
 def start_check(
     site: ProviderSite, template: CheckTemplate, assessor: User, higher_risk, client_uuid
 ) -> SiteCheck:
+    """Refused with CheckInProgress while the provider has a check in progress. Two starts at
+    once queue on the provider's row, and the second finds the first's check."""
+    _lock_provider(site.provider_id)
+    in_progress = db.session.scalar(
+        sa.select(SiteCheck)
+        .join(SiteCheck.site)
+        .where(ProviderSite.provider_id == site.provider_id, SiteCheck.status == CheckStatus.DRAFT)
+        .order_by(SiteCheck.created_at)
+        .limit(1)
+    )
+    if in_progress is not None:
+        refused = CheckInProgress(in_progress)
+        db.session.rollback()
+        raise refused
     check = SiteCheck(
         site=site,
         template=template,

@@ -72,6 +72,7 @@ from ap_field.premises.queries import (
 )
 from ap_field.premises.services import (
     CheckIncomplete,
+    CheckInProgress,
     CheckSignedOff,
     add_photo,
     add_provider,
@@ -287,16 +288,18 @@ def new_check():
         form.site_id.data = id_from_query("site")
     elif replayed := by_client_uuid(SiteCheck, form.record_uuid()):
         return redirect(url_for("premises.check", check_id=replayed.id))
+    in_progress = None
     if form.validate_on_submit():
-        check = start_check(
-            form.sites[form.site_id.data],
-            form.templates[form.template_id.data],
-            current_user,
-            form.chosen_higher_risk(),
-            form.record_uuid(),
-        )
-        return redirect(url_for("premises.check", check_id=check.id))
-    return render_template("premises/check_new.html", form=form)
+        site, template = form.sites[form.site_id.data], form.templates[form.template_id.data]
+        try:
+            check = start_check(
+                site, template, current_user, form.chosen_higher_risk(), form.record_uuid()
+            )
+            return redirect(url_for("premises.check", check_id=check.id))
+        except CheckInProgress as refused:
+            in_progress = refused.check
+            form.site_id.errors.append(str(refused))
+    return render_template("premises/check_new.html", form=form, in_progress=in_progress)
 
 
 def _may_edit(check: SiteCheck) -> bool:

@@ -1,14 +1,16 @@
 """The one way to ask for pupils: every pupil query starts from the caller's scope."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from ap_field.attendance.codes import CODES, short_label
 from ap_field.attendance.models import reportable_pupils
 from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role, User
+from ap_field.common.time import format_long_date
 from ap_field.extensions import db
 from ap_field.parents.models import ParentLink
 from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
@@ -204,9 +206,95 @@ def events_of(pupil: Pupil, safeguarding: bool = False) -> sa.Select[tuple[Audit
     return query.where(~concern_steps)
 
 
-def chronology_of(pupil: Pupil) -> list[AuditEvent]:
-    """The latest events of the pupil's record, for the pupil's page."""
-    return db.session.scalars(events_of(pupil).limit(CHRONOLOGY_SHOWN)).all()
+REGISTER_EVENTS = ("attendance.marked", "attendance.changed")
+REGISTER_SESSIONS_LISTED = 4  # a day's two sessions and a change to each; more are counted
+
+
+@dataclass(frozen=True)
+class RegisterDay:
+    """One line of the pupil's chronology for a day's register: every mark and change of
+    that day's sessions, read as an event is (when, what, by whom), placed at the latest."""
+
+    date: date
+    events: list[AuditEvent]
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.events[-1].occurred_at
+
+    @property
+    def actor(self) -> User | None:
+        actors = {event.actor_id for event in self.events}
+        return self.events[-1].actor if len(actors) == 1 else None
+
+    @property
+    def details(self) -> dict:
+        return {}
+
+    @property
+    def summary(self) -> str:
+        heading = f"Register for {format_long_date(self.date)}"
+        if len(self.events) > REGISTER_SESSIONS_LISTED:
+            marked = sum(event.event == "attendance.marked" for event in self.events)
+            changed = len(self.events) - marked
+            return f"{heading}: {_count(marked, 'session')} marked, {_count(changed, 'change')}"
+        return f"{heading}: " + ", ".join(_register_line(event) for event in self.events)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _register_line(event: AuditEvent) -> str:
+    session = str(event.details.get("session", "")).upper()
+    if event.event == "attendance.marked":
+        return f"{session} {_mark_words(event.details.get('code'))}"
+    if "before" not in event.details:
+        return f"{session} changed"
+    before, after = event.details["before"], event.details.get("after")
+    return f"{session} changed from {_mark_words(before)} to {_mark_words(after)}"
+
+
+def _mark_words(shown: str | None) -> str:
+    """A mark as the register shows it, in words: 'L (12 minutes late)' reads 'late (L, 12
+    minutes late)', and 'O' reads 'absent, unauthorised (O)'."""
+    code, _, minutes = (shown or "").partition(" (")
+    if code not in CODES:
+        return shown or "no mark"
+    words = short_label(code).removeprefix(f"{code}: ")
+    words = words[:1].lower() + words[1:]
+    return f"{words} ({code}, {minutes.removesuffix(')')})" if minutes else f"{words} ({code})"
+
+
+def chronology_of(pupil: Pupil) -> list[AuditEvent | RegisterDay]:
+    """The latest events of the pupil's record, for the pupil's page, with a day's register
+    marks and changes as one line: a register marked twice a day would bury the rest."""
+    register_day = AuditEvent.details["date"].as_string()
+    others = db.session.scalars(
+        events_of(pupil).where(AuditEvent.event.not_in(REGISTER_EVENTS)).limit(CHRONOLOGY_SHOWN)
+    ).all()
+    latest_days = (
+        sa.select(register_day)
+        .where(AuditEvent.pupil_id == pupil.id, AuditEvent.event.in_(REGISTER_EVENTS))
+        .group_by(register_day)
+        .order_by(sa.func.max(AuditEvent.occurred_at).desc())
+        .limit(CHRONOLOGY_SHOWN)
+    )
+    register = db.session.scalars(
+        events_of(pupil)
+        .where(AuditEvent.event.in_(REGISTER_EVENTS), register_day.in_(latest_days))
+        .order_by(None)
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    ).all()
+    days: dict[str, list[AuditEvent]] = {}
+    for event in register:
+        days.setdefault(event.details["date"], []).append(event)
+    lines = [
+        *others,
+        *(RegisterDay(date.fromisoformat(day), events) for day, events in days.items()),
+    ]
+    lines.sort(key=lambda line: line.occurred_at, reverse=True)
+    return lines[:CHRONOLOGY_SHOWN]
 
 
 def current_assignment(pupil: Pupil) -> CaseloadAssignment | None:

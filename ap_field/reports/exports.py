@@ -2,12 +2,10 @@
 pupil (or provider), with dates kept as dates so that a spreadsheet can sort them.
 
 Every export reads through the caller's scope, so a teacher's file holds only their caseload.
-CSV is written a line at a time; XLSX through openpyxl's write-only workbook, which keeps
+CSV is written by `common.csv_files`; XLSX through openpyxl's write-only workbook, which keeps
 rows on disk rather than in memory, and is then sent in chunks.
 """
 
-import csv
-import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -23,11 +21,10 @@ from ap_field.attendance.figures import academic_year_first_day
 from ap_field.attendance.queries import EXPORT_HEADER as REGISTER_HEADER
 from ap_field.attendance.queries import export_rows as register_rows
 from ap_field.auth.models import Role
+from ap_field.common.csv_files import Cell
 from ap_field.extensions import db
 from ap_field.premises.queries import compliance_of_all
 from ap_field.pupils.models import FULL_TIME_HOURS, Pupil, PupilStatus, nc_year_label
-
-Cell = str | int | Decimal | date | None
 
 # Ofsted 2013, Annex B: exemplar data collection tracking sheet, its columns in its order.
 TRACKING_SHEET_HEADER = [
@@ -154,35 +151,7 @@ def exports_for(role: Role) -> list[Export]:
     return [export for export in EXPORTS.values() if role in export.roles]
 
 
-def _text(cell: Cell) -> str:
-    """A CSV cell, with one that a spreadsheet would run as a formula made inert."""
-    if cell is None:
-        return ""
-    if isinstance(cell, date):
-        return cell.isoformat()
-    text = str(cell)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 CHUNK = 64 * 1024
-CSV_CHUNK = 32 * 1024  # a write per row would cost the server a system call per row
-
-
-def csv_lines(header: list[str], rows: Iterable[list[Cell]]) -> Iterator[str]:
-    """The CSV in pieces of about CSV_CHUNK characters: a piece per row would cost the
-    server a write per row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in [header], rows:
-        for cells in row:
-            writer.writerow([_text(cell) for cell in cells])
-            if buffer.tell() >= CSV_CHUNK:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-    yield buffer.getvalue()
-
-
 XLSX_DATE_FORMAT = "dd/mm/yyyy"
 
 

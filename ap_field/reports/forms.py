@@ -1,9 +1,9 @@
 from datetime import date
 
 from wtforms import RadioField, SelectChoice
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ap_field.attendance.forms import MAX_RANGE_DAYS
+from ap_field.attendance.forms import fill_in_this_school_year, period_is_valid
 from ap_field.common.forms import BaseForm, DateField
 
 FORMATS = [
@@ -13,7 +13,8 @@ FORMATS = [
 
 
 class ExportForm(BaseForm):
-    """Which return, in which format, and for the register the days it covers."""
+    """Which return, in which format, and for the register the days it covers: blank ones,
+    this school year so far."""
 
     class Meta:
         csrf = False
@@ -22,32 +23,29 @@ class ExportForm(BaseForm):
     format = RadioField(
         "Format", choices=FORMATS, default="csv", validators=[InputRequired("Choose a format")]
     )
-    first = DateField("First day", description="Needed for the register; for example 1/9/2026")
-    last = DateField("Last day")
+    first = DateField(
+        "First day",
+        description="For the register. Leave it blank for 1 September, when the school year began",
+        validators=[Optional()],
+    )
+    last = DateField(
+        "Last day",
+        description="For the register. Leave it blank for today",
+        validators=[Optional()],
+    )
 
-    def __init__(self, *args, exports, **kwargs):
+    def __init__(self, *args, exports, today: date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today
         self.exports = {export.slug: export for export in exports}
         self.export.choices = [SelectChoice(export.slug, export.title) for export in exports]
 
-    def validate_first(self, field) -> None:
+    def validate(self, extra_validators=None) -> bool:
         chosen = self.exports.get(self.export.data)
-        if field.data is None and chosen is not None and chosen.needs_range:
-            raise ValidationError("Enter the first day to export")
-
-    def validate_last(self, field) -> None:
-        chosen = self.exports.get(self.export.data)
-        if field.data is None:
-            if chosen is not None and chosen.needs_range:
-                raise ValidationError("Enter the last day to export")
-            return
-        first: date | None = self.first.data
-        if first is None:
-            return
-        if field.data < first:
-            raise ValidationError("The last day must be the same as or after the first day")
-        if (field.data - first).days > MAX_RANGE_DAYS:
-            raise ValidationError("Export at most a year and a month at a time")
+        if chosen is not None and chosen.needs_range:
+            fill_in_this_school_year(self.first, self.last, self.today)
+        valid = super().validate(extra_validators)
+        return period_is_valid(self.first.data, self.last) and valid
 
 
 class ImpactForm(BaseForm):

@@ -3,6 +3,8 @@ else is answered 404, as for a pupil they may not see (docs/architecture.md, "Sa
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import groupby
+from operator import attrgetter
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -264,8 +266,7 @@ def key_events(pupil: Pupil) -> list[Event]:
         if assignment.ended_on:
             events.append(Event(assignment.ended_on, f"Placement with {teacher} ended"))
     events += [
-        Event(mark.date, f"Missed the {mark.session.label} session", short_label(mark.code))
-        for mark in _missed(pupil)
+        _missed_on(day, list(marks)) for day, marks in groupby(_missed(pupil), attrgetter("date"))
     ]
     events += [
         Event(report.reported_at, "Local authority told", report.concern.label)
@@ -290,9 +291,17 @@ def _missed(pupil: Pupil) -> list[AttendanceMark]:
         db.session.scalars(
             sa.select(AttendanceMark)
             .where(AttendanceMark.pupil_id == pupil.id, AttendanceMark.code.in_(absences))
-            .order_by(AttendanceMark.date)
+            .order_by(AttendanceMark.date, AttendanceMark.session)
         )
     )
+
+
+def _missed_on(day: date, marks: list[AttendanceMark]) -> Event:
+    """A day's missed sessions as one line, their codes in the same order: a line per session
+    would bury the rest."""
+    sessions = " and ".join(mark.session.label for mark in marks)
+    what = f"Missed the {sessions} session" + ("s" if len(marks) > 1 else "")
+    return Event(day, what, "; ".join(short_label(mark.code) for mark in marks))
 
 
 def _reports(pupil: Pupil) -> list[LocalAuthorityReport]:

@@ -25,7 +25,7 @@ def download(app, user, path: str):
         AuthActions(client).login(user)
         response = client.get(path)
         streamed = response.is_streamed
-        return response, streamed, response.get_data(as_text=True)
+        return response, streamed, response.get_data().decode("utf-8-sig")
 
     return contextvars.copy_context().run(fetch)
 
@@ -74,7 +74,9 @@ def test_a_range_that_ends_before_it_starts_is_refused(client_request, auth, tea
         page, ".govuk-error-summary"
     )
     page = client_request.get("/register/export?first=yesterday&last=")
-    assert "Enter the last day to export" in text_of(page, ".govuk-error-summary")
+    assert "Enter the first day as a real date, like 27/03/2012" in text_of(
+        page, ".govuk-error-summary"
+    )
 
 
 def test_the_export_form_opens_with_this_month(client_request, auth, teacher):

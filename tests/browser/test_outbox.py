@@ -94,7 +94,8 @@ def test_three_forms_and_a_photo_saved_offline_survive_a_reload_and_arrive_once(
     assessor = make_user(Role.ASSESSOR)
     provider = make_provider("Riverside Motor Skills")
     open_check = make_check(assessor, provider)
-    finished = make_check(assessor, provider)
+    finished = make_check(assessor, make_provider("Hillcrest Farm"))
+    make_provider("Northgate Kitchens")
     answer_everything(finished)
     db.session.commit()
     photo = tmp_path / "IMG_0100.jpg"
@@ -110,7 +111,7 @@ def test_three_forms_and_a_photo_saved_offline_survive_a_reload_and_arrive_once(
     sign_off.goto(f"/site-checks/{finished.id}/sign-off")
     phone.context.set_offline(True)
 
-    start.get_by_label("Provider and site").select_option(label="Riverside Motor Skills: Main site")
+    start.get_by_label("Provider and site").select_option(label="Northgate Kitchens: Main site")
     start.locator('input[name="template_id"]').first.check()
     start.get_by_role("button", name="Start the check").tap()
     saved_offline(start)

@@ -13,7 +13,7 @@ from ap_field.auth.models import Role
 from ap_field.extensions import db
 from ap_field.photos.models import Photo
 from ap_field.premises.models import CheckStatus, SiteCheck
-from ap_field.premises.services import add_template_version
+from ap_field.premises.services import add_template_version, start_check
 from tests.browser.conftest import sign_in
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.photos.test_images import phone_photo
@@ -111,3 +111,59 @@ def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
     assert photos[0].upload_sha256 != hashlib.sha256(big_photo.read_bytes()).hexdigest()
     stored = Image.open(io.BytesIO((tmp_path / "photos" / photos[0].stored_name).read_bytes()))
     assert dict(stored.getexif()) == {}
+
+
+def test_a_photo_chosen_but_not_added_is_not_lost_without_a_word(
+    phone, live_server, make_user, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
+    assessor = make_user(Role.ASSESSOR, name="Sam Patel")
+    provider = make_provider("Riverside Motor Skills")
+    template = add_template_version(
+        "Quick premises check", "Test", SHORT_CHECK, assessor, uuid.uuid4()
+    )
+    check = start_check(provider.sites[0], template, assessor, None, uuid.uuid4())
+    first, second, _ = check.items()
+    photo = tmp_path / "IMG_0003.jpg"
+    photo.write_bytes(phone_photo(size=(1200, 900)))
+    sign_in(phone, assessor.email)
+    summary = phone.locator(".govuk-error-summary")
+    not_added = "Add the photo you chose, or continue without it"
+
+    # Saving the answer with a photo chosen: the page says so, and adds it when asked.
+    phone.goto(f"/site-checks/{check.id}/items/{first.id}")
+    phone.get_by_label("Take or choose a photo").set_input_files(photo)
+    expect(phone.get_by_role("button", name="Add photo")).to_be_enabled()
+    phone.get_by_label("Yes", exact=True).check()
+    phone.get_by_role("button", name="Save and continue").tap()
+    expect(summary).to_contain_text(not_added)
+    expect(summary).to_be_focused()
+    expect(phone.locator("#photo-not-added")).to_have_text(f"Error: {not_added}")
+    expect(phone.locator("h1")).to_have_text("Fire precautions")
+    phone.get_by_role("button", name="Add photo").tap()
+    expect(phone.locator(".app-photo")).to_have_count(1)
+    expect(summary).to_have_count(0)
+    phone.get_by_role("button", name="Save and continue").tap()
+    expect(phone.locator("h1")).to_have_text("Housekeeping")
+
+    # Or the person goes on without it: the answer is saved, the photo is not.
+    phone.get_by_label("Take or choose a photo").set_input_files(photo)
+    expect(phone.get_by_role("button", name="Add photo")).to_be_enabled()
+    phone.get_by_label("Not applicable").check()
+    phone.get_by_role("button", name="Save and continue").tap()
+    expect(summary).to_contain_text(not_added)
+    phone.get_by_role("button", name="Continue without the photo").tap()
+    expect(phone.locator("h1")).to_have_text("Guarding of machines")
+
+    # Leaving by a link says so too.
+    phone.get_by_label("Take or choose a photo").set_input_files(photo)
+    expect(phone.get_by_role("button", name="Add photo")).to_be_enabled()
+    phone.get_by_role("link", name="The checklist").tap()
+    expect(summary).to_contain_text(not_added)
+    expect(phone.locator("h1")).to_have_text("Guarding of machines")
+    phone.get_by_role("button", name="Continue without the photo").tap()
+    expect(phone.locator("#progress")).to_have_text("2 of 3 items answered.")
+
+    assert db.session.scalar(sa.select(sa.func.count(Photo.id))) == 1
+    answers = {answer.item_id: answer for answer in db.session.get(SiteCheck, check.id).answers}
+    assert [len(answers[item.id].photos) for item in (first, second)] == [1, 0]

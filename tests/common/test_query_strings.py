@@ -154,7 +154,7 @@ def get_routes(app: Flask, ids: dict[str, int]) -> list[tuple[str, str]]:
 
 def ask(client, path: str, query: dict[str, str]) -> int:
     READ.clear()
-    return client.get(path, query_string=query).status_code
+    return client.get(path, query_string=query, buffered=True).status_code
 
 
 def failure(client, path: str, query: dict[str, str]) -> str | None:

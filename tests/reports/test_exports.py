@@ -1,6 +1,7 @@
 """The programme's returns: Annex B tracking sheet, the LA's central record, the register and
 the provider compliance list, as CSV and XLSX, scoped to the caller and audit-logged."""
 
+import codecs
 import contextvars
 import csv
 import io
@@ -57,7 +58,8 @@ def download(app, user, path: str):
 
 
 def csv_rows(body: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(body.decode())))
+    assert body.startswith(codecs.BOM_UTF8)
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def xlsx_rows(body: bytes) -> list[tuple]:
@@ -190,7 +192,8 @@ def test_each_export_is_audit_logged(app, lead, pupils):
     }  # fmt: skip
 
 
-def test_a_range_that_ends_before_it_starts_is_refused(client_request, auth, lead, pupils):
+def test_a_range_that_ends_before_it_starts_is_refused(client_request, auth, lead, pupils, clock):
+    clock(9, 0, on=date(2026, 11, 16))
     auth.login(lead)
     page = client_request.get(
         "/exports?export=register&format=csv&first=2026-11-17&last=2026-11-16"
@@ -198,8 +201,10 @@ def test_a_range_that_ends_before_it_starts_is_refused(client_request, auth, lea
     assert "The last day must be the same as or after the first day" in text_of(
         page, ".govuk-error-summary"
     )
-    page = client_request.get("/exports?export=register&format=csv")
-    assert "Enter the first day to export" in text_of(page, ".govuk-error-summary")
+    page = client_request.get("/exports?export=register&format=csv&first=2026-11-17&last=")
+    assert "The last day must be the same as or after the first day" in text_of(
+        page, ".govuk-error-summary"
+    )
     assert (
         db.session.scalar(
             sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.event == "report.exported")
@@ -232,3 +237,78 @@ def test_a_pupil_closed_this_school_year_stays_in_its_annex_b_return(app, lead, 
     _, _, body = download(app, lead, "/exports?export=tracking-sheet&format=csv")
     names = sorted(row[1] for row in csv_rows(body)[1:])
     assert names == ["Closed In October", "Still Here"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/exports?export=tracking-sheet&format=csv&first=&last=",
+        "/exports?export=central-record&format=xlsx&first=&last=",
+        "/exports?export=providers&format=csv&first=&last=",
+    ],
+)
+def test_an_export_that_covers_no_period_takes_blank_days(app, lead, pupils, path):
+    response, _, _ = download(app, lead, path)
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "last"),
+    [
+        ("first=&last=", "2026-09-01", "2026-11-18"),
+        ("first=2026-11-02&last=", "2026-11-02", "2026-11-18"),
+        ("first=&last=2026-07-17", "2025-09-01", "2026-07-17"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/exports?export=register&format=csv&", "/register/export?"])
+def test_blank_days_export_this_school_year_so_far(
+    app, lead, teacher, pupils, clock, path, query, first, last
+):
+    clock(9, 0)
+    put_marks(pupils[0], teacher, ["/", "I"], date(2026, 9, 1))
+    response, _, body = download(app, lead, path + query)
+    assert response.status_code == 200
+    assert f"{first}-to-{last}.csv" in response.headers["Content-Disposition"]
+    amara = [row for row in csv_rows(body) if row[2] == "Amara Bello"]
+    assert amara[0][4:7] == [first, "AM", "/" if first == "2026-09-01" else ""]
+    assert amara[-1][4:6] == [last, "PM"]
+    event = db.session.scalar(
+        sa.select(AuditEvent)
+        .where(AuditEvent.event.in_(["report.exported", "attendance.exported"]))
+        .order_by(AuditEvent.id.desc())
+    )
+    assert (event.details["first"], event.details["last"]) == (first, last)
+
+
+def test_a_blank_day_beside_a_wrong_one_keeps_the_advice(client_request, auth, lead, pupils):
+    auth.login(lead)
+    for path in ("/exports?export=register&format=csv&", "/register/export?"):
+        page = client_request.get(path + "first=yesterday&last=")
+        assert text_of(page, "#first-error") == (
+            "Error: Enter the first day as a real date, like 27/03/2012"
+        )
+        assert page.select_one("#first")["value"] == "yesterday"
+        assert page.select_one("#last-error") is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/exports?export=tracking-sheet&format=csv",
+        "/exports?export=central-record&format=csv",
+        "/exports?export=register&format=csv",
+        "/exports?export=providers&format=csv",
+        "/register/export?first=2026-11-16&last=2026-11-16",
+    ],
+)
+def test_every_csv_starts_with_a_byte_order_mark_so_excel_reads_utf8(
+    app, lead, make_pupil, teacher, path
+):
+    pupil = make_pupil(legal_name="Zoë Ó'Brien", providers=[make_provider("Ó'Brien Café")])
+    assign(pupil, teacher, None, on=date(2026, 9, 1))
+    response, streamed, body = download(app, lead, path)
+    assert response.status_code == 200 and streamed
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert body.startswith(codecs.BOM_UTF8) and body.count(codecs.BOM_UTF8) == 1
+    assert "Ó'Brien" in body.decode("utf-8-sig")

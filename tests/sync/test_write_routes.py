@@ -17,7 +17,7 @@ import functools
 import io
 import uuid
 from collections.abc import Callable
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +29,8 @@ from ap_field.assessments.models import Assessment
 from ap_field.attendance.models import AttendanceMark, LocalAuthorityReport, RegisterSession
 from ap_field.attendance.queries import find_mark
 from ap_field.auth.models import Role, SafeguardingRole, User
+from ap_field.calendars.models import CalendarEvent, EventKind, TermCalendar
+from ap_field.calendars.services import add_calendar, add_event
 from ap_field.common.access import allow
 from ap_field.common.time import london_today, utcnow
 from ap_field.extensions import db
@@ -91,6 +93,8 @@ from tests.sync.conftest import REGISTER_OPEN, keyed, mark_form, note_form, visi
 # POST routes that are not the field's records, each with why it is left out.
 LEFT_OUT = {
     "auth.sign_in": "makes a session, not a record; nothing is queued before it",
+    "calendars.import_file": "an .ics file, read and checked whole online so that nothing is"
+    " saved from part of one, as a photo is",
     "auth.sign_out": "ends the session the outbox sends with",
     "auth.change_password": "a person's own password, typed online",
     "auth.lock": "a person's own password, opening the idle lock on the page where it was typed",
@@ -271,6 +275,34 @@ WRITES = {
         lambda w: {"concern": "missed_15_days", "client_uuid": new_uuid()},
         LocalAuthorityReport,
     ),
+    "calendars.new_calendar": Write(
+        CREATE,
+        LEAD,
+        "/calendars/new",
+        lambda w: {"client_uuid": new_uuid(), "la_code": "882", "name": "Southshire term dates"},
+        TermCalendar,
+    ),
+    "calendars.new_event": Write(
+        CREATE,
+        LEAD,
+        "/calendars/{calendar}/events/new",
+        lambda w: {
+            "client_uuid": new_uuid(),
+            "kind": "inset_day",
+            "first_day": "2027-01-04",
+            "last_day": "",
+            "description": "Staff training day",
+            "school_id": "0",
+        },
+        CalendarEvent,
+    ),
+    "calendars.remove": Write(
+        REMOVE,
+        LEAD,
+        "/calendars/{calendar}/events/{calendar_event}/remove",
+        lambda w: {},
+        CalendarEvent,
+    ),
     "parents.new_invitation": Write(
         CREATE,
         TEACHER,
@@ -417,7 +449,7 @@ WRITES = {
         "/site-checks/new",
         lambda w: {
             "client_uuid": new_uuid(),
-            "site_id": str(w["site"]),
+            "site_id": str(w["site_to_check"]),
             "template_id": str(w["template"]),
             "higher_risk": "none",
         },
@@ -683,6 +715,7 @@ def world(transaction, rollback_app, register_open) -> World:
             "other_teacher": new_user(TEACHER).id,
             "provider": provider.id,
             "site": provider.sites[0].id,
+            "site_to_check": make_provider("Hillcrest Farm").sites[0].id,
             "policy": policy.id,
             "template": latest_template().id,
             "check": check.id,
@@ -694,10 +727,25 @@ def world(transaction, rollback_app, register_open) -> World:
             "dispute": _dispute(pupil, teacher, users[PARENT]).id,
             "school": pupil.school_id,
             "notice": db.session.scalar(sa.select(AttendanceNotice.id)),
+            **_calendar(),
         }
         plan_targets = [target.id for target in plan.targets]
         detached(*users.values())
     return World(users, ids, plan_targets)
+
+
+def _calendar() -> dict[str, int]:
+    """Northshire's calendar with its spring half term, well apart from the register's day."""
+    calendar = add_calendar({"la_code": "881", "name": "Northshire term dates"}, uuid.uuid4())
+    half_term = {
+        "kind": EventKind.HALF_TERM,
+        "first_day": date(2027, 2, 15),
+        "last_day": date(2027, 2, 19),
+        "description": "Spring half term",
+        "school_id": None,
+    }
+    event = add_event(calendar, half_term, uuid.uuid4())
+    return {"calendar": calendar.id, "calendar_event": event.id}
 
 
 def _slot(pupil: Pupil) -> TimetableSlot:
