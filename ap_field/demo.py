@@ -18,6 +18,7 @@ from ap_field.assessments.services import create_assessment
 from ap_field.attendance.models import AttendanceMark, RegisterSession
 from ap_field.attendance.services import MarkValues, record_mark
 from ap_field.auth.models import Role, SafeguardingRole, User
+from ap_field.calendars.demo import seed_calendars
 from ap_field.common.time import LONDON, london_today, utcnow
 from ap_field.demo_scale import build_scale
 from ap_field.extensions import db
@@ -212,6 +213,8 @@ def _pupil(serial: int, spec: dict, today: date) -> Pupil:
             "looked_after": spec.get("looked_after", False),
             "free_school_meals": serial % 3 == 0,
             "locality_team": "North" if serial % 2 else "South",
+            "home_address": f"{serial * 2} Mill Lane, Northside, NS1 4AB",
+            "parent_phone": f"01632 960 {serial:03d}",
             "school_id": _school(SCHOOLS[serial % len(SCHOOLS)][0]).id,
             "commissioner": SCHOOLS[serial % len(SCHOOLS)][0]
             if serial % 4
@@ -243,6 +246,7 @@ def seed_demo() -> None:
             db.session.add(provider)
     db.session.commit()
     _schools()
+    seed_calendars()
     today = london_today()
     for serial, spec in enumerate(PUPILS, start=1):
         pupil = _pupil(serial, spec, today)

@@ -1,3 +1,5 @@
+import re
+
 import sqlalchemy as sa
 from stdnum.gb import upn as upn_number
 from wtforms import (
@@ -44,6 +46,8 @@ from ap_field.pupils.models import (
 from ap_field.schools.models import School
 
 UPN_LENGTH = 13
+# A phone number as people write it: digits, spaces and brackets, perhaps a leading +.
+PHONE = re.compile(r"\+?[0-9 ()]{10,20}")
 UPN_WRONG_LENGTH = "UPN must be 13 characters, like A123456789012"
 UPN_WRONG_SHAPE = "UPN must be a letter, then 11 digits, then a digit or a letter"
 UPN_WRONG_CHECK = "The UPN's check letter does not match: copy it again from the school record"
@@ -114,6 +118,17 @@ class PupilForm(SyncedForm):
     )
     locality_team = StringField(
         "Locality team responsible", validators=[Optional(), Length(max=120)]
+    )
+    home_address = TextAreaField(
+        "Home address",
+        description="Where the family lives: a home visit's address starts as this",
+        validators=[Optional(), Length(max=300)],
+        render_kw={"autocomplete": "off", "rows": 3},
+    )
+    parent_phone = StringField(
+        "Parent or carer's phone",
+        validators=[Optional(), Length(max=30)],
+        render_kw={"autocomplete": "off", "type": "tel", "inputmode": "tel"},
     )
     send_status = RadioField(
         "Special educational needs (SEND)",
@@ -201,6 +216,10 @@ class PupilForm(SyncedForm):
         if field.data and field.data >= london_today():
             raise ValidationError("Date of birth must be in the past")
 
+    def validate_parent_phone(self, field) -> None:
+        if field.data and not PHONE.fullmatch(field.data):
+            raise ValidationError("Enter a phone number, like 01632 960 001 or +44 7700 900 982")
+
     def validate_case_number(self, field) -> None:
         if self._taken(Pupil.case_number, field.data):
             raise ValidationError("Another pupil already has this case number")
@@ -250,6 +269,8 @@ class PupilForm(SyncedForm):
                 "school_id",
                 "commissioner",
                 "locality_team",
+                "home_address",
+                "parent_phone",
                 "provision_start_date",
                 "planned_end_date",
                 "review_date",

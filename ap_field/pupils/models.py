@@ -153,6 +153,10 @@ class Pupil(SyncedRecord, db.Model):
     looked_after: so.Mapped[bool] = so.mapped_column(default=False)
     free_school_meals: so.Mapped[bool] = so.mapped_column(default=False)
     locality_team: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    # Where the family lives, which a home visit's address is filled from, and how to reach
+    # the parent or carer.
+    home_address: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    parent_phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
     # The commissioning school: the pupil stays on its roll, and it keeps the legal register.
     school_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("schools.id"), index=True)
     commissioner: so.Mapped[str | None] = so.mapped_column(sa.String(160))

@@ -24,6 +24,8 @@ AUDITED_FIELDS = (
     "looked_after",
     "free_school_meals",
     "locality_team",
+    "home_address",
+    "parent_phone",
     "school_id",
     "commissioner",
     "exclusion_type",

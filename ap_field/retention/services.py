@@ -216,6 +216,7 @@ def _blank_pupil(pupil: Pupil) -> None:
     pupil.date_of_birth = date(academic_year_start(pupil.date_of_birth), 9, 1)
     pupil.reason_other = None
     pupil.action_to_be_taken = None
+    pupil.home_address = pupil.parent_phone = None
 
 
 def _blank_records(pupil_id: int) -> None:

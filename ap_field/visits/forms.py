@@ -144,6 +144,11 @@ class VisitForm(SyncedForm):
         if field.data and self.visit_date.data and field.data <= self.visit_date.data:
             raise ValidationError("The next visit must be after this one")
 
+    def start_at_home(self, pupil) -> None:
+        """A new visit starts at the family home, where the pupil's record says it is."""
+        if pupil.home_address:
+            self.place.data, self.address.data = VisitPlace.HOME.value, pupil.home_address
+
     def values(self) -> dict:
         """The visit's new values, ready for the model."""
         present = self.present.data or []

@@ -64,6 +64,7 @@ def new(pupil_id: int):
     form = VisitForm()
     if request.method == "GET":
         form.open_new()
+        form.start_at_home(pupil)
     elif replayed := by_client_uuid(HomeVisit, form.record_uuid(), pupil_id=pupil.id):
         return redirect(_visit_url(replayed))
     if form.validate_on_submit():

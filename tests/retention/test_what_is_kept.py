@@ -13,6 +13,8 @@ REPLACED_ON_THE_PUPIL = {
     "legal_name",
     "preferred_name",
     "upn",
+    "home_address",
+    "parent_phone",
     "reason_other",
     "action_to_be_taken",
 }
