@@ -21,4 +21,8 @@ cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 sed 's|//# sourceMappingURL=.*||' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
   > static/vendor/govuk-frontend.min.js
 
+# axe-core, which the accessibility tests run in the browser (tests/browser/test_accessibility.py).
+mkdir -p tests/browser/vendor
+cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
+
 .venv/bin/python assets/make_icons.py

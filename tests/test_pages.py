@@ -75,7 +75,7 @@ def test_the_lead_sees_the_programme(app, demo):
         "Reintegrating": "0",
         "Closed": "1",
     }
-    caseloads = page.select("table:not(.govuk-visually-hidden) tbody tr")
+    caseloads = page.select(".app-table tbody tr")
     rows = [" ".join(row.get_text().split()) for row in caseloads]
     assert rows == ["Grace Whitfield 5 of 5", "Tom Okafor 5 of 5"]
 

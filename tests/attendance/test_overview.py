@@ -134,7 +134,7 @@ def test_the_pupil_page_shows_the_figures(client_request, auth, block, teacher, 
     page = client_request.get(f"/pupils/{block[0].id}")
     table = {
         text_of(row, "th"): [cell.get_text(strip=True) for cell in row.select("td")]
-        for row in page.select("#attendance + table tbody tr")
+        for row in page.select("#attendance + .app-table table tbody tr")
     }
     assert table["Attendance"][0] == "60.0%"
     assert table["Possible sessions"] == ["5", "5", "5"]

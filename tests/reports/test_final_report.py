@@ -76,7 +76,7 @@ def test_the_report_charts_attendance_hours_and_progress(
         assert svg["role"] == "img"
         assert svg.select_one(f"title#chart-{name}-title").text
         assert svg.select_one(f"desc#chart-{name}-desc").text
-    attendance = page.select_one("svg[aria-labelledby^='chart-attendance'] + table")
+    attendance = page.select_one("svg[aria-labelledby^='chart-attendance'] + div table")
     week = f"{monday.day} {monday:%b}"
     assert attendance.select_one("tbody td").text == "75.0%"
     assert attendance.select_one("tbody th").text == week
@@ -84,5 +84,5 @@ def test_the_report_charts_attendance_hours_and_progress(
     hours = page.select_one("svg[aria-labelledby^='chart-hours']")
     assert hours.select_one("line[stroke-dasharray]") is not None
     assert "25 hours" in hours.text
-    progress = page.select_one("svg[aria-labelledby^='chart-progress'] + table")
+    progress = page.select_one("svg[aria-labelledby^='chart-progress'] + div table")
     assert "Not yet reviewed" in progress.select_one("tbody td").text

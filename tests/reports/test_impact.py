@@ -98,7 +98,7 @@ def programme(make_pupil, make_user, lead):
 
 def counted(page, section: str) -> tuple[str, dict[str, str]]:
     figure = text_of(page, f"#{section} + p")
-    rows = page.select(f"#{section} ~ table")[0].select("tbody tr")
+    rows = page.select(f"#{section} ~ .app-table table")[0].select("tbody tr")
     return figure, {
         text_of(row, "th"): " ".join(cell.get_text(" ", strip=True) for cell in row.select("td"))
         for row in rows

@@ -144,11 +144,11 @@ def test_community_teachers_come_a_page_at_a_time(client_request, auth, lead, ma
         make_user(Role.TEACHER, name=f"Teacher {number:02d}")
     auth.login(lead)
     page = client_request.get("/programme")
-    rows = page.select("#teachers + table tbody tr")
+    rows = page.select("#teachers + .app-table table tbody tr")
     assert [text_of(row, "th") for row in rows] == [f"Teacher {n:02d}" for n in range(25)]
     following = page.select_one("nav[aria-label='Pages of community teachers'] a[rel=next]")
     last = client_request.get(following["href"])
-    assert [text_of(row, "th") for row in last.select("#teachers + table tbody tr")] == [
+    assert [text_of(row, "th") for row in last.select("#teachers + .app-table table tbody tr")] == [
         "Teacher 25"
     ]
 
@@ -189,7 +189,7 @@ def test_the_programme_charts_its_weekly_attendance(
     svg = page.select_one("svg[aria-labelledby='chart-trend-title chart-trend-desc']")
     assert svg["role"] == "img"
     assert svg.select_one("title").text == "Programme attendance each week"
-    cells = [td.text for td in svg.find_next_sibling("table").select("tbody td")]
+    cells = [td.text for td in svg.find_next_sibling("div").select("table tbody td")]
     assert len(cells) == 12
     assert cells[-1] == "50.0%"
     assert cells[0] == "No figure"
