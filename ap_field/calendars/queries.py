@@ -167,6 +167,11 @@ def pupil_closure(pupil: Pupil, day: date) -> str | None:
     return _why_closed(day, pupil.school_id, _la_of(pupil.school_id))
 
 
+def is_school_day_of(school_id: int | None, day: date) -> bool:
+    """Whether the school with this id (None: the programme's calendar) is open on `day`."""
+    return _why_closed(day, school_id, _la_of(school_id)) is None
+
+
 def is_pupils_school_day(pupil: Pupil, day: date) -> bool:
     return pupil_closure(pupil, day) is None
 

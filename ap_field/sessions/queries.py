@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
+from ap_field.calendars.queries import is_school_day_of
 from ap_field.extensions import db
 from ap_field.plans.models import TimetableSlot
 from ap_field.pupils.models import Pupil
@@ -93,6 +95,7 @@ def _slots_of(pupil_ids: list[int]) -> list[TimetableSlot]:
         db.session.scalars(
             sa.select(TimetableSlot)
             .where(TimetableSlot.pupil_id.in_(pupil_ids))
+            .options(so.joinedload(TimetableSlot.pupil))
             .order_by(TimetableSlot.starts_at)
         )
     )
@@ -118,7 +121,9 @@ def _matched(
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
         for slot in slots:
-            if slot.weekday == day.weekday():
+            # A session falls only on a day the pupil's school is open (docs/architecture.md,
+            # "Term calendars").
+            if slot.weekday == day.weekday() and is_school_day_of(slot.pupil.school_id, day):
                 note = next(
                     (
                         note
