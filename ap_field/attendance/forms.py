@@ -9,8 +9,10 @@ from ap_field.attendance.codes import CODES, LATE, NOT_OF_SCHOOL_AGE, PRESENT_AM
 from ap_field.attendance.figures import academic_year_first_day
 from ap_field.attendance.models import MAX_MINUTES_LATE, Concern, RegisterSession
 from ap_field.attendance.services import MarkValues
+from ap_field.calendars.queries import pupil_closure
 from ap_field.common.forms import BaseForm, DateField, SyncedForm, choices
 from ap_field.common.time import LONDON, phone_time
+from ap_field.pupils.models import Pupil
 from ap_field.pupils.school_age import is_of_compulsory_school_age
 
 MAX_RANGE_DAYS = 400
@@ -53,9 +55,17 @@ class MarkForm(SyncedForm):
     # so that a mark saved with no signal is judged by when it was made, not when it arrived.
     marked_at = wtforms.HiddenField()
 
-    def __init__(self, *args, now: datetime, date_of_birth: "date | None" = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        now: datetime,
+        date_of_birth: "date | None" = None,
+        pupil: Pupil | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.date_of_birth = date_of_birth
+        self.pupil = pupil
         self.server_now = now
         self.code.data = (self.code.data or "").upper() or None
         self.now = self._phone_time() or now
@@ -89,6 +99,8 @@ class MarkForm(SyncedForm):
             return
         if not is_school_day(field.data):
             raise ValidationError("Registers are taken on school days, Monday to Friday")
+        if self.pupil is not None and (why := pupil_closure(self.pupil, field.data)):
+            raise ValidationError(f"The pupil's school is closed on this day ({why}): no mark")
         if not has_started(field.data, session, self.now):
             raise ValidationError("You cannot mark a session that has not started yet")
 

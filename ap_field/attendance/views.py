@@ -180,7 +180,7 @@ def mark(pupil_id: int):
     this page asks for whatever the tap could not say (minutes late, a reason)."""
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     now = london_now()
-    form = MarkForm(now=now, date_of_birth=pupil.date_of_birth)
+    form = MarkForm(now=now, date_of_birth=pupil.date_of_birth, pupil=pupil)
     if request.method == "GET":
         day, session = _chosen_session(now)
         _fill(form, pupil, day, session)
