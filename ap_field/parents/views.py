@@ -3,7 +3,6 @@ from datetime import date, timedelta
 import segno
 from flask import (
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -18,6 +17,7 @@ from wtforms import SelectChoice
 
 from ap_field.attendance.clock import session_of_time
 from ap_field.auth.devices import sign_in_here
+from ap_field.auth.limits import attempts_per_minute
 from ap_field.auth.models import Role, User
 from ap_field.auth.queries import user_by_id
 from ap_field.common.access import allow, public
@@ -25,6 +25,7 @@ from ap_field.common.confirm import confirmation_page
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.forms import BaseForm
 from ap_field.common.pagination import requested_page
+from ap_field.common.security import private
 from ap_field.common.time import format_long_date, london_today
 from ap_field.common.writes import StaleEdit
 from ap_field.extensions import limiter
@@ -236,17 +237,13 @@ def withdraw_invitation(pupil_id: int, invitation_id: int):
     return redirect(url_for("pupils.show", pupil_id=pupil.id))
 
 
-def _join_limit() -> str:
-    return f"{current_app.config['LOGIN_ATTEMPTS_PER_MINUTE']} per minute"
-
-
 def _join_refused(_response) -> bool:
     return g.get("invitation_refused", False)
 
 
 @bp.route("/join/<token:token>", methods=["GET", "POST"])
 @public
-@limiter.limit(_join_limit, deduct_when=_join_refused)
+@limiter.limit(attempts_per_minute, deduct_when=_join_refused)
 def join(token: str):
     """The parent's own phone opens the invitation: a new account, or, when they are signed
     in already, the child added to theirs. Links that do not work count towards the same
@@ -262,7 +259,7 @@ def join(token: str):
     form = JoinForm(data={"name": invitation.parent_name})
     if form.validate_on_submit():
         return _join_as_new_parent(invitation, form)
-    return _private(render_template("parents/join.html", form=form, invitation=invitation))
+    return private(render_template("parents/join.html", form=form, invitation=invitation))
 
 
 def _join_as_new_parent(invitation: ParentInvitation, form: JoinForm):
@@ -274,7 +271,7 @@ def _join_as_new_parent(invitation: ParentInvitation, form: JoinForm):
         return _refused(refused)
     except EmailInUse:
         form.email.errors.append("There is already an account with this email address")
-        return _private(render_template("parents/join.html", form=form, invitation=invitation))
+        return private(render_template("parents/join.html", form=form, invitation=invitation))
     _sign_in(parent, remember=form.remember.data)
     flash(f"Your account is ready and linked to {invitation.pupil.display_name}.", "success")
     return redirect(url_for("parents.my_child"))
@@ -287,7 +284,7 @@ def _accepted_by_me(invitation: ParentInvitation) -> bool:
 
 def _join_signed_in(invitation: ParentInvitation):
     if current_user.role != Role.PARENT:
-        return _private(render_template("parents/join_staff.html", invitation=invitation))
+        return private(render_template("parents/join_staff.html", invitation=invitation))
     form = BaseForm()
     if link_of(current_user, invitation.pupil) is None and form.validate_on_submit():
         try:
@@ -296,7 +293,7 @@ def _join_signed_in(invitation: ParentInvitation):
             return _refused(refused)
         flash(f"{invitation.pupil.display_name} is added to your account.", "success")
         return redirect(url_for("parents.my_child"))
-    return _private(
+    return private(
         render_template(
             "parents/join_existing.html",
             form=form,
@@ -314,12 +311,7 @@ def _sign_in(parent: User, remember: bool) -> None:
 def _refused(refused: InvitationNotUsable):
     g.invitation_refused = True
     status = 404 if refused.state is None else 410
-    return _private(render_template("parents/join_refused.html", state=refused.state), status)
-
-
-def _private(page: str, status: int = 200):
-    """A page reached through a secret link is never kept by the browser or a proxy."""
-    return page, status, {"Cache-Control": "no-store"}
+    return private(render_template("parents/join_refused.html", state=refused.state), status)
 
 
 # Disputed sessions
