@@ -4,6 +4,7 @@ a code under "More codes" and three for a late arrival (Late, the minutes box, S
 
 from datetime import date
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from ap_field.auth.models import Role
@@ -14,12 +15,17 @@ NAMES = ["Amara Bello", "Ben Carter", "Cara Doyle", "Dev Patel", "Ema Novak"]
 MAX_TAPS = 10
 
 
-def test_an_am_register_for_a_block_of_five_in_ten_taps(phone: Page, make_user, make_pupil, clock):
+@pytest.fixture
+def block_signed_in(phone: Page, make_user, make_pupil, clock) -> None:
+    """A teacher with NAMES in their block, signed in on `phone` at 09:05 on a Monday."""
     clock(9, 5, on=date(2026, 11, 16))
     teacher = make_user(Role.TEACHER)
     for name in NAMES:
         assign(make_pupil(legal_name=name), teacher, None, on=date(2026, 9, 1))
     sign_in(phone, teacher.email)
+
+
+def test_an_am_register_for_a_block_of_five_in_ten_taps(phone: Page, block_signed_in):
     taps = 0
 
     def tap(target: Locator) -> None:
@@ -60,13 +66,8 @@ def test_an_am_register_for_a_block_of_five_in_ten_taps(phone: Page, make_user, 
 
 
 def test_marks_tapped_with_no_signal_wait_on_the_phone_and_count_in_the_register(
-    phone: Page, make_user, make_pupil, clock
+    phone: Page, block_signed_in
 ):
-    clock(9, 5, on=date(2026, 11, 16))
-    teacher = make_user(Role.TEACHER)
-    for name in NAMES:
-        assign(make_pupil(legal_name=name), teacher, None, on=date(2026, 9, 1))
-    sign_in(phone, teacher.email)
     phone.goto("/register")
     counter = phone.locator("[data-register-count]")
     expect(counter).to_have_text("0 of 5 pupils marked.")
@@ -91,12 +92,7 @@ def test_marks_tapped_with_no_signal_wait_on_the_phone_and_count_in_the_register
     expect(phone.locator("[data-outbox-badge]")).to_be_hidden()
 
 
-def test_the_counter_follows_each_mark_as_it_is_made(phone: Page, make_user, make_pupil, clock):
-    clock(9, 5, on=date(2026, 11, 16))
-    teacher = make_user(Role.TEACHER)
-    for name in NAMES:
-        assign(make_pupil(legal_name=name), teacher, None, on=date(2026, 9, 1))
-    sign_in(phone, teacher.email)
+def test_the_counter_follows_each_mark_as_it_is_made(phone: Page, block_signed_in):
     phone.goto("/register")
     counter = phone.locator("[data-register-count]")
     expect(counter).to_have_text("0 of 5 pupils marked.")

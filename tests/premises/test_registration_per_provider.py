@@ -18,6 +18,7 @@ from ap_field.premises.models import ProviderType
 from ap_field.premises.queries import compliance_of
 from ap_field.pupils.services import assign
 from tests.helpers import text_of
+from tests.plans.test_timetable import slot
 from tests.premises.helpers import make_provider
 
 
@@ -132,16 +133,7 @@ def teacher_and_pupil(make_user, make_pupil, auth, garage):
 
 
 def slot_form(**overrides) -> dict:
-    return {
-        "client_uuid": "",
-        "weekday": "0",
-        "starts_at": "10:00",
-        "ends_at": "12:30",
-        "mode": "face_to_face",
-        "focus": "english",
-        "place": "The garage workshop",
-        "provider_id": "",
-    } | overrides
+    return slot(place="The garage workshop", provider_id="") | overrides
 
 
 def test_the_slot_form_offers_the_pupils_providers_and_none(client_request, teacher_and_pupil):
