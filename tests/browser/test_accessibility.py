@@ -13,11 +13,12 @@ from playwright.sync_api import Page
 from ap_field.auth.models import Role, User
 from ap_field.common.access import PUBLIC, access_rule, needs_dsl
 from ap_field.demo import DEMO_PASSWORD, seed_demo
-from ap_field.extensions import db
+from ap_field.extensions import db, limiter
 from ap_field.parents.models import ParentLink
 from ap_field.pupils.models import Pupil
 from tests.browser.conftest import sign_in
 from tests.common.test_query_strings import records_to_ask_about
+from tests.transactions import empty_tables
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("TEST_DATABASE_URL")), reason="a sweep over pages: SQLite half only"
@@ -109,6 +110,27 @@ def problems_at(page: Page, path: str) -> list[str]:
     return found
 
 
+@pytest.fixture(scope="module")
+def demo_programme(committing_app, live_server, tmp_path_factory):
+    """The demo programme, seeded once for the sweeps, which only read it, and emptied after
+    them. Its photos are written where the served app reads them."""
+    photos = str(tmp_path_factory.mktemp("photos"))
+    with pytest.MonkeyPatch.context() as monkeypatch, committing_app.app_context():
+        for served in (committing_app, live_server.app):
+            monkeypatch.setitem(served.config, "PHOTO_DIR", photos)
+        seed_demo()
+        yield
+        empty_tables()
+
+
+@pytest.fixture
+def app(demo_programme, committing_app):
+    """The app as the conftest's, on the module's demo programme, which stays between tests."""
+    with committing_app.app_context():
+        yield committing_app
+    limiter.reset()
+
+
 def test_the_sweep_finds_a_violation_and_sideways_scrolling(phone: Page, live_server):
     """The check itself: a page made to break both rules is caught."""
     phone.set_viewport_size({"width": NARROW, "height": 800})
@@ -120,13 +142,7 @@ def test_the_sweep_finds_a_violation_and_sideways_scrolling(phone: Page, live_se
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_every_page_meets_wcag_22_aa_and_reflows(
-    phone: Page, live_server, app, monkeypatch, tmp_path, role
-):
-    # The demo's photos are written where the served app reads them.
-    for served in (app, live_server.app):
-        monkeypatch.setitem(served.config, "PHOTO_DIR", str(tmp_path / "photos"))
-    seed_demo()
+def test_every_page_meets_wcag_22_aa_and_reflows(phone: Page, live_server, app, role):
     ids = records_to_ask_about()
     user = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[role]))
     if role == Role.PARENT:

@@ -111,11 +111,13 @@ def test_three_forms_and_a_photo_saved_offline_survive_a_reload_and_arrive_once(
     sign_off.goto(f"/site-checks/{finished.id}/sign-off")
     phone.context.set_offline(True)
 
+    start.bring_to_front()
     start.get_by_label("Provider and site").select_option(label="Northgate Kitchens: Main site")
     start.locator('input[name="template_id"]').first.check()
     start.get_by_role("button", name="Start the check").tap()
     saved_offline(start)
 
+    item.bring_to_front()
     item.get_by_label("Take or choose a photo").set_input_files(photo)
     expect(item.get_by_role("button", name="Add photo")).to_be_enabled()
     item.get_by_role("button", name="Add photo").tap()
@@ -125,12 +127,14 @@ def test_three_forms_and_a_photo_saved_offline_survive_a_reload_and_arrive_once(
     item.get_by_role("button", name="Save and continue").tap()
     saved_offline(item)
 
+    sign_off.bring_to_front()
     sign_off.get_by_label("Satisfactory", exact=True).check()
     sign_off.get_by_label("Your competence to make this check").fill("NEBOSH certificate")
     sign_off.get_by_label("I made this check in person").check()
     sign_off.get_by_role("button", name="Sign off the check").tap()
     saved_offline(sign_off)
 
+    start.bring_to_front()
     start.goto("/outbox")
     expect(outbox_section(start, "waiting").locator("[data-outbox-entry]")).to_have_count(4)
     start.reload()
@@ -211,12 +215,14 @@ def test_a_server_error_twice_then_success_delivers_once_and_drops_nothing(
     phone.context.route("**/notes/new", failing_twice)
     watching = phone.context.new_page()
     watching.goto("/outbox")
+    phone.bring_to_front()
     phone.get_by_role("button", name="Send the note").tap()
     saved_offline(phone)
     waiting = outbox_section(watching, "waiting")
     expect(waiting).to_contain_text("The server answered 500")
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
 
+    watching.bring_to_front()
     watching.get_by_role("button", name="Send now").tap()
     expect(waiting).to_contain_text("The server answered 503")
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
@@ -329,10 +335,12 @@ def test_refused_items_wait_under_needs_attention_while_later_ones_are_sent(
     small.goto(f"/pupils/{pupil.id}/assessments/new")
     phone.context.set_offline(True)
     for page, place in ((big, "Park"), (bigger, "Field")):
+        page.bring_to_front()
         fill_note(page, place)
         page.get_by_label("Progress against those targets").fill("Read two chapters. " * 600)
         page.get_by_role("button", name="Send the note").tap()
         saved_offline(page)
+    small.bring_to_front()
     fill_assessment(small, "Cooking")
     small.get_by_role("button", name="Save assessment").tap()
     saved_offline(small)
