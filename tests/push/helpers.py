@@ -60,7 +60,9 @@ def push_service_on_loopback() -> Iterator[PushService]:
     """A push service of our own, answering on loopback while the block runs."""
     service = PushService()
     server = _serve(service)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Asked to stop, the server stops within its poll interval: half a second by default,
+    # paid at the end of every test that uses it.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield service
