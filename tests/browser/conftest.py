@@ -1,5 +1,6 @@
 """A live ap-field on loopback and a phone-sized Chromium driven by Playwright."""
 
+import os
 import shutil
 import threading
 from dataclasses import dataclass
@@ -28,6 +29,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Sweeps that test pages, not databases (axe, reflow, tap targets, fault seeds), run in the
+# SQLite half of the suite only.
+PAGE_SWEEP = pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")), reason="a sweep over pages: SQLite half only"
+)
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 3,

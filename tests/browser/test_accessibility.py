@@ -2,7 +2,6 @@
 320 and 1280 px wide, and for sideways scrolling at 320 px (WCAG 1.4.10, reflow), on the demo
 programme. A sweep over pages rather than databases: it runs in the SQLite half only."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,11 @@ from ap_field.demo import DEMO_PASSWORD, seed_demo
 from ap_field.extensions import db, limiter
 from ap_field.parents.models import ParentLink
 from ap_field.pupils.models import Pupil
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PAGE_SWEEP, sign_in
 from tests.common.test_query_strings import records_to_ask_about
 from tests.transactions import empty_tables
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("TEST_DATABASE_URL")), reason="a sweep over pages: SQLite half only"
-)
+pytestmark = PAGE_SWEEP
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
