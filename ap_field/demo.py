@@ -272,7 +272,14 @@ def seed_demo() -> None:
     _parent_answers()
     _an_absence_ahead(today)
     seed_premises(staff["assessor"])
-    _registers(today)
+    # Each mark is committed as a teacher's would be; the demo alone writes meanwhile, so
+    # what it has loaded stays as it was rather than being read again after every mark.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        _registers(today)
+    finally:
+        session.expire_on_commit = True
 
 
 def _seed_teaching(pupil: Pupil, teacher: User, serial: int, today: date, review: bool) -> None:
