@@ -39,13 +39,15 @@ run: $(INSTALLED)
 test: $(INSTALLED) chromium
 	$(BIN)/pytest -n auto --dist loadscope
 
-## chromium: Debian's chromium where apt is available, Playwright's own build elsewhere
+## chromium: Debian's chromium and its headless shell (what most browser tests run in; the
+## push tests need the full browser) where apt is available, Playwright's own build elsewhere
+CHROMIUM_PACKAGES := chromium chromium-headless-shell
 chromium: $(INSTALLED)
-	@if command -v chromium >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && command -v chromium-headless-shell >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(CHROMIUM_PACKAGES) >/dev/null; \
 	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(CHROMIUM_PACKAGES) >/dev/null; \
 	else \
 		$(BIN)/playwright install chromium; \
 	fi

@@ -87,15 +87,38 @@ def live_server(migrated, smtp_server):
         db.engine.dispose()
 
 
+def chromium_executable(push: bool = False) -> str | None:
+    """Debian's Chromium. Its headless shell, where installed, is the same engine built without
+    the browser around it, and needs about half the processor time; it has no Push API, so
+    a phone that takes reminders is the full browser. None: Playwright's own build."""
+    shell = None if push else shutil.which("chromium-headless-shell")
+    return shell or shutil.which("chromium")
+
+
+def _launch(playwright, push: bool):
+    return playwright.chromium.launch(executable_path=chromium_executable(push), args=CHROMIUM_ARGS)
+
+
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium where it is installed, otherwise Playwright's own build."""
+def playwright():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """The phones' browser: see `chromium_executable`."""
+    browser = _launch(playwright, push=False)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def push_browser(playwright):
+    """The browser of the phones that take push reminders (tests asking for `push_ready`)."""
+    browser = _launch(playwright, push=True)
+    yield browser
+    browser.close()
 
 
 # The outbox's final answers to a write, which the page then shows (docs/architecture.md,
@@ -113,9 +136,11 @@ def expected_errors() -> list[str]:
 
 
 @pytest.fixture
-def new_phone(browser, live_server, app, expected_errors):
+def new_phone(request, live_server, app, expected_errors):
     """Opens a phone (a fresh browser context); after the test, no page may have logged an
     error, a failed load or a Content-Security-Policy violation it did not expect."""
+    push = "push_ready" in request.fixturenames
+    browser = request.getfixturevalue("push_browser" if push else "browser")
     contexts, problems = [], []
 
     def open_phone(**options) -> Page:

@@ -1,7 +1,6 @@
 """Forms that survive no signal: what is submitted offline waits on the phone and reaches the
 server exactly once, whatever the connection and the server do in between."""
 
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from ap_field.photos.models import Photo
 from ap_field.premises.models import CheckStatus, SiteCheck
 from ap_field.pupils.services import assign
 from ap_field.sessions.models import SessionNote
-from tests.browser.conftest import CHROMIUM_ARGS, PHONE, sign_in
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, chromium_executable, sign_in
 from tests.helpers import PASSWORD
 from tests.photos.test_images import phone_photo
 from tests.premises.helpers import answer_everything, make_check, make_provider
@@ -386,7 +385,7 @@ def test_the_outbox_outlives_closing_the_browser(
     def start_browser():
         context = browser.browser_type.launch_persistent_context(
             tmp_path / "profile",
-            executable_path=shutil.which("chromium"),
+            executable_path=chromium_executable(),
             args=CHROMIUM_ARGS,
             base_url=live_server.url,
             service_workers="block",
