@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from ap_field.attendance.models import RegisterSession
 from ap_field.attendance.services import MarkValues, record_mark
 from ap_field.auth.models import Role
+from ap_field.calendars.models import EventKind
+from ap_field.calendars.services import add_calendar, add_event
 from ap_field.common.time import LONDON, london_today, utcnow
 from ap_field.extensions import db
 from ap_field.parents.models import Answer
@@ -72,6 +74,23 @@ def test_a_teacher_hears_of_a_register_not_taken_by_its_due_time(app, block, tea
     )
     tick(london(MONDAY, 14, 0))
     assert len(reminded()) == 1, "the PM register is taken"
+
+
+def test_no_register_reminder_on_a_day_the_pupils_school_is_closed(app, block, teacher, subscribed):
+    subscribed(teacher)
+    calendar = add_calendar({"la_code": "881", "name": "Northshire term dates"}, uuid.uuid4())
+    closure = {"kind": EventKind.INSET_DAY, "first_day": MONDAY, "last_day": MONDAY}
+    add_event(
+        calendar,
+        closure | {"description": "Training day", "school_id": block.school_id},
+        uuid.uuid4(),
+    )
+    tick(london(MONDAY, 11, 30))
+    tick(london(MONDAY, 15, 0))
+    assert reminded() == []
+
+    tick(london(MONDAY + timedelta(days=1), 11, 30))
+    assert reminded() == [("register_not_taken", teacher.id, 1, MONDAY + timedelta(days=1))]
 
 
 def test_no_register_reminder_at_a_weekend(app, block, teacher, subscribed):
