@@ -162,6 +162,16 @@ def school_days_between(first: date, last: date, school: School | None = None) -
     return [day for day in days if is_school_day(day, school)]
 
 
+def school_day_after(day: date, count: int, school_id: int | None) -> date:
+    """The `count`th school day after `day` for the school with this id (None: the
+    programme's calendar)."""
+    counted = 0
+    while counted < count:
+        day += timedelta(days=1)
+        counted += is_school_day_of(school_id, day)
+    return day
+
+
 def pupil_closure(pupil: Pupil, day: date) -> str | None:
     """Why the pupil's school is closed on `day`, read without loading the school."""
     return _why_closed(day, pupil.school_id, _la_of(pupil.school_id))

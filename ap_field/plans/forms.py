@@ -25,7 +25,6 @@ from ap_field.common.forms import (
 )
 from ap_field.common.time import london_today
 from ap_field.plans.models import (
-    REVIEW_INTERVAL,
     SCHOOL_DAYS,
     Focus,
     Mode,
@@ -226,12 +225,12 @@ class ReviewForm(SyncedForm):
         "Next review", validators=[InputRequired("Enter the date of the next review")]
     )
 
-    def __init__(self, *args, previous_review_on=None, **kwargs):
+    def __init__(self, *args, previous_review_on=None, next_review_due=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.previous_review_on = previous_review_on
         if not self.is_submitted():
             self.held_on.data = london_today()
-            self.next_review_on.data = london_today() + REVIEW_INTERVAL
+            self.next_review_on.data = next_review_due
 
     def validate_held_on(self, field) -> None:
         if not field.data:

@@ -2,7 +2,7 @@
 fortnightly reviews that keep them current (commissioning guidance; community learning
 programme: "timetables are reviewed fortnightly")."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -16,7 +16,8 @@ from ap_field.premises.models import Provider
 from ap_field.pupils.models import FULL_TIME_HOURS, Pupil
 
 FULL_TIME_MINUTES = FULL_TIME_HOURS * 60
-REVIEW_INTERVAL = timedelta(days=14)
+# A fortnight of school: the next review falls this many of the pupil's school days on.
+REVIEW_SCHOOL_DAYS = 10
 SCHOOL_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 declare_events(

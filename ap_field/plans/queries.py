@@ -16,8 +16,9 @@ from ap_field.attendance.codes import CODES, Category
 from ap_field.attendance.figures import Tally
 from ap_field.attendance.models import AttendanceMark, RegisterSession
 from ap_field.attendance.queries import tallies
+from ap_field.calendars.queries import school_day_after
 from ap_field.extensions import db
-from ap_field.plans.models import LearningPlan, Review, TimetableSlot
+from ap_field.plans.models import REVIEW_SCHOOL_DAYS, LearningPlan, Review, TimetableSlot
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import joined_to_scope
 from ap_field.sessions.models import SessionNote
@@ -69,6 +70,12 @@ def last_review(pupil: Pupil) -> Review | None:
         .order_by(Review.held_on.desc(), Review.id.desc())
         .limit(1)
     )
+
+
+def review_due_after(pupil: Pupil, day: date) -> date:
+    """When the review after `day` falls: a fortnight of the pupil's school days on, so a
+    half term or an INSET day moves it later (docs/architecture.md, "Term calendars")."""
+    return school_day_after(day, REVIEW_SCHOOL_DAYS, pupil.school_id)
 
 
 def review_period_start(pupil: Pupil, plan: LearningPlan) -> date:

@@ -7,7 +7,6 @@ from ap_field.auth.models import User
 from ap_field.common.writes import StaleEdit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.plans.models import (
-    REVIEW_INTERVAL,
     LearningPlan,
     Party,
     PlanAgreement,
@@ -16,7 +15,13 @@ from ap_field.plans.models import (
     TargetProgress,
     TimetableSlot,
 )
-from ap_field.plans.queries import current_plan, last_review, review_period_start, timetable
+from ap_field.plans.queries import (
+    current_plan,
+    last_review,
+    review_due_after,
+    review_period_start,
+    timetable,
+)
 from ap_field.pupils.models import Pupil
 
 SLOT_FIELDS = ("weekday", "starts_at", "ends_at", "mode", "focus", "place", "provider_id")
@@ -49,7 +54,7 @@ def write_plan(pupil: Pupil, values: dict, targets: list[dict], author: User) ->
         after={**{k: plain(v) for k, v in values.items()}, "targets": plain_targets(plan)},
     )
     if previous is None and last_review(pupil) is None:
-        pupil.review_date = plan.starts_on + REVIEW_INTERVAL
+        pupil.review_date = review_due_after(pupil, plan.starts_on)
     db.session.commit()
     return plan
 

@@ -23,6 +23,7 @@ from ap_field.plans.queries import (
     plans_of,
     register_figures,
     review_attendance,
+    review_due_after,
     review_period_start,
     reviews_of,
     timetable,
@@ -293,7 +294,10 @@ def _hold(pupil: Pupil, reviewed: LearningPlan, form: ReviewForm) -> Review:
 def _review_form(pupil: Pupil, reviewed: LearningPlan) -> ReviewForm:
     """The review form, opened with a row for each of the plan's targets."""
     previous = last_review(pupil)
-    form = ReviewForm(previous_review_on=previous.held_on if previous else None)
+    form = ReviewForm(
+        previous_review_on=previous.held_on if previous else None,
+        next_review_due=review_due_after(pupil, london_today()),
+    )
     if request.method == "GET":
         form.open_new()
         for target in reviewed.targets:

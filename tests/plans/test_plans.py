@@ -1,16 +1,26 @@
 """Learning plans: targets with measures, versions that keep the old ones, three agreements."""
 
-from datetime import timedelta
+import uuid
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from ap_field.audit.models import AuditEvent
+from ap_field.calendars.models import EventKind
+from ap_field.calendars.services import add_calendar, add_event
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.plans.models import LearningPlan
 from ap_field.pupils.services import assign
-from tests.helpers import text_of, write_demo_plan
+from tests.helpers import WEDNESDAY, text_of, write_demo_plan
+
+
+def inset_day(day: date) -> None:
+    """An INSET day in the calendar of Northshire (881), the test schools' local authority."""
+    calendar = add_calendar({"la_code": "881", "name": "Northshire term dates"}, uuid.uuid4())
+    values = {"kind": EventKind.INSET_DAY, "description": "Training day", "school_id": None}
+    add_event(calendar, values | {"first_day": day, "last_day": day}, uuid.uuid4())
 
 
 @pytest.fixture
@@ -48,14 +58,23 @@ def plans() -> list[LearningPlan]:
     return list(db.session.scalars(sa.select(LearningPlan).order_by(LearningPlan.id)))
 
 
-def test_a_teacher_writes_a_plan_and_the_first_review_is_set(client_request, pupil):
+def test_a_teacher_writes_a_plan_and_the_first_review_is_set(client_request, pupil, clock):
+    clock(9)
     response = client_request.post(f"/pupils/{pupil.id}/plan/new", plan_form())
     page = client_request.get(response.location)
     assert text_of(page, "h1") == "Learning plan, version 1"
     targets = [text_of(card, ".app-card__title") for card in page.select(".app-card")]
     assert targets == ["L1 Functional Skills English", "Attendance"]
     db.session.refresh(pupil)
-    assert pupil.review_date == london_today() + timedelta(days=14)
+    assert pupil.review_date == WEDNESDAY + timedelta(days=14)
+
+
+def test_the_first_review_is_a_fortnight_of_school_days_on(client_request, pupil, clock):
+    clock(9)
+    inset_day(date(2026, 11, 27))
+    client_request.post(f"/pupils/{pupil.id}/plan/new", plan_form())
+    db.session.refresh(pupil)
+    assert pupil.review_date == date(2026, 12, 3), "ten school days on, the INSET day left out"
 
 
 def test_a_target_without_a_measure_is_refused(client_request, pupil):

@@ -15,7 +15,8 @@ from ap_field.plans.services import add_slot
 from ap_field.pupils.services import assign
 from ap_field.sessions.queries import delivery_between
 from ap_field.sessions.services import write_note
-from tests.helpers import text_of, write_demo_plan
+from tests.helpers import WEDNESDAY, text_of, write_demo_plan
+from tests.plans.test_plans import inset_day
 
 
 @pytest.fixture
@@ -117,6 +118,19 @@ def test_a_review_shows_the_computed_attendance_and_hours_and_sets_the_next_date
     assert text_of(page, "#attendance") == "No marks"
     db.session.refresh(pupil)
     assert pupil.review_date == today + timedelta(days=14)
+
+
+def test_the_next_review_offered_is_a_fortnight_of_school_days_on(
+    client_request, pupil, teacher, clock
+):
+    clock(9)
+    write_demo_plan(pupil, teacher, starts_on=WEDNESDAY - timedelta(days=14))
+    page = client_request.get(f"/pupils/{pupil.id}/reviews/new")
+    assert page.select_one("#next_review_on")["value"] == "2026-12-02"
+
+    inset_day(date(2026, 11, 27))
+    page = client_request.get(f"/pupils/{pupil.id}/reviews/new")
+    assert page.select_one("#next_review_on")["value"] == "2026-12-03"
 
 
 def test_a_review_before_the_previous_one_is_refused(client_request, pupil, teacher):
