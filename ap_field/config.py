@@ -34,8 +34,9 @@ def database_url_from(url: str) -> str:
     return url
 
 
-# The first day of each half-term, from the commissioning schools' published term dates.
-# AP_FIELD_HALF_TERMS (comma-separated ISO dates) replaces them for an installation.
+# The first day of each half-term, for a school year no term calendar gives the breaks of
+# (calendars.queries.half_term_starts). AP_FIELD_HALF_TERMS (comma-separated ISO dates)
+# replaces them for an installation.
 DEFAULT_HALF_TERM_STARTS = (
     "2025-09-01,2025-11-03,2026-01-05,2026-02-23,2026-04-20,2026-06-01,"
     "2026-09-01,2026-11-02,2027-01-04,2027-02-22,2027-04-12,2027-06-07"

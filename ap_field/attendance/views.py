@@ -9,7 +9,6 @@ import uuid
 from datetime import date, datetime
 
 from flask import (
-    current_app,
     flash,
     redirect,
     render_template,
@@ -53,6 +52,7 @@ from ap_field.attendance.services import (
 )
 from ap_field.auth.models import Role, User
 from ap_field.auth.queries import user_by_id
+from ap_field.calendars.queries import half_term_starts
 from ap_field.common.access import allow
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.csv_files import csv_response
@@ -318,7 +318,7 @@ def _watched_lists(now: datetime) -> dict:
     """The pupils past 15 days missed and under 25 hours, a page of each from the programme's
     kept figures, with each listed pupil's own figures read now."""
     today = now.date()
-    kept = programme_snapshot(current_user, now, current_app.config["HALF_TERM_STARTS"])
+    kept = programme_snapshot(current_user, now, half_term_starts(today))
     missing = page_of(
         kept.figures["missing_education"], page_number("missed-page"), WATCHED_PAGE_SIZE
     )

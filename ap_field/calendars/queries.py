@@ -172,6 +172,24 @@ def school_day_after(day: date, count: int, school_id: int | None) -> date:
     return day
 
 
+def half_term_starts(day: date, school_id: int | None = None) -> tuple[date, ...]:
+    """Where each half term of the school year of `day` starts for the school with this id
+    (None: the programme's calendar): the first school day after each half term or holiday
+    in its calendar. Where no calendar has that year's breaks, the HALF_TERM_STARTS setting."""
+    la_code = _la_of(school_id)
+    starts = {
+        school_day_after(closure.last_day, 1, school_id)
+        for closure in _year_closures(academic_year_start(day))
+        if closure.kind in (EventKind.HALF_TERM, EventKind.HOLIDAY)
+        and (
+            closure.school_id == school_id
+            if closure.school_id is not None
+            else closure.la_code == la_code
+        )
+    }
+    return tuple(sorted(starts)) or tuple(current_app.config["HALF_TERM_STARTS"])
+
+
 def pupil_closure(pupil: Pupil, day: date) -> str | None:
     """Why the pupil's school is closed on `day`, read without loading the school."""
     return _why_closed(day, pupil.school_id, _la_of(pupil.school_id))

@@ -1,12 +1,13 @@
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.assessments.queries import assessment_summary
 from ap_field.attendance.queries import pupil_figures
 from ap_field.auth.models import Role
 from ap_field.auth.queries import user_by_id
+from ap_field.calendars.queries import half_term_starts
 from ap_field.common.access import allow
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import requested_page
@@ -173,7 +174,7 @@ def show(pupil_id: int):
         invitations=pending_invitations(pupil, utcnow()),
         disputes=disputes_of(pupil),
         attendance_figures=pupil_figures(
-            pupil, london_today(), current_app.config["HALF_TERM_STARTS"]
+            pupil, london_today(), half_term_starts(london_today(), pupil.school_id)
         ),
         today=london_today(),
         nc_year_label=nc_year_label,

@@ -1,9 +1,10 @@
 import sqlalchemy as sa
-from flask import Response, current_app, render_template, request, stream_with_context, url_for
+from flask import Response, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from ap_field.attendance.figures import academic_year_first_day
 from ap_field.auth.models import Role
+from ap_field.calendars.queries import half_term_starts
 from ap_field.common.access import allow
 from ap_field.common.csv_files import csv_response
 from ap_field.common.pagination import list_page_url, page_number, rows_page
@@ -51,14 +52,13 @@ def programme():
     """The programme at a glance: pupils by status, each teacher's caseload, and the sessions
     where the register and the session notes disagree."""
     in_scope = pupils_in_scope(current_user).subquery()
-    half_term_starts = current_app.config["HALF_TERM_STARTS"]
+    now = london_now()
+    starts = half_term_starts(now.date())
     return render_template(
         "reports/programme.html",
-        figures=dashboard(
-            programme_snapshot(current_user, london_now(), half_term_starts), half_term_starts
-        ),
+        figures=dashboard(programme_snapshot(current_user, now, starts), starts),
         figures_kept_for=KEPT_FOR.seconds // 60,
-        **_disagreements(half_term_starts),
+        **_disagreements(starts),
         reviews_overdue=reviews_overdue(in_scope, london_today()),
         by_status=pupils_by_status(in_scope),
         caseloads=rows_page(teacher_caseloads(), page_number("teachers-page"), TEACHERS_PAGE_SIZE),
@@ -70,12 +70,12 @@ def programme():
     )
 
 
-def _disagreements(half_term_starts) -> dict:
+def _disagreements(starts) -> dict:
     """The Programme page's list of sessions where the register and the notes disagree."""
     page = page_number("disagreements-page")
     return {
         "disagreements": disagreements_this_half_term(
-            pupils_in_scope(current_user), london_today(), half_term_starts, page
+            pupils_in_scope(current_user), london_today(), starts, page
         ),
         "disagreements_url": lambda n: list_page_url(
             "reports.programme", "disagreements-page", n, "register-and-notes"

@@ -1,12 +1,13 @@
 """Schools, kept by leads and admins (docs/architecture.md, "Schools")."""
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.attendance.figures import academic_year_first_day
 from ap_field.attendance.queries import pupil_figures, tallies
 from ap_field.auth.limits import attempts_per_minute
 from ap_field.auth.models import Role
+from ap_field.calendars.queries import half_term_starts
 from ap_field.common.access import allow, public
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.security import private
@@ -124,7 +125,7 @@ def officer_pupil(pupil_id: int):
     return render_template(
         "schools/officer_pupil.html",
         pupil=pupil,
-        attendance_figures=pupil_figures(pupil, today, current_app.config["HALF_TERM_STARTS"]),
+        attendance_figures=pupil_figures(pupil, today, half_term_starts(today, pupil.school_id)),
         weeks=register_weeks(pupil, today, REGISTER_WEEKS_SHOWN),
         notices=notices_of_pupil(pupil, today - NOTICES_SHOWN),
     )

@@ -9,6 +9,7 @@ from ap_field.calendars.queries import (
     bank_holidays,
     closed_pupils,
     closure_on,
+    half_term_starts,
     is_pupils_school_day,
     is_school_day,
     school_days_between,
@@ -102,3 +103,24 @@ def test_a_year_of_questions_reads_the_calendars_once(app, close, northside):
 
     assert date(2026, 10, 28) not in days and INSET not in days
     assert statements.count == 1
+
+
+def test_half_terms_start_after_each_break_in_the_schools_calendar(
+    app, close, northside, riverside
+):
+    close(EventKind.HALF_TERM, *HALF_TERM, description="Autumn half term")
+    close(EventKind.HOLIDAY, date(2026, 12, 21), date(2027, 1, 1), description="Christmas")
+    close(EventKind.HALF_TERM, date(2027, 2, 15), date(2027, 2, 19), school=riverside)
+    day = date(2026, 11, 18)
+    assert half_term_starts(day, northside.id) == (date(2026, 11, 2), date(2027, 1, 4))
+    assert half_term_starts(day, riverside.id) == (
+        date(2026, 11, 2),
+        date(2027, 1, 4),
+        date(2027, 2, 22),
+    )
+
+
+def test_without_a_calendar_the_half_terms_are_the_setting(app, northside):
+    assert half_term_starts(date(2026, 11, 18), northside.id) == tuple(
+        app.config["HALF_TERM_STARTS"]
+    )
