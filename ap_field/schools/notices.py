@@ -19,8 +19,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
+from ap_field.absences.queries import reports_for
 from ap_field.attendance.clock import AM
-from ap_field.attendance.codes import CODES
+from ap_field.attendance.codes import CODES, Category
 from ap_field.attendance.models import AttendanceMark, RegisterSession
 from ap_field.auth.models import Role, User, token_hash
 from ap_field.auth.queries import active_users_of_role
@@ -57,7 +58,7 @@ def tell_school_of_mark(pupil: Pupil, mark: AttendanceMark, was_code: str | None
             return
         _queue(school, NoticeKind.CORRECTION, day, session, [(pupil, mark.code, was_code)])
         return
-    if mark.code in UNEXPLAINED and not _first_day_notice_sent(pupil, day, session):
+    if mark.code in UNEXPLAINED and not _reason_known(pupil, day, session):
         _queue(school, NoticeKind.FIRST_DAY_ABSENCE, day, session, [(pupil, mark.code, None)])
     db.session.flush()
     if _all_marked(school, day, session):
@@ -88,7 +89,7 @@ def send_due_notices(now: datetime | None = None) -> int:
             if not lines:
                 continue
             for pupil, code, _was in lines:
-                if code is None and not _first_day_notice_sent(pupil, day, session):
+                if code is None and not _reason_known(pupil, day, session):
                     _queue(
                         school, NoticeKind.FIRST_DAY_ABSENCE, day, session, [(pupil, None, None)]
                     )
@@ -199,6 +200,15 @@ def _session_notice(school: School, day: date, session: RegisterSession):
     )
 
 
+def _reason_known(pupil: Pupil, day: date, session: RegisterSession) -> bool:
+    """Whether the school has already been sent the pupil's absence this session as a
+    first-day absence, or their parent or carer reported it ahead: the session's notice
+    then carries the reason they gave."""
+    return _first_day_notice_sent(pupil, day, session) or bool(
+        reports_for([pupil.id], day, session)
+    )
+
+
 def _first_day_notice_sent(pupil: Pupil, day: date, session: RegisterSession) -> bool:
     return (
         db.session.scalar(
@@ -299,6 +309,14 @@ def _queue(
     return notice
 
 
+def _absent(code: str | None) -> bool:
+    """No mark, or a mark that is not the pupil in their education."""
+    return code is None or CODES[code].category not in (
+        Category.PRESENT,
+        Category.APPROVED_ACTIVITY,
+    )
+
+
 def _mark_text(code: str | None, session: RegisterSession) -> str:
     if code is None:
         return f"no mark by {cut_off(session):%H:%M}"
@@ -314,12 +332,18 @@ def _mail(
     receipt_url: str,
 ) -> tuple[str, str]:
     when = f"{session.label} register, {format_long_date(day)}"
+    reported = reports_for([pupil.id for pupil, _code, _was in lines], day, session)
     listed = "\n".join(
         f"- {pupil.legal_name}{f' (UPN {pupil.upn})' if pupil.upn else ''}:"
         f" {_mark_text(code, session)}"
         + (
             f" (was {_mark_text(was, session) if was else 'no mark'})"
             if kind == NoticeKind.CORRECTION
+            else ""
+        )
+        + (
+            f"; their parent or carer reported this absence ahead: {report.reason.label}"
+            if (report := reported.get(pupil.id)) and _absent(code)
             else ""
         )
         for pupil, code, was in lines

@@ -3,11 +3,15 @@ session's marks once the last pupil is marked or at the cut-off, and corrections
 confirms receipt through the emailed link, and leads hear of a notice left unconfirmed."""
 
 import re
+import uuid
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from ap_field.absences.models import AbsenceReason
+from ap_field.absences.services import report_absence
+from ap_field.attendance.models import RegisterSession
 from ap_field.auth.models import Role
 from ap_field.extensions import db
 from ap_field.mail.models import OutgoingMail
@@ -279,3 +283,52 @@ def test_an_officer_cannot_confirm_another_schools_notice(app, client, pupils, c
     assert officer_client.post(f"/school/notices/{notice.id}/read").status_code == 404
     db.session.expire_all()
     assert notices(NoticeKind.SESSION)[0].read_at is None
+
+
+def reported_ill(pupil, make_parent) -> None:
+    """The pupil's parent reported them ill for the whole of WEDNESDAY, ahead."""
+    span = (WEDNESDAY, RegisterSession.AM, WEDNESDAY, RegisterSession.PM)
+    report_absence(pupil, make_parent(pupil), span, AbsenceReason.ILL, "", uuid.uuid4())
+
+
+def test_an_absence_a_parent_reported_goes_with_its_reason_not_as_unexplained(
+    client, pupils, mailbox, clock, make_parent
+):
+    clock(9, 5)
+    amelia, jayden, kacper = pupils
+    reported_ill(jayden, make_parent)
+    mailbox.reset()
+    mark(client, amelia, "/")
+    mark(client, jayden, "N")
+    mark(client, kacper, "/")
+
+    [session] = mailbox.to(ATTENDANCE)
+    assert session["Subject"].startswith("Attendance: Northside Academy, AM register")
+    [jayden_line] = [line for line in session.get_content().splitlines() if "Jayden" in line]
+    assert jayden_line.endswith(
+        ": N Reason for absence not yet established;"
+        " their parent or carer reported this absence ahead: Ill"
+    )
+    assert "reported" not in session.get_content().replace(jayden_line, "")
+
+
+def test_at_the_cut_off_a_reported_absence_is_not_sent_as_a_first_day_absence(
+    app, client, pupils, mailbox, clock, make_parent
+):
+    clock(9, 5)
+    amelia, jayden, kacper = pupils
+    reported_ill(jayden, make_parent)
+    mark(client, amelia, "/")
+    mark(client, kacper, "/")
+    clock(10, 31)
+    mailbox.reset()
+    send_due_notices()
+    send_pending()
+
+    [session] = mailbox.to(ATTENDANCE)
+    assert session["Subject"].startswith("Attendance: Northside Academy, AM register")
+    assert (
+        "Jayden Clarke (UPN" in session.get_content()
+        and "no mark by 10:30; their parent or carer reported this absence ahead: Ill"
+        in session.get_content()
+    )
