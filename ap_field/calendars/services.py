@@ -2,6 +2,7 @@
 "Term calendars"). A calendar belongs to no pupil, so its events carry none."""
 
 import uuid
+from dataclasses import dataclass
 
 from ap_field.audit.models import record
 from ap_field.calendars.ics import Entry
@@ -51,19 +52,39 @@ def remove_event(event: CalendarEvent) -> None:
     db.session.commit()
 
 
-def import_events(calendar: TermCalendar, school: School | None, entries: list[Entry]) -> int:
-    """Every entry the calendar does not hold yet, in one transaction: all of them or none."""
-    held = {
-        (event.kind, event.first_day, event.last_day)
-        for event in db.session.scalars(
+@dataclass
+class Imported:
+    added: int
+    held: int
+    # What the calendar said between the file's first and last day that the file no longer
+    # does (a closure moved or cancelled since the last version was loaded).
+    removed: list[str]
+
+
+def import_events(calendar: TermCalendar, school: School | None, entries: list[Entry]) -> Imported:
+    """The file's closures in place of the calendar's (for `school`, or for the whole local
+    authority) between the file's first and last day, in one transaction: all or none."""
+    held = list(
+        db.session.scalars(
             calendar.events.select().where(
                 CalendarEvent.school_id.is_(None)
                 if school is None
                 else CalendarEvent.school_id == school.id
             )
         )
-    }
-    new = [entry for entry in entries if (entry.kind, entry.first_day, entry.last_day) not in held]
+    )
+    wanted = {_key(entry) for entry in entries}
+    first = min(entry.first_day for entry in entries)
+    last = max(entry.last_day for entry in entries)
+    gone = [
+        event
+        for event in held
+        if _key(event) not in wanted and first <= event.first_day and event.last_day <= last
+    ]
+    kept = {_key(event) for event in held}
+    new = [entry for entry in entries if _key(entry) not in kept]
+    for event in gone:
+        db.session.delete(event)
     for entry in new:
         db.session.add(CalendarEvent(calendar=calendar, school=school, **entry.values()))
     record(
@@ -72,6 +93,11 @@ def import_events(calendar: TermCalendar, school: School | None, entries: list[E
         calendar_id=calendar.id,
         school_id=school.id if school else None,
         events=len(new),
+        removed=[f"{event.description}: {event.first_day} to {event.last_day}" for event in gone],
     )
     db.session.commit()
-    return len(new)
+    return Imported(len(new), len(entries) - len(new), [event.description for event in gone])
+
+
+def _key(event: Entry | CalendarEvent) -> tuple:
+    return event.kind, event.first_day, event.last_day

@@ -20,7 +20,13 @@ from ap_field.calendars.queries import (
     pupil_closure,
     schools_of_la,
 )
-from ap_field.calendars.services import add_calendar, add_event, import_events, remove_event
+from ap_field.calendars.services import (
+    Imported,
+    add_calendar,
+    add_event,
+    import_events,
+    remove_event,
+)
 from ap_field.common.access import allow
 from ap_field.common.confirm import confirmation_page
 from ap_field.common.time import london_today
@@ -124,19 +130,21 @@ def import_file(calendar_id: int):
     form = ImportForm(schools=schools)
     if form.validate_on_submit():
         school = next((s for s in schools if s.id == form.school_id.data), None)
-        added = import_events(calendar, school, form.read.entries)
-        held = len(form.read.entries) - added
-        flash(_imported_message(added, held, form.read.left_out), "success")
+        imported = import_events(calendar, school, form.read.entries)
+        flash(_imported_message(imported, form.read.left_out), "success")
         return redirect(url_for("calendars.calendar", calendar_id=calendar.id))
     return render_template(
         "calendars/import.html", form=form, calendar=calendar, max_kb=MAX_BYTES // 1024
     )
 
 
-def _imported_message(added: int, held: int, left_out: list[str]) -> str:
+def _imported_message(imported: Imported, left_out: list[str]) -> str:
+    added = imported.added
     message = f"{added} closure{'' if added == 1 else 's'} loaded."
-    if held:
-        message += f" {held} the calendar already had."
+    if imported.held:
+        message += f" {imported.held} the calendar already had."
+    if imported.removed:
+        message += f" Removed, as the file no longer has them: {', '.join(imported.removed)}."
     if left_out:
         message += f" Left out, as not closures: {', '.join(left_out[:5])}"
         message += f" and {len(left_out) - 5} more." if len(left_out) > 5 else "."

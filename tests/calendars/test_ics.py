@@ -95,6 +95,26 @@ def test_loading_the_same_file_again_adds_nothing(client_request, lead, northshi
     assert _events() == LOADED
 
 
+def test_a_corrected_file_replaces_what_the_last_one_said_over_its_dates(
+    client_request, lead, northshire, close
+):
+    close(EventKind.CLOSURE, date(2027, 5, 6), description="Polling day")
+    _upload(client_request, northshire, PUBLISHED)
+    client_request.get(f"/calendars/{northshire.id}")
+    moved = PUBLISHED.replace(b"DTSTART;VALUE=DATE:20270104", b"DTSTART;VALUE=DATE:20270105")
+    _upload(client_request, northshire, moved)
+
+    assert _events() == [
+        *LOADED[:2],
+        (EventKind.INSET_DAY, date(2027, 1, 5), date(2027, 1, 5), "INSET day", None),
+        (EventKind.CLOSURE, date(2027, 5, 6), date(2027, 5, 6), "Polling day", None),
+    ], "the INSET day moved; the polling day, after the file's last day, stays"
+    page = client_request.get(f"/calendars/{northshire.id}")
+    message = text_of(page, ".govuk-notification-banner")
+    assert "1 closure loaded. 2 the calendar already had." in message
+    assert "Removed, as the file no longer has them: INSET day." in message
+
+
 def test_a_schools_file_loads_as_that_schools_differences(
     client_request, lead, northshire, riverside
 ):
