@@ -471,11 +471,25 @@ def sign_off_check(check_id: int):
         except (CheckIncomplete, CheckSignedOff):
             db.session.rollback()
             return redirect(url_for("premises.check", check_id=check.id))
-        flash("The check is signed off. The next check is due in 12 months.", "success")
-        return redirect(url_for("premises.report", check_id=check.id))
+        return redirect(url_for("premises.signed_off", check_id=check.id))
     return render_template(
-        "premises/sign_off.html", check=check, form=form, unanswered=unanswered, actions=actions
+        "premises/sign_off.html",
+        check=check,
+        form=form,
+        unanswered=unanswered,
+        actions=actions,
+        answers={answer.item_id: answer for answer in check.answers},
     )
+
+
+@bp.route("/site-checks/<int:check_id>/signed-off")
+@allow(*CHECK_READERS)
+def signed_off(check_id: int):
+    """The confirmation after a sign-off: the outcome and when the next check is due."""
+    check = check_or_404(check_id)
+    if not check.is_signed_off:
+        return redirect(url_for("premises.check", check_id=check.id))
+    return render_template("premises/confirmation.html", check=check)
 
 
 @bp.route("/site-checks/<int:check_id>/report")

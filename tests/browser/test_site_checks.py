@@ -10,8 +10,10 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from ap_field.auth.models import Role
+from ap_field.common.time import format_long_date, london_today
 from ap_field.extensions import db
 from ap_field.photos.models import Photo
+from ap_field.premises.compliance import add_months
 from ap_field.premises.models import CheckStatus, SiteCheck
 from ap_field.premises.services import add_template_version, start_check
 from tests.browser.conftest import sign_in
@@ -83,11 +85,18 @@ def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
 
     expect(phone.locator("#progress")).to_have_text("3 of 3 items answered.")
     phone.get_by_role("link", name="Outcome and sign-off").tap()
+    answers = phone.locator(".app-check-answers .govuk-summary-list__row")
+    expect(answers).to_have_count(3)
+    expect(answers.nth(1)).to_contain_text("Offcuts on the workshop floor")
+    expect(answers.get_by_role("link", name="Change")).to_have_count(3)
     phone.get_by_label("Actions required").check()
     phone.get_by_label("Your competence to make this check").fill("NEBOSH General Certificate")
     phone.get_by_label("I made this check in person").check()
     phone.get_by_role("button", name="Sign off the check").tap()
-    expect(phone.get_by_role("alert")).to_contain_text("The check is signed off")
+    expect(phone.locator(".govuk-panel__title")).to_have_text("Site check signed off")
+    next_due = add_months(london_today(), 12)
+    expect(phone.locator("#next-check")).to_contain_text(format_long_date(next_due))
+    phone.get_by_role("link", name="Read the report").tap()
 
     expect(phone.locator(".app-report img")).to_have_count(2)
     for thumbnail in phone.locator(".app-report img").all():

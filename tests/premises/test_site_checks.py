@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role
-from ap_field.common.time import london_today
+from ap_field.common.time import format_long_date, london_today
 from ap_field.extensions import db
 from ap_field.premises.compliance import add_months
 from ap_field.premises.models import (
@@ -131,6 +131,13 @@ def test_an_assessor_starts_answers_resumes_and_signs_off_a_check(client, client
 
     overview = client_request.get(f"/site-checks/{check.id}")
     assert text_of(overview, "#progress") == f"2 of {len(items)} items answered."
+    tasks = overview.select(".govuk-task-list__item")
+    assert [text_of(task, ".govuk-task-list__status") for task in tasks[:3]] == [
+        "Yes",
+        "No",
+        "Not answered",
+    ]
+    assert tasks[1].select_one("a")["href"] == f"/site-checks/{check.id}/items/{items[1].id}"
     assert overview.select_one("a.govuk-button")["href"].endswith(f"/items/{items[2].id}")
 
     for item in items[2:]:
@@ -149,7 +156,16 @@ def test_an_assessor_starts_answers_resumes_and_signs_off_a_check(client, client
     )
     assert "The check has 1 action: choose Actions required or Unsatisfactory" in satisfactory.text
     db.session.refresh(check)
-    client_request.post(
+    answers = client_request.get(f"/site-checks/{check.id}/sign-off")
+    rows = answers.select(".app-check-answers .govuk-summary-list__row")
+    assert len(rows) == len(items)
+    assert "Fire exit blocked by pallets" in text_of(rows[1], ".govuk-summary-list__value")
+    assert (
+        rows[1]
+        .select_one(".govuk-summary-list__actions a")["href"]
+        .endswith(f"/items/{items[1].id}")
+    )
+    signed = client_request.post(
         f"/site-checks/{check.id}/sign-off",
         {
             "version": check.version,
@@ -163,6 +179,12 @@ def test_an_assessor_starts_answers_resumes_and_signs_off_a_check(client, client
     assert check.status == CheckStatus.SIGNED_OFF
     assert check.outcome == CheckOutcome.ACTIONS_REQUIRED
     assert check.next_due_on == add_months(london_today(), 12)
+    assert signed.location == f"/site-checks/{check.id}/signed-off"
+    confirmation = client_request.get(signed.location)
+    assert text_of(confirmation, ".govuk-panel__title") == "Site check signed off"
+    assert text_of(confirmation, "#next-check") == (
+        f"The next check of this site is due by {format_long_date(check.next_due_on)}."
+    )
 
     report = client_request.get(f"/site-checks/{check.id}/report")
     assert "Fire exit blocked by pallets" in report.text
@@ -257,7 +279,8 @@ def test_another_assessor_may_read_a_draft_but_not_answer_it(
     check = make_check(make_user(Role.ASSESSOR))
     auth.login(make_user(Role.ASSESSOR))
     page = client_request.get(f"/site-checks/{check.id}")
-    assert page.select("a.app-card__link") == []
+    assert page.select(".govuk-task-list__item"), "the items, to read"
+    assert page.select(".govuk-task-list__link") == [], "none to answer"
     assert (
         client.post(
             f"/site-checks/{check.id}/items/{check.items()[0].id}", data={"answer": "yes"}
@@ -278,6 +301,16 @@ def test_leads_and_admins_read_checks_and_reports(client_request, make_user, aut
         ).status_code
         == 403
     )
+
+
+def test_the_confirmation_is_for_a_signed_off_check_only(client, client_request, make_user, auth):
+    check = make_check(make_user(Role.ASSESSOR))
+    auth.login(make_user(Role.LEAD))
+    response = client_request.client.get(f"/site-checks/{check.id}/signed-off")
+    assert response.location == f"/site-checks/{check.id}", "not signed off yet"
+    auth.logout()
+    auth.login(make_user(Role.TEACHER))
+    assert client.get(f"/site-checks/{check.id}/signed-off").status_code == 403
 
 
 def test_teachers_and_parents_cannot_see_checks(client, make_user, auth):
