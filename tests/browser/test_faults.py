@@ -30,6 +30,8 @@ from ap_field.absences.models import AbsenceReport
 from ap_field.assessments.models import Assessment
 from ap_field.attendance.models import AttendanceMark
 from ap_field.auth.models import Role
+from ap_field.calendars.models import CalendarEvent
+from ap_field.calendars.services import add_calendar
 from ap_field.common.time import format_long_date, utcnow
 from ap_field.extensions import db
 from ap_field.parents.models import Answer, DisputeReply, SessionConfirmation
@@ -223,6 +225,9 @@ class World:
         )
         self.lead = make_user(Role.LEAD)
         self.officer = make_user(Role.SCHOOL, school=self.pupil.school)
+        self.calendar = add_calendar(
+            {"la_code": "881", "name": "Northshire term dates"}, uuid.uuid4()
+        )
         # Friday's AM register, all marked: the school's notice for the officer to confirm.
         put_marks(self.pupils[0], self.teacher, ["/"], MONDAY - timedelta(days=3))
         put_marks(self.pupils[1], self.teacher, ["/"], MONDAY - timedelta(days=3))
@@ -414,6 +419,16 @@ def notice_receipt(world: World, network: Network) -> Counted:
     return lambda: [count(AttendanceNotice, *friday, AttendanceNotice.read_at.is_not(None))]
 
 
+def calendar_closure(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(f"/calendars/{world.calendar.id}/events/new")
+    page.get_by_label("INSET day").check()
+    page.get_by_label("First day").fill((MONDAY + timedelta(days=28)).isoformat())
+    page.get_by_label("Description").fill(world.text("closure"))
+    submitted(network, lambda: page.get_by_role("button", name="Save closure").tap())
+    return lambda: [count(CalendarEvent, CalendarEvent.description == world.text("closure"))]
+
+
 # Each form, and who fills it in.
 FORMS = {
     "session note": (Role.TEACHER, session_note),
@@ -429,6 +444,7 @@ FORMS = {
     "answer to a parent's dispute": (Role.TEACHER, dispute_answer),
     "new school": (Role.LEAD, new_school),
     "school's receipt of a notice": (Role.SCHOOL, notice_receipt),
+    "term calendar closure": (Role.LEAD, calendar_closure),
 }
 
 
