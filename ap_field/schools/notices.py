@@ -21,7 +21,7 @@ from flask import current_app
 
 from ap_field.absences.queries import reports_for
 from ap_field.attendance.clock import AM
-from ap_field.attendance.codes import CODES, Category
+from ap_field.attendance.codes import CODES
 from ap_field.attendance.models import AttendanceMark, RegisterSession
 from ap_field.auth.models import Role, User, token_hash
 from ap_field.auth.queries import active_users_of_role
@@ -88,8 +88,10 @@ def send_due_notices(now: datetime | None = None) -> int:
             lines = _session_lines(school, day, session)
             if not lines:
                 continue
-            for pupil, code, _was in lines:
-                if code is None and not _reason_known(pupil, day, session):
+            unmarked = [pupil for pupil, code, _was in lines if code is None]
+            reported = reports_for([pupil.id for pupil in unmarked], day, session)
+            for pupil in unmarked:
+                if pupil.id not in reported and not _first_day_notice_sent(pupil, day, session):
                     _queue(
                         school, NoticeKind.FIRST_DAY_ABSENCE, day, session, [(pupil, None, None)]
                     )
@@ -309,14 +311,6 @@ def _queue(
     return notice
 
 
-def _absent(code: str | None) -> bool:
-    """No mark, or a mark that is not the pupil in their education."""
-    return code is None or CODES[code].category not in (
-        Category.PRESENT,
-        Category.APPROVED_ACTIVITY,
-    )
-
-
 def _mark_text(code: str | None, session: RegisterSession) -> str:
     if code is None:
         return f"no mark by {cut_off(session):%H:%M}"
@@ -343,7 +337,8 @@ def _mail(
         )
         + (
             f"; their parent or carer reported this absence ahead: {report.reason.label}"
-            if (report := reported.get(pupil.id)) and _absent(code)
+            if (report := reported.get(pupil.id))
+            and (code is None or not CODES[code].is_attendance)
             else ""
         )
         for pupil, code, was in lines
