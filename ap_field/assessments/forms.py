@@ -27,7 +27,13 @@ from ap_field.assessments.models import (
     FocusArea,
     WorkingLevel,
 )
-from ap_field.common.forms import CheckboxesField, DateField, SyncedForm, choices
+from ap_field.common.forms import (
+    CheckboxesField,
+    DateField,
+    NotInTheFuture,
+    SyncedForm,
+    choices,
+)
 from ap_field.common.time import london_today
 from ap_field.pupils.models import ProvisionReason
 
@@ -90,7 +96,10 @@ class AssessmentForm(SyncedForm):
     assessed_on = DateField(
         "Date of the assessment",
         default=london_today,
-        validators=[InputRequired("Enter the date of the assessment")],
+        validators=[
+            InputRequired("Enter the date of the assessment"),
+            NotInTheFuture("The date of the assessment must be today or in the past"),
+        ],
     )
     literacy_level = level("Literacy")
     literacy_score = score("Literacy")
@@ -150,10 +159,6 @@ class AssessmentForm(SyncedForm):
     focus_other = StringField(
         "Other focus area", description="If you chose Other", validators=[Length(max=200)]
     )
-
-    def validate_assessed_on(self, field) -> None:
-        if field.data and field.data > london_today():
-            raise ValidationError("The date of the assessment must be today or in the past")
 
     def validate(self, extra_validators=None) -> bool:
         """Months without years is checked here: Optional() ends a blank field's own checks."""

@@ -30,13 +30,17 @@ def baseline(pupil: Pupil) -> Assessment | None:
     return db.session.scalar(assessments_of(pupil).limit(1))
 
 
-def latest(pupil: Pupil) -> Assessment | None:
-    return db.session.scalar(
+def _newest_first(pupil: Pupil) -> sa.Select[tuple[Assessment]]:
+    """The pupil's assessments, latest first: by date, then by when each was recorded."""
+    return (
         sa.select(Assessment)
         .where(Assessment.pupil_id == pupil.id)
         .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
-        .limit(1)
     )
+
+
+def latest(pupil: Pupil) -> Assessment | None:
+    return db.session.scalar(_newest_first(pupil).limit(1))
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,5 @@ def assessment_summary(pupil: Pupil) -> AssessmentSummary:
 def assessment_list(pupil: Pupil) -> list[Assessment]:
     """Every assessment of the pupil, newest first, with its assessor loaded in the same query."""
     return list(
-        db.session.scalars(
-            sa.select(Assessment)
-            .where(Assessment.pupil_id == pupil.id)
-            .options(so.joinedload(Assessment.assessor))
-            .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
-        )
+        db.session.scalars(_newest_first(pupil).options(so.joinedload(Assessment.assessor)))
     )

@@ -3,8 +3,7 @@
 from ap_field.assessments.models import Assessment
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
-from ap_field.common.writes import apply_edit, commit_or_stale
-from ap_field.extensions import db
+from ap_field.common.writes import add_recorded, apply_edit, commit_or_stale
 from ap_field.pupils.models import Pupil
 
 AUDITED_FIELDS = (
@@ -39,17 +38,15 @@ def snapshot(assessment: Assessment) -> dict:
 
 
 def create_assessment(pupil: Pupil, assessor: User, values: dict) -> Assessment:
-    assessment = Assessment(pupil_id=pupil.id, assessor_id=assessor.id, **values)
-    db.session.add(assessment)
-    db.session.flush()
-    record(
+    return add_recorded(
+        Assessment(pupil_id=pupil.id, assessor_id=assessor.id, **values),
         "assessment.created",
-        pupil_id=pupil.id,
-        assessment_id=assessment.id,
-        after=snapshot(assessment),
+        lambda assessment: {
+            "pupil_id": pupil.id,
+            "assessment_id": assessment.id,
+            "after": snapshot(assessment),
+        },
     )
-    db.session.commit()
-    return assessment
 
 
 def update_assessment(assessment: Assessment, values: dict, seen_version: int | None) -> None:

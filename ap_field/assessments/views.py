@@ -17,7 +17,7 @@ from ap_field.assessments.services import (
 from ap_field.auth.models import Role
 from ap_field.common.access import allow
 from ap_field.common.conflicts import conflict_page
-from ap_field.common.writes import StaleEdit, by_client_uuid
+from ap_field.common.writes import StaleEdit
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import pupil_in_scope_or_404
 
@@ -48,11 +48,10 @@ def index(pupil_id: int):
 def new(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     form = AssessmentForm()
-    if request.method == "GET":
-        form.open_new()
-        form.barriers.data, form.barrier_other.data = pupil.reasons, pupil.reason_other
-    elif replayed := by_client_uuid(Assessment, form.record_uuid(), pupil_id=pupil.id):
+    if replayed := form.made_before(Assessment, pupil_id=pupil.id):
         return redirect(url_for("assessments.show", pupil_id=pupil.id, assessment_id=replayed.id))
+    if request.method == "GET":
+        form.barriers.data, form.barrier_other.data = pupil.reasons, pupil.reason_other
     if form.validate_on_submit():
         assessment = create_assessment(
             pupil, current_user, {"client_uuid": form.record_uuid(), **form.values()}

@@ -33,6 +33,19 @@ def email_in_use(email: str, except_user_id: int | None = None) -> bool:
     return db.session.scalar(query) is not None
 
 
+def check_account_email(
+    email: str,
+    except_user_id: int | None = None,
+    in_use: str = "There is already an account with this email address",
+) -> None:
+    """For a form's `validate_email`: an account's address must be in the correct format and
+    no other account's; `in_use` says what to do when it is."""
+    if problem := email_address_problem(email):
+        raise ValidationError(problem)
+    if email_in_use(email, except_user_id):
+        raise ValidationError(in_use)
+
+
 class SignInForm(BaseForm):
     email = EmailField(
         "Email address",
@@ -73,6 +86,14 @@ def check_new_password(form, field) -> None:
         raise ValidationError(problem)
 
 
+def check_own_password(password: str, wrong: str) -> None:
+    """The signed-in person's password, each try counted against their account's sign-in
+    limit (SignInsPaused past it); `wrong` is the error when it does not match."""
+    count_attempt(current_user.email)
+    if not current_user.check_password(password):
+        raise ValidationError(wrong)
+
+
 class UnlockForm(BaseForm):
     password = PasswordField(
         "Password",
@@ -81,9 +102,7 @@ class UnlockForm(BaseForm):
     )
 
     def validate_password(self, field) -> None:
-        count_attempt(current_user.email)
-        if not current_user.check_password(field.data):
-            raise ValidationError("Your password is not correct")
+        check_own_password(field.data, wrong="Your password is not correct")
 
 
 class ChangePasswordForm(BaseForm):
@@ -100,9 +119,7 @@ class ChangePasswordForm(BaseForm):
         return [current_user.name, current_user.email]
 
     def validate_current_password(self, field) -> None:
-        count_attempt(current_user.email)
-        if not current_user.check_password(field.data):
-            raise ValidationError("Your current password is not correct")
+        check_own_password(field.data, wrong="Your current password is not correct")
 
 
 class UserDetailsForm(BaseForm):
@@ -149,10 +166,7 @@ class UserDetailsForm(BaseForm):
             )
 
     def validate_email(self, field) -> None:
-        if problem := email_address_problem(field.data):
-            raise ValidationError(problem)
-        if email_in_use(field.data, except_user_id=self.user_id):
-            raise ValidationError("There is already an account with this email address")
+        check_account_email(field.data, except_user_id=self.user_id)
 
 
 class NewUserForm(UserDetailsForm):

@@ -7,23 +7,22 @@ from dataclasses import dataclass
 from ap_field.audit.models import record
 from ap_field.calendars.ics import Entry
 from ap_field.calendars.models import CalendarEvent, TermCalendar
+from ap_field.common.writes import add_recorded
 from ap_field.extensions import db
 from ap_field.schools.models import School
 
 
 def add_calendar(values: dict, client_uuid: uuid.UUID) -> TermCalendar:
-    calendar = TermCalendar(client_uuid=client_uuid, **values)
-    db.session.add(calendar)
-    db.session.flush()
-    record(
+    return add_recorded(
+        TermCalendar(client_uuid=client_uuid, **values),
         "calendar.added",
-        pupil_id=None,
-        calendar_id=calendar.id,
-        la_code=calendar.la_code,
-        name=calendar.name,
+        lambda calendar: {
+            "pupil_id": None,
+            "calendar_id": calendar.id,
+            "la_code": calendar.la_code,
+            "name": calendar.name,
+        },
     )
-    db.session.commit()
-    return calendar
 
 
 def _event_details(event: CalendarEvent) -> dict:
@@ -38,12 +37,11 @@ def _event_details(event: CalendarEvent) -> dict:
 
 
 def add_event(calendar: TermCalendar, values: dict, client_uuid: uuid.UUID) -> CalendarEvent:
-    event = CalendarEvent(calendar=calendar, client_uuid=client_uuid, **values)
-    db.session.add(event)
-    db.session.flush()
-    record("calendar.event_added", pupil_id=None, **_event_details(event))
-    db.session.commit()
-    return event
+    return add_recorded(
+        CalendarEvent(calendar=calendar, client_uuid=client_uuid, **values),
+        "calendar.event_added",
+        lambda event: {"pupil_id": None, **_event_details(event)},
+    )
 
 
 def remove_event(event: CalendarEvent) -> None:

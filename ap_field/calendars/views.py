@@ -30,7 +30,6 @@ from ap_field.calendars.services import (
 from ap_field.common.access import allow
 from ap_field.common.confirm import confirmation_page
 from ap_field.common.time import london_today
-from ap_field.common.writes import by_client_uuid
 from ap_field.pupils.models import academic_year_start
 
 KEEPERS = (Role.LEAD, Role.ADMIN)
@@ -53,9 +52,7 @@ def index():
 @allow(*KEEPERS)
 def new_calendar():
     form = CalendarForm()
-    if request.method == "GET":
-        form.open_new()
-    elif replayed := by_client_uuid(TermCalendar, form.record_uuid()):
+    if replayed := form.made_before(TermCalendar):
         return redirect(url_for("calendars.calendar", calendar_id=replayed.id))
     if form.validate_on_submit():
         calendar = add_calendar(form.values(), form.record_uuid())
@@ -85,9 +82,7 @@ def new_event(calendar_id: int):
     calendar = calendar_or_404(calendar_id)
     back = url_for("calendars.calendar", calendar_id=calendar.id)
     form = EventForm(calendar=calendar, schools=schools_of_la(calendar.la_code))
-    if request.method == "GET":
-        form.open_new()
-    elif by_client_uuid(CalendarEvent, form.record_uuid(), calendar_id=calendar.id):
+    if form.made_before(CalendarEvent, calendar_id=calendar.id):
         return redirect(back)
     if form.validate_on_submit():
         event = add_event(calendar, form.values(), form.record_uuid())

@@ -5,6 +5,10 @@ from flask import request
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from ap_field.common.time import london_today
+from ap_field.common.writes import by_client_uuid
 
 
 def _strip(value):
@@ -52,6 +56,17 @@ class DecimalField(_SaysWhatToDo, wtforms.DecimalField):
     advice = "{label} must be a number, like 25 or 22.5"
 
 
+class NotInTheFuture:
+    """A date's validator: today or earlier, the programme's today in Europe/London."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data and field.data > london_today():
+            raise ValidationError(self.message)
+
+
 class CheckboxesField(wtforms.SelectMultipleField):
     """Several choices, shown as GOV.UK checkboxes."""
 
@@ -88,6 +103,15 @@ class SyncedForm(BaseForm):
             return uuid.UUID(str(self.client_uuid.data or ""))
         except ValueError:
             return uuid.uuid4()
+
+    def made_before(self, model: type, **same):
+        """A create view's first step: on a GET, open the form (`open_new`); otherwise the
+        `model` record an earlier send of the same form made, if one did (`by_client_uuid`,
+        with `same`), for the view to redirect to instead of making it again."""
+        if request.method == "GET":
+            self.open_new()
+            return None
+        return by_client_uuid(model, self.record_uuid(), **same)
 
 
 def choices(enum_class, blank: str | None = None) -> list[SelectChoice]:

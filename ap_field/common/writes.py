@@ -1,17 +1,22 @@
 """Writes that a phone may send late or send again (docs/architecture.md, "The offline
 protocol"): a create is found again by the client_uuid its form opened with, an edit is
 refused when the record moved on since the version its form showed, and the audited fields
-that changed are worked out once for the audit trail. Replayed requests are answered by
-ap_field.sync.protocol; a refused edit's 409 page by ap_field.common.conflicts."""
+that changed are worked out once for the audit trail. A new record is committed with its
+audit event. Replayed requests are answered by ap_field.sync.protocol; a refused edit's 409
+page by ap_field.common.conflicts."""
 
 import uuid
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort
 
+from ap_field.audit.models import record
 from ap_field.extensions import db
+
+Row = TypeVar("Row")
 
 
 class StaleEdit(Exception):
@@ -53,3 +58,14 @@ def commit_or_stale() -> None:
     except so.exc.StaleDataError as error:
         db.session.rollback()
         raise StaleEdit() from error
+
+
+def add_recorded(row: Row, event: str, details: Callable[[Row], dict[str, Any]]) -> Row:
+    """Add `row` and commit it with its audit event `event`. The row is flushed first, so
+    that `details(row)`, the event's keyword arguments (`pupil_id` among them), can name
+    the id it was given."""
+    db.session.add(row)
+    db.session.flush()
+    record(event, **details(row))
+    db.session.commit()
+    return row

@@ -11,10 +11,9 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from ap_field.auth.forms import (
+    check_account_email,
     check_new_password,
     confirm_password_field,
-    email_address_problem,
-    email_in_use,
     new_password_field,
 )
 from ap_field.auth.models import Role, User
@@ -96,13 +95,11 @@ class JoinForm(BaseForm):
         return [self.name.data, self.email.data]
 
     def validate_email(self, field) -> None:
-        if problem := email_address_problem(field.data):
-            raise ValidationError(problem)
-        if email_in_use(field.data):
-            raise ValidationError(
-                "There is already an account with this email address. "
-                "Sign in with it first, then open the link again."
-            )
+        check_account_email(
+            field.data,
+            in_use="There is already an account with this email address. "
+            "Sign in with it first, then open the link again.",
+        )
 
 
 class SessionAnswerForm(SyncedForm):

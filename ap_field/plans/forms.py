@@ -19,6 +19,7 @@ from ap_field.common.forms import (
     BaseForm,
     CheckboxesField,
     DateField,
+    NotInTheFuture,
     SyncedForm,
     TimeField,
     choices,
@@ -135,15 +136,17 @@ class AgreementForm(BaseForm):
     agreed_by = StringField(
         "Who agreed", validators=[DataRequired("Enter the name of who agreed"), Length(max=120)]
     )
-    agreed_on = DateField("Agreed on", validators=[InputRequired("Enter when they agreed")])
+    agreed_on = DateField(
+        "Agreed on",
+        validators=[
+            InputRequired("Enter when they agreed"),
+            NotInTheFuture("The agreement date cannot be in the future"),
+        ],
+    )
 
     def __init__(self, *args, waiting: list[Party], **kwargs):
         super().__init__(*args, **kwargs)
         self.party.choices = [SelectChoice(party.value, party.label) for party in waiting]
-
-    def validate_agreed_on(self, field) -> None:
-        if field.data and field.data > london_today():
-            raise ValidationError("The agreement date cannot be in the future")
 
 
 class SlotForm(SyncedForm):

@@ -32,24 +32,22 @@ PRESENT_CODES = tuple(
 ABSENT_CODES = tuple(code for code, meaning in CODES.items() if meaning.is_absence)
 
 
-def plans_of(pupil: Pupil) -> list[LearningPlan]:
-    """Every version, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(LearningPlan)
-            .where(LearningPlan.pupil_id == pupil.id)
-            .order_by(LearningPlan.version_number.desc())
-        )
-    )
-
-
-def current_plan(pupil: Pupil) -> LearningPlan | None:
-    return db.session.scalar(
+def _versions(pupil: Pupil) -> sa.Select[tuple[LearningPlan]]:
+    """Every version of the pupil's plan, newest first."""
+    return (
         sa.select(LearningPlan)
         .where(LearningPlan.pupil_id == pupil.id)
         .order_by(LearningPlan.version_number.desc())
-        .limit(1)
     )
+
+
+def plans_of(pupil: Pupil) -> list[LearningPlan]:
+    """Every version, newest first."""
+    return list(db.session.scalars(_versions(pupil)))
+
+
+def current_plan(pupil: Pupil) -> LearningPlan | None:
+    return db.session.scalar(_versions(pupil).limit(1))
 
 
 def timetable(pupil: Pupil) -> list[TimetableSlot]:

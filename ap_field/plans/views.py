@@ -6,7 +6,7 @@ from ap_field.common.access import allow
 from ap_field.common.confirm import confirmation_page
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.time import london_today
-from ap_field.common.writes import StaleEdit, by_client_uuid
+from ap_field.common.writes import StaleEdit
 from ap_field.extensions import htmx
 from ap_field.plans import bp
 from ap_field.plans.forms import AgreementForm, PlanForm, ReviewForm, SlotForm, TargetForm
@@ -87,9 +87,7 @@ def new_plan(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     previous = current_plan(pupil)
     form = PlanForm(data=_starting_from(previous))
-    if request.method == "GET":
-        form.open_new()
-    elif replayed := by_client_uuid(LearningPlan, form.record_uuid()):
+    if replayed := form.made_before(LearningPlan):
         return redirect(url_for("plans.version", pupil_id=pupil.id, plan_id=replayed.id))
     if form.validate_on_submit():
         written = write_plan(
@@ -159,9 +157,7 @@ def _timetable_page(pupil: Pupil, form: SlotForm):
 def timetable_page(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     form = SlotForm(providers=pupil.providers)
-    if request.method == "GET":
-        form.open_new()
-    elif by_client_uuid(TimetableSlot, form.record_uuid()):
+    if form.made_before(TimetableSlot):
         return redirect(url_for("plans.timetable_page", pupil_id=pupil.id))
     if form.validate_on_submit():
         try:
@@ -267,7 +263,7 @@ def new_review(pupil_id: int):
         flash("Write the learning plan first: a review looks at its targets.", "important")
         return redirect(url_for("plans.plan", pupil_id=pupil.id))
     form = _review_form(pupil, reviewed)
-    if request.method == "POST" and (replayed := by_client_uuid(Review, form.record_uuid())):
+    if replayed := form.made_before(Review):
         return redirect(url_for("plans.review", pupil_id=pupil.id, review_id=replayed.id))
     targets = {target.id: target for target in reviewed.targets}
     if form.validate_on_submit() and _progress_matches(form, targets):
@@ -299,7 +295,6 @@ def _review_form(pupil: Pupil, reviewed: LearningPlan) -> ReviewForm:
         next_review_due=review_due_after(pupil, london_today()),
     )
     if request.method == "GET":
-        form.open_new()
         for target in reviewed.targets:
             form.progress.append_entry({"target_id": target.id})
     return form

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import Role, User
 from ap_field.common.time import london_today
-from ap_field.common.writes import apply_edit, commit_or_stale
+from ap_field.common.writes import add_recorded, apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.pupils.models import CASELOAD_LIMIT, CaseloadAssignment, Pupil, PupilStatus
 from ap_field.pupils.queries import current_assignment
@@ -62,12 +62,11 @@ def snapshot_of(values: dict) -> dict:
 
 
 def create_pupil(values: dict) -> Pupil:
-    pupil = Pupil(**values)
-    db.session.add(pupil)
-    db.session.flush()
-    record("pupil.created", pupil_id=pupil.id, after=snapshot(pupil))
-    db.session.commit()
-    return pupil
+    return add_recorded(
+        Pupil(**values),
+        "pupil.created",
+        lambda pupil: {"pupil_id": pupil.id, "after": snapshot(pupil)},
+    )
 
 
 def update_pupil(pupil: Pupil, values: dict, seen_version: int) -> Pupil:

@@ -13,7 +13,7 @@ from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today, utcnow
-from ap_field.common.writes import StaleEdit, by_client_uuid
+from ap_field.common.writes import StaleEdit
 from ap_field.parents.queries import disputes_of, pending_invitations
 from ap_field.pupils import bp
 from ap_field.pupils.forms import AssignForm, PupilForm
@@ -137,9 +137,7 @@ def nc_year():
 @allow(*STAFF)
 def new():
     form = PupilForm()
-    if request.method == "GET":
-        form.open_new()
-    elif replayed := by_client_uuid(Pupil, form.record_uuid()):
+    if replayed := form.made_before(Pupil):
         return redirect(url_for("pupils.show", pupil_id=replayed.id))
     if form.validate_on_submit():
         pupil = create_pupil({"client_uuid": form.record_uuid(), **form.values()})

@@ -18,6 +18,7 @@ from ap_field.common.forms import (
     BaseForm,
     CheckboxesField,
     DateField,
+    NotInTheFuture,
     SyncedForm,
     TimeField,
     choices,
@@ -70,7 +71,12 @@ class ConcernForm(SyncedForm):
     )
     category_other = StringField("What else", validators=[Length(max=200)])
     happened_on = DateField(
-        "When it happened", default=london_today, validators=[InputRequired("Enter the date")]
+        "When it happened",
+        default=london_today,
+        validators=[
+            InputRequired("Enter the date"),
+            NotInTheFuture("The date it happened cannot be in the future"),
+        ],
     )
     happened_time = TimeField("At what time, if you know", validators=[Optional()])
     place = StringField(
@@ -102,10 +108,6 @@ class ConcernForm(SyncedForm):
     def validate_category_other(self, field) -> None:
         if Category.OTHER in (self.categories.data or []) and not field.data:
             raise ValidationError("Say what else the concern is about")
-
-    def validate_happened_on(self, field) -> None:
-        if field.data and field.data > london_today():
-            raise ValidationError("The date it happened cannot be in the future")
 
     def values(self) -> dict:
         categories = self.categories.data
@@ -140,7 +142,14 @@ class ActionForm(SyncedForm):
         choices=choices(ActionKind),
         validators=[DataRequired("Choose what was done")],
     )
-    taken_on = DateField("When", default=london_today, validators=[InputRequired("Enter when")])
+    taken_on = DateField(
+        "When",
+        default=london_today,
+        validators=[
+            InputRequired("Enter when"),
+            NotInTheFuture("The date cannot be in the future"),
+        ],
+    )
     taken_by = StringField(
         "Who did it",
         validators=[DataRequired("Enter who did it"), Length(max=200)],
@@ -159,10 +168,6 @@ class ActionForm(SyncedForm):
     referral_outcome = TextAreaField(
         "What came of the referral", validators=[Optional(), Length(max=LONG_TEXT)]
     )
-
-    def validate_taken_on(self, field) -> None:
-        if field.data and field.data > london_today():
-            raise ValidationError("The date cannot be in the future")
 
     def values(self) -> dict:
         referral = self.kind.data in REFERRALS

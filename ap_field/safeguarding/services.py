@@ -11,7 +11,7 @@ from ap_field.audit.models import record
 from ap_field.auth.models import Role, User
 from ap_field.auth.queries import active_dsls, active_users_of_role
 from ap_field.common.time import format_london_datetime, utcnow
-from ap_field.common.writes import StaleEdit, commit_or_stale
+from ap_field.common.writes import StaleEdit, add_recorded, commit_or_stale
 from ap_field.extensions import db
 from ap_field.mail.services import link_to, queue_mail
 from ap_field.pupils.models import Pupil
@@ -69,14 +69,15 @@ def mark_seen(concern: Concern, dsl: User, seen_version: int | None) -> None:
 def add_action(concern: Concern, dsl: User, client_uuid: uuid.UUID, values: dict) -> ConcernAction:
     """A step the DSL took; taking one means the concern was seen."""
     _see(concern, dsl)
-    action = ConcernAction(
-        concern=concern, recorded_by_id=dsl.id, client_uuid=client_uuid, **values
+    return add_recorded(
+        ConcernAction(concern=concern, recorded_by_id=dsl.id, client_uuid=client_uuid, **values),
+        "concern.action",
+        lambda action: {
+            "pupil_id": concern.pupil_id,
+            "concern_id": concern.id,
+            "action_id": action.id,
+        },
     )
-    db.session.add(action)
-    db.session.flush()
-    record("concern.action", pupil_id=concern.pupil_id, concern_id=concern.id, action_id=action.id)
-    db.session.commit()
-    return action
 
 
 def add_addendum(

@@ -14,7 +14,7 @@ from ap_field.auth.models import STAFF_ROLES
 from ap_field.common.access import allow
 from ap_field.common.pdf import pdf_response
 from ap_field.common.time import phone_time, utcnow
-from ap_field.common.writes import StaleEdit, by_client_uuid
+from ap_field.common.writes import StaleEdit
 from ap_field.mail.services import send_soon
 from ap_field.pupils.models import Pupil
 from ap_field.safeguarding import bp
@@ -69,24 +69,16 @@ def _links(form: ConcernForm, pupil: Pupil) -> dict:
     return {"visit_id": visit and visit.id, "note_id": note and note.id}
 
 
-def _new_form() -> ConcernForm:
-    form = ConcernForm()
-    if request.method == "GET":
-        form.open_new()
-        form.visit_id.data = request.args.get("visit", "")
-        form.note_id.data = request.args.get("note", "")
-    return form
-
-
 @bp.route("/pupils/<int:pupil_id>/concerns/new", methods=["GET", "POST"])
 @allow(*STAFF_ROLES)
 def new(pupil_id: int):
     pupil, after_placement = pupil_for_new_concern_or_404(current_user, pupil_id)
-    form = _new_form()
-    if request.method == "POST" and (
-        replayed := by_client_uuid(Concern, form.record_uuid(), pupil_id=pupil.id)
-    ):
+    form = ConcernForm()
+    if replayed := form.made_before(Concern, pupil_id=pupil.id):
         return redirect(_concern_url(replayed))
+    if request.method == "GET":
+        form.visit_id.data = request.args.get("visit", "")
+        form.note_id.data = request.args.get("note", "")
     if form.validate_on_submit():
         values = form.values() | {
             "recorded_at": _recorded_at(form),
@@ -142,9 +134,7 @@ def seen(pupil_id: int, concern_id: int):
 def new_action(pupil_id: int, concern_id: int):
     concern = concern_or_404(current_user, pupil_id, concern_id)
     form = ActionForm()
-    if request.method == "GET":
-        form.open_new()
-    elif by_client_uuid(ConcernAction, form.record_uuid(), concern_id=concern.id):
+    if form.made_before(ConcernAction, concern_id=concern.id):
         return redirect(_concern_url(concern))
     if form.validate_on_submit():
         add_action(concern, current_user, form.record_uuid(), form.values())
@@ -158,9 +148,7 @@ def new_action(pupil_id: int, concern_id: int):
 def new_addendum(pupil_id: int, concern_id: int):
     concern = concern_or_404(current_user, pupil_id, concern_id)
     form = AddendumForm()
-    if request.method == "GET":
-        form.open_new()
-    elif by_client_uuid(ConcernAddendum, form.record_uuid(), concern_id=concern.id):
+    if form.made_before(ConcernAddendum, concern_id=concern.id):
         return redirect(_concern_url(concern))
     if form.validate_on_submit():
         add_addendum(concern, current_user, form.record_uuid(), form.text.data)

@@ -3,10 +3,10 @@ from wtforms import EmailField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ap_field.auth.forms import (
+    check_account_email,
     check_new_password,
     confirm_password_field,
     email_address_problem,
-    email_in_use,
     new_password_field,
 )
 from ap_field.auth.models import User
@@ -127,10 +127,7 @@ class OfficerInvitationForm(BaseForm):
     )
 
     def validate_email(self, field) -> None:
-        if problem := email_address_problem(field.data):
-            raise ValidationError(problem)
-        if email_in_use(field.data):
-            raise ValidationError("There is already an account with this email address")
+        check_account_email(field.data)
 
 
 class WelcomeForm(BaseForm):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import Role, User, token_hash
 from ap_field.common.time import utcnow
-from ap_field.common.writes import apply_edit, commit_or_stale
+from ap_field.common.writes import add_recorded, apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.mail.services import link_to, queue_mail
 from ap_field.schools.models import School
@@ -32,12 +32,11 @@ def _snapshot(school: School) -> dict:
 
 
 def add_school(values: dict, client_uuid: uuid.UUID) -> School:
-    school = School(client_uuid=client_uuid, **values)
-    db.session.add(school)
-    db.session.flush()
-    record("school.added", pupil_id=None, school_id=school.id, after=_snapshot(school))
-    db.session.commit()
-    return school
+    return add_recorded(
+        School(client_uuid=client_uuid, **values),
+        "school.added",
+        lambda school: {"pupil_id": None, "school_id": school.id, "after": _snapshot(school)},
+    )
 
 
 def update_school(school: School, values: dict, seen_version: int | None) -> None:

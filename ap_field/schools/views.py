@@ -12,7 +12,7 @@ from ap_field.common.access import allow, public
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.security import private
 from ap_field.common.time import london_today
-from ap_field.common.writes import StaleEdit, by_client_uuid
+from ap_field.common.writes import StaleEdit
 from ap_field.extensions import limiter
 from ap_field.mail.services import send_soon
 from ap_field.pupils.queries import (
@@ -60,9 +60,7 @@ def index():
 @allow(*SCHOOL_KEEPERS)
 def new():
     form = SchoolForm()
-    if request.method == "GET":
-        form.open_new()
-    elif replayed := by_client_uuid(School, form.record_uuid()):
+    if replayed := form.made_before(School):
         return redirect(url_for("schools.show", school_id=replayed.id))
     if form.validate_on_submit():
         school = add_school(form.values(), form.record_uuid())

@@ -2,6 +2,7 @@
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
+from ap_field.common.writes import add_recorded
 from ap_field.extensions import db
 from ap_field.plans.models import PlanTarget
 from ap_field.pupils.models import Pupil
@@ -9,19 +10,21 @@ from ap_field.sessions.models import NoteAddendum, SessionNote
 
 
 def write_note(pupil: Pupil, teacher: User, values: dict, targets: list[PlanTarget], client_uuid):
-    note = SessionNote(
-        pupil_id=pupil.id, teacher_id=teacher.id, client_uuid=client_uuid, targets=targets, **values
-    )
-    db.session.add(note)
-    db.session.flush()
-    record(
+    return add_recorded(
+        SessionNote(
+            pupil_id=pupil.id,
+            teacher_id=teacher.id,
+            client_uuid=client_uuid,
+            targets=targets,
+            **values,
+        ),
         "note.written",
-        pupil_id=pupil.id,
-        held_on=plain(note.held_on),
-        minutes=note.actual_minutes,
+        lambda note: {
+            "pupil_id": pupil.id,
+            "held_on": plain(note.held_on),
+            "minutes": note.actual_minutes,
+        },
     )
-    db.session.commit()
-    return note
 
 
 def append_addendum(note: SessionNote, author: User, text: str) -> NoteAddendum:

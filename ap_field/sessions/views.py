@@ -9,7 +9,6 @@ from ap_field.common.access import allow
 from ap_field.common.pagination import requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_now, london_today
-from ap_field.common.writes import by_client_uuid
 from ap_field.parents.queries import answer_for, answers_by_note, recent_disputes
 from ap_field.plans.models import TimetableSlot
 from ap_field.plans.queries import current_plan, slot_of
@@ -84,11 +83,10 @@ def new_note(pupil_id: int):
     plan = current_plan(pupil)
     targets = plan.targets if plan else []
     form = NoteForm(targets=targets)
-    if request.method == "GET":
-        form.open_new()
-        _fill_from_timetable(form, pupil)
-    elif replayed := by_client_uuid(SessionNote, form.record_uuid()):
+    if replayed := form.made_before(SessionNote):
         return redirect(url_for("sessions.note", pupil_id=pupil.id, note_id=replayed.id))
+    if request.method == "GET":
+        _fill_from_timetable(form, pupil)
     if form.validate_on_submit():
         chosen = [target for target in targets if target.id in (form.target_ids.data or [])]
         slot = _timetabled_slot(pupil)

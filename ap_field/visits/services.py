@@ -9,7 +9,7 @@ import sqlalchemy.orm as so
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
 from ap_field.common.time import format_london_time
-from ap_field.common.writes import apply_edit, commit_or_stale
+from ap_field.common.writes import add_recorded, apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.pupils.models import Pupil
 from ap_field.visits.models import (
@@ -48,13 +48,11 @@ def snapshot_of(values: dict) -> dict:
 
 
 def create_visit(pupil: Pupil, visitor: User, values: dict) -> HomeVisit:
-    visit = HomeVisit(pupil_id=pupil.id, teacher_id=visitor.id, **values)
-    db.session.add(visit)
-    db.session.flush()
-    event = "visit.recorded" if visit.status == VisitStatus.COMPLETED else "visit.planned"
-    record(event, pupil_id=pupil.id, visit_id=visit.id, after=snapshot(visit))
-    db.session.commit()
-    return visit
+    return add_recorded(
+        HomeVisit(pupil_id=pupil.id, teacher_id=visitor.id, **values),
+        "visit.recorded" if values.get("status") == VisitStatus.COMPLETED else "visit.planned",
+        lambda visit: {"pupil_id": pupil.id, "visit_id": visit.id, "after": snapshot(visit)},
+    )
 
 
 def update_visit(visit: HomeVisit, values: dict, seen_version: int | None) -> HomeVisit:

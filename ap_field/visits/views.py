@@ -13,7 +13,7 @@ from ap_field.auth.models import Role
 from ap_field.common.access import allow
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.time import format_london_datetime, format_london_time, phone_time, utcnow
-from ap_field.common.writes import StaleEdit, by_client_uuid
+from ap_field.common.writes import StaleEdit
 from ap_field.pupils.models import Pupil
 from ap_field.pupils.queries import is_in_scope, pupil_in_scope_or_404
 from ap_field.safeguarding.queries import concerns_raised_from
@@ -62,11 +62,10 @@ def index(pupil_id: int):
 def new(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     form = VisitForm()
-    if request.method == "GET":
-        form.open_new()
-        form.start_at_home(pupil)
-    elif replayed := by_client_uuid(HomeVisit, form.record_uuid(), pupil_id=pupil.id):
+    if replayed := form.made_before(HomeVisit, pupil_id=pupil.id):
         return redirect(_visit_url(replayed))
+    if request.method == "GET":
+        form.start_at_home(pupil)
     if form.validate_on_submit():
         visit = create_visit(
             pupil, current_user, {"client_uuid": form.record_uuid(), **form.values()}
@@ -215,9 +214,7 @@ def new_action(pupil_id: int, visit_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
     visit = visit_or_404(pupil, visit_id)
     form = ActionForm(visit=visit)
-    if request.method == "GET":
-        form.open_new()
-    elif by_client_uuid(VisitAction, form.record_uuid(), visit_id=visit.id):
+    if form.made_before(VisitAction, visit_id=visit.id):
         return redirect(_visit_url(visit))
     if form.validate_on_submit():
         values = {"description": form.description.data, "owner": form.owner.data}

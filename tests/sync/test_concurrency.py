@@ -8,10 +8,10 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from ap_field.common import forms as synced_forms
 from ap_field.extensions import db
 from ap_field.sync import protocol
 from ap_field.sync.models import IdempotencyKey
-from ap_field.visits import views as visit_views
 from ap_field.visits.models import HomeVisit
 from tests.helpers import AuthActions
 from tests.sync.conftest import keyed, saved_keys, visit_form
@@ -82,7 +82,7 @@ def pretend_the_first_look_missed(monkeypatch) -> None:
     real_find = protocol._find
     first_looks = iter([None])
     monkeypatch.setattr(protocol, "_find", lambda key: next(first_looks, None) or real_find(key))
-    monkeypatch.setattr(visit_views, "by_client_uuid", lambda model, client_uuid: None)
+    monkeypatch.setattr(synced_forms, "by_client_uuid", lambda model, client_uuid, **same: None)
 
 
 def test_a_create_refused_by_the_unique_client_uuid_is_answered_as_a_replay(
