@@ -165,6 +165,10 @@ class Config:
     # member of staff (ap_field/auth/two_factor.py).
     TWO_FACTOR_FOR_ALL_STAFF = env_flag("AP_FIELD_TWO_FACTOR_FOR_ALL_STAFF")
     CONCERN_UNSEEN_HOURS = 2
+    # Site checks: the days a "No" answer's action is due in, by its risk (high: the next day).
+    ACTION_DUE_DAYS: ClassVar[dict] = {"high": 1, "medium": 7, "low": 28} | json.loads(
+        os.environ.get("AP_FIELD_ACTION_DUE_DAYS", "{}")
+    )
     # Retention: a closed pupil's record is kept until this birthday or the placement's
     # closing, whichever is later, then anonymised by the tick (docs/architecture.md,
     # "Retention"); the records-management toolkit for schools keeps pupil files to age 25.

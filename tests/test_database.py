@@ -30,6 +30,7 @@ DOMAIN_TABLES = {
     "check_templates",
     "site_checks",
     "check_answers",
+    "site_actions",
     "photos",
     "attendance_marks",
     "local_authority_reports",

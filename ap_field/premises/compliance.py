@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ap_field.premises.models import PolicyKind
+from ap_field.premises.models import ActionRisk, PolicyKind
 
 # Commissioning guidance, section 1: the DfE treats more than 18 hours a week as full-time.
 FULL_TIME_MORE_THAN_HOURS = Decimal(18)
@@ -30,6 +30,7 @@ REGISTRATION = "DfE registration"
 INSURANCE = "Insurance"
 SAFEGUARDING = "Safeguarding"
 SITE_CHECK = "Site check"
+SITE_ACTIONS = "Site check actions"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,15 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class OverdueAction:
+    """A site check's action not done by its due date."""
+
+    risk: ActionRisk
+    due_on: date
+    description: str
+
+
+@dataclass(frozen=True)
 class ProviderFacts:
     needs_no_registration: bool
     placements: list[Placement] = field(default_factory=list)
@@ -97,6 +107,9 @@ class ProviderFacts:
     deputy_dsl_trained_on: date | None = None
     single_central_record_checked_on: date | None = None
     last_site_check_on: date | None = None
+    # When the latest check set the next one for: a year on, or sooner for a re-visit.
+    next_site_check_due_on: date | None = None
+    overdue_actions: tuple[OverdueAction, ...] = ()
 
 
 def pounds(amount: int) -> str:
@@ -247,7 +260,17 @@ def site_check_flags(facts: ProviderFacts, today: date) -> list[Flag]:
     last = facts.last_site_check_on
     if last is None:
         return [Flag(SITE_CHECK, "No site check in the last 12 months", "never checked")]
-    if add_months(last, SITE_CHECK_MONTHS) < today:
+    yearly = add_months(last, SITE_CHECK_MONTHS)
+    due = facts.next_site_check_due_on or yearly
+    if due < yearly and due < today:
+        return [
+            Flag(
+                SITE_CHECK,
+                "The re-visit for high-risk actions is overdue",
+                f"due {due:%d/%m/%Y}, last signed off {last:%d/%m/%Y}",
+            )
+        ]
+    if yearly < today:
         return [
             Flag(
                 SITE_CHECK,
@@ -258,11 +281,26 @@ def site_check_flags(facts: ProviderFacts, today: date) -> list[Flag]:
     return []
 
 
+def action_flags(facts: ProviderFacts) -> list[Flag]:
+    """An overdue high-risk action stops new placements; any other overdue one is a warning."""
+    return [
+        Flag(
+            SITE_ACTIONS,
+            f"A {action.risk.label.lower()}-risk action from a site check is overdue",
+            f"due {action.due_on:%d/%m/%Y}: {action.description}",
+            do_not_commission=action.risk == ActionRisk.HIGH,
+        )
+        for action in sorted(facts.overdue_actions, key=lambda action: action.due_on)
+    ]
+
+
 def compliance_flags(facts: ProviderFacts, today: date) -> list[Flag]:
     """Every flag for the provider, the ones that stop a commission first."""
-    return [
+    flags = [
         *registration_flags(facts),
         *insurance_flags(facts, today),
         *safeguarding_flags(facts, today),
         *site_check_flags(facts, today),
+        *action_flags(facts),
     ]
+    return sorted(flags, key=lambda flag: not flag.do_not_commission)

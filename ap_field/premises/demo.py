@@ -25,6 +25,8 @@ from ap_field.plans.models import TimetableSlot
 from ap_field.plans.services import SLOT_FIELDS, change_slot
 from ap_field.premises.compliance import add_months
 from ap_field.premises.models import (
+    ActionRisk,
+    ActionStatus,
     Answer,
     CheckAnswer,
     CheckOutcome,
@@ -34,6 +36,7 @@ from ap_field.premises.models import (
     InsurancePolicy,
     PolicyKind,
     Provider,
+    SiteAction,
     SiteCheck,
 )
 from ap_field.premises.services import answer_item, standard_templates, start_check
@@ -139,7 +142,8 @@ def _latest(name: str) -> CheckTemplate:
 
 
 def _signed_off_check(provider, template, assessor, signed_on: date, outcome, answers) -> None:
-    """A check finished in the past, made whole in one insert (sign-off is final)."""
+    """A check finished in the past, made whole in one insert (sign-off is final). Its
+    actions were done since and wait for the competent person to verify them."""
     signed_at = datetime.combine(signed_on, time(15, 30), tzinfo=LONDON)
     check = SiteCheck(
         site=provider.sites[0],
@@ -155,6 +159,20 @@ def _signed_off_check(provider, template, assessor, signed_on: date, outcome, an
         created_at=signed_at - timedelta(hours=2),
         answers=answers,
     )
+    check.actions = [
+        SiteAction(
+            answer=answer,
+            description=answer.action_description,
+            owner=answer.action_owner,
+            risk=answer.action_risk,
+            due_on=answer.action_due_on,
+            status=ActionStatus.DONE,
+            done_note="Renewed certificate sent by email and filed with the provider's papers.",
+            done_at=datetime.combine(answer.action_due_on, time(11, 0), tzinfo=LONDON),
+        )
+        for answer in answers
+        if answer.answer == Answer.NO
+    ]
     db.session.add(check)
 
 
@@ -176,6 +194,7 @@ def _answers(template: CheckTemplate, no_at: int | None, due: date, photo=None) 
                     comment="Insurance certificate on file has expired.",
                     action_description="Send the renewed employer's liability certificate",
                     action_owner="School business manager",
+                    action_risk=ActionRisk.LOW,
                     action_due_on=due,
                 )
             )
@@ -242,6 +261,7 @@ def seed_premises(assessor: User) -> None:
             "comment": "Housekeeping: tools and offcuts left on the workshop floor.",
             "action_description": "Clear the floor at the end of each session; mark walkways",
             "action_owner": "Workshop manager",
-            "action_due_on": today + timedelta(days=14),
+            "action_risk": ActionRisk.MEDIUM,
+            "action_due_on": today + timedelta(days=7),
         },
     )

@@ -4,6 +4,7 @@ from typing import ClassVar
 
 import sqlalchemy as sa
 import wtforms
+from flask import current_app
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -27,6 +28,9 @@ from ap_field.common.forms import BaseForm, DateField, DecimalField, SyncedForm,
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.premises.models import (
+    NEXT_STATUSES,
+    ActionRisk,
+    ActionStatus,
     Answer,
     CheckOutcome,
     CheckTemplate,
@@ -34,6 +38,7 @@ from ap_field.premises.models import (
     PolicyKind,
     Provider,
     ProviderType,
+    SiteAction,
 )
 from ap_field.premises.template_text import TemplateTextError, parse_template_text
 
@@ -276,6 +281,13 @@ class StartCheckForm(SyncedForm):
         return None if value == NOT_HIGHER_RISK else HigherRisk(value)
 
 
+def risk_label(risk: ActionRisk) -> str:
+    """For example: "High: within 1 day; a re-visit follows", from ACTION_DUE_DAYS."""
+    days = current_app.config["ACTION_DUE_DAYS"][risk.value]
+    label = f"{risk.label}: within {days} day{'s' if days != 1 else ''}"
+    return f"{label}; a re-visit follows" if risk == ActionRisk.HIGH else label
+
+
 class AnswerForm(BaseForm):
     answer = RadioField(
         "Answer",
@@ -293,14 +305,23 @@ class AnswerForm(BaseForm):
         description="For example: the provider's manager",
         validators=[Length(max=120)],
     )
-    action_due_on = DateField("Due by", validators=[Optional()])
+    action_risk = RadioField("Risk", validators=[Optional()])
+    action_due_on = DateField(
+        "Due by",
+        description="Leave it blank for the date the risk sets",
+        validators=[Optional()],
+    )
 
     NEEDED_FOR_NO: ClassVar[dict[str, str]] = {
         "comment": "Enter a comment saying what is wrong",
         "action_description": "Enter the action that needs doing",
         "action_owner": "Enter who will do the action",
-        "action_due_on": "Enter the date the action is due by",
+        "action_risk": "Choose the action's risk",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action_risk.choices = [SelectChoice(risk, risk_label(risk)) for risk in ActionRisk]
 
     def validate(self, extra_validators=None) -> bool:
         """A "No" needs a comment and its action; the fields are optional otherwise."""
@@ -326,6 +347,7 @@ class AnswerForm(BaseForm):
             "comment": self.comment.data or None,
             "action_description": self.action_description.data or None,
             "action_owner": self.action_owner.data or None,
+            "action_risk": ActionRisk(self.action_risk.data) if self.action_risk.data else None,
             "action_due_on": self.action_due_on.data,
         }
 
@@ -384,3 +406,46 @@ class SignOffForm(SyncedForm):
             "summary": self.summary.data or None,
             "competence_statement": self.competence_statement.data,
         }
+
+
+class ActionUpdateForm(SyncedForm):
+    """Moves an action to one of its next statuses; done says what was done."""
+
+    status = RadioField(
+        "What has happened?",
+        validate_choice=False,
+        validators=[InputRequired("Choose what has happened")],
+    )
+    note = TextAreaField(
+        "What was done",
+        description="Required when the action is done or reopened",
+        validators=[Length(max=LONG_TEXT)],
+    )
+
+    LABELS: ClassVar[dict[ActionStatus, str]] = {
+        ActionStatus.IN_PROGRESS: "Work has started",
+        ActionStatus.DONE: "It is done",
+        ActionStatus.VERIFIED: "I have checked it is done: verified",
+        ActionStatus.OPEN: "It is not done: reopen it",
+    }
+
+    def __init__(self, *args, action: SiteAction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [
+            SelectChoice(status, self.LABELS[status]) for status in NEXT_STATUSES[action.status]
+        ]
+
+    def validate_status(self, field) -> None:
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose what has happened")
+
+    def validate_note(self, field) -> None:
+        if self.status.data in (ActionStatus.DONE, ActionStatus.OPEN) and not field.data:
+            raise ValidationError(
+                "Say what was done"
+                if self.status.data == ActionStatus.DONE
+                else "Say why it is not done"
+            )
+
+    def chosen_status(self) -> ActionStatus:
+        return ActionStatus(self.status.data)

@@ -29,6 +29,8 @@ declare_events(
         "site_check.photo_added": ("Photo added to a site check", {"check_id", "photo_id"}),
         "site_check.photo_removed": ("Photo removed from a site check", {"check_id", "photo_id"}),
         "site_check.signed_off": ("Site check signed off", {"check_id", "outcome"}),
+        "site_action.raised": ("Site check action raised", {"action_id", "check_id", "risk"}),
+        "site_action.updated": ("Site check action updated", {"action_id", "before", "after"}),
     }
 )
 
@@ -223,6 +225,32 @@ class Answer(LabelledEnum):
     NOT_APPLICABLE = "not_applicable", "Not applicable"
 
 
+class ActionRisk(LabelledEnum):
+    """How soon a "No" answer's action must be done: the risk sets its due date
+    (ACTION_DUE_DAYS in the configuration)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class ActionStatus(LabelledEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done, to be verified"
+    VERIFIED = "verified"
+
+
+# Where an action may go next, and who moves it there: the assignee's side works on it, the
+# competent person verifies what was done or reopens it.
+NEXT_STATUSES = {
+    ActionStatus.OPEN: (ActionStatus.IN_PROGRESS, ActionStatus.DONE),
+    ActionStatus.IN_PROGRESS: (ActionStatus.DONE,),
+    ActionStatus.DONE: (ActionStatus.VERIFIED, ActionStatus.OPEN),
+    ActionStatus.VERIFIED: (ActionStatus.OPEN,),
+}
+
+
 class SiteCheck(SyncedRecord, db.Model):
     """A competent person's check of one site against one template version."""
 
@@ -259,10 +287,18 @@ class SiteCheck(SyncedRecord, db.Model):
     answers: so.Mapped[list["CheckAnswer"]] = so.relationship(
         back_populates="check", order_by="CheckAnswer.id"
     )
+    actions: so.Mapped[list["SiteAction"]] = so.relationship(
+        back_populates="check", order_by="SiteAction.id"
+    )
 
     @property
     def is_signed_off(self) -> bool:
         return self.status == CheckStatus.SIGNED_OFF
+
+    @property
+    def is_revisit_due(self) -> bool:
+        """Signed off with high-risk actions: the next check is a re-visit by their due date."""
+        return any(action.risk == ActionRisk.HIGH for action in self.actions)
 
     def sections(self) -> list[CheckSection]:
         """The template's sections this check asks: higher-risk ones only in such a setting."""
@@ -298,6 +334,9 @@ class CheckAnswer(SyncedRecord, db.Model):
     comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
     action_description: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     action_owner: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    action_risk: so.Mapped[ActionRisk | None] = so.mapped_column(
+        string_enum(ActionRisk, "action_risk")
+    )
     action_due_on: so.Mapped[date | None]
 
     check: so.Mapped[SiteCheck] = so.relationship(back_populates="answers")
@@ -305,6 +344,50 @@ class CheckAnswer(SyncedRecord, db.Model):
     photos: so.Mapped[list[Photo]] = so.relationship(
         secondary="check_answer_photos", order_by=Photo.id
     )
+
+
+class SiteAction(SyncedRecord, db.Model):
+    """What a "No" answer asked to be done, followed after the check's sign-off until the
+    competent person verifies it. Overdue is computed: due before today and not yet done."""
+
+    __tablename__ = "site_actions"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status NOT IN ('done', 'verified') OR (done_note IS NOT NULL AND done_at IS NOT NULL)",
+            name="done_has_note",
+        ),
+        sa.CheckConstraint(
+            "status != 'verified' OR (verified_at IS NOT NULL AND verified_by_id IS NOT NULL)",
+            name="verified_has_who_and_when",
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    check_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("site_checks.id"), index=True)
+    answer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("check_answers.id"), unique=True)
+    description: so.Mapped[str] = so.mapped_column(sa.String(500))
+    owner: so.Mapped[str] = so.mapped_column(sa.String(120))
+    risk: so.Mapped[ActionRisk] = so.mapped_column(string_enum(ActionRisk, "action_risk"))
+    due_on: so.Mapped[date] = so.mapped_column(index=True)
+    status: so.Mapped[ActionStatus] = so.mapped_column(
+        string_enum(ActionStatus, "action_status"), default=ActionStatus.OPEN, index=True
+    )
+    done_note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    verified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    verified_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+
+    check: so.Mapped[SiteCheck] = so.relationship(back_populates="actions")
+    answer: so.Mapped[CheckAnswer] = so.relationship()
+    verified_by: so.Mapped[User | None] = so.relationship()
+
+    @property
+    def is_outstanding(self) -> bool:
+        """Still to be done: open or in progress."""
+        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_outstanding and self.due_on < today
 
 
 check_answer_photos = sa.Table(

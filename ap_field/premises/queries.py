@@ -24,20 +24,23 @@ from ap_field.photos.models import Photo
 from ap_field.plans.models import TimetableSlot, minutes_between
 from ap_field.premises.compliance import (
     Flag,
+    OverdueAction,
     Placement,
     Policy,
     ProviderFacts,
-    add_months,
     compliance_flags,
     hours_text,
 )
 from ap_field.premises.models import (
+    ActionRisk,
+    ActionStatus,
     CheckAnswer,
     CheckSection,
     CheckStatus,
     CheckTemplate,
     Provider,
     ProviderSite,
+    SiteAction,
     SiteCheck,
     check_answer_photos,
 )
@@ -45,6 +48,7 @@ from ap_field.pupils.models import Pupil, PupilStatus, SendStatus, pupil_provide
 from ap_field.pupils.school_age import is_of_compulsory_school_age
 
 CHECK_READERS = (Role.ASSESSOR, Role.LEAD, Role.ADMIN)
+OUTSTANDING = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
 @photo_rule
@@ -58,20 +62,32 @@ def _site_check_photos(user: User, photo: Photo) -> bool | None:
     return user.role in CHECK_READERS
 
 
+@dataclass(frozen=True)
+class LastCheck:
+    """A provider's latest signed-off site check: its day and when it set the next one for."""
+
+    signed_off_on: date
+    next_due_on: date
+
+
 @dataclass
 class ProviderCompliance:
     provider: Provider
     flags: list[Flag]
     placements: list[Placement]
-    last_check_on: date | None
+    last_check: LastCheck | None
 
     @property
     def do_not_commission(self) -> bool:
         return any(flag.do_not_commission for flag in self.flags)
 
     @property
+    def last_check_on(self) -> date | None:
+        return self.last_check.signed_off_on if self.last_check else None
+
+    @property
     def next_check_due_on(self) -> date | None:
-        return add_months(self.last_check_on, 12) if self.last_check_on else None
+        return self.last_check.next_due_on if self.last_check else None
 
 
 def _placed(provider_id: int | None = None) -> sa.Subquery:
@@ -163,18 +179,76 @@ def other_placements(provider: Provider) -> list[Placement]:
     ]
 
 
-def last_checks_by_provider() -> dict[int, date]:
-    """The day each provider's latest signed-off site check was signed off, in London."""
-    rows = db.session.execute(
-        sa.select(ProviderSite.provider_id, sa.func.max(SiteCheck.signed_off_at))
+def last_checks_by_provider(provider_id: int | None = None) -> dict[int, LastCheck]:
+    """Each provider's latest signed-off site check: the day, in London, and the next due."""
+    latest = (
+        sa.select(
+            ProviderSite.provider_id, sa.func.max(SiteCheck.signed_off_at).label("signed_off_at")
+        )
         .join(SiteCheck, SiteCheck.site_id == ProviderSite.id)
         .where(SiteCheck.status == CheckStatus.SIGNED_OFF)
         .group_by(ProviderSite.provider_id)
+    )
+    if provider_id is not None:
+        latest = latest.where(ProviderSite.provider_id == provider_id)
+    latest = latest.subquery()
+    rows = db.session.execute(
+        sa.select(latest.c.provider_id, latest.c.signed_off_at, SiteCheck.next_due_on)
+        .join(ProviderSite, ProviderSite.provider_id == latest.c.provider_id)
+        .join(
+            SiteCheck,
+            sa.and_(
+                SiteCheck.site_id == ProviderSite.id,
+                SiteCheck.signed_off_at == latest.c.signed_off_at,
+            ),
+        )
     ).all()
-    return {provider_id: moment.astimezone(LONDON).date() for provider_id, moment in rows}
+    return {
+        provider_id: LastCheck(moment.astimezone(LONDON).date(), next_due_on)
+        for provider_id, moment, next_due_on in rows
+    }
 
 
-def _facts(provider: Provider, placements: list[Placement], last_check_on) -> ProviderFacts:
+def overdue_actions_by_provider(
+    today: date, provider_id: int | None = None
+) -> dict[int, list[OverdueAction]]:
+    """The site check actions not done by their due date, by provider."""
+    query = (
+        sa.select(
+            ProviderSite.provider_id, SiteAction.risk, SiteAction.due_on, SiteAction.description
+        )
+        .join(SiteCheck, SiteCheck.id == SiteAction.check_id)
+        .join(ProviderSite, ProviderSite.id == SiteCheck.site_id)
+        .where(SiteAction.status.in_(OUTSTANDING), SiteAction.due_on < today)
+    )
+    if provider_id is not None:
+        query = query.where(ProviderSite.provider_id == provider_id)
+    overdue: dict[int, list[OverdueAction]] = defaultdict(list)
+    for provider, risk, due_on, description in db.session.execute(query):
+        overdue[provider].append(OverdueAction(risk, due_on, description))
+    return overdue
+
+
+def providers_with_overdue_high_risk(today: date) -> int:
+    """How many providers have a high-risk action past its due date: none may take a pupil."""
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(ProviderSite.provider_id)))
+        .join(SiteCheck, SiteCheck.site_id == ProviderSite.id)
+        .join(SiteAction, SiteAction.check_id == SiteCheck.id)
+        .where(
+            SiteAction.risk == ActionRisk.HIGH,
+            SiteAction.status.in_(OUTSTANDING),
+            SiteAction.due_on < today,
+        )
+    )
+
+
+def _facts(
+    provider: Provider,
+    placements: list[Placement],
+    last: LastCheck | None,
+    overdue: list[OverdueAction],
+) -> ProviderFacts:
     return ProviderFacts(
         needs_no_registration=provider.provider_type.needs_no_registration,
         placements=placements,
@@ -188,7 +262,9 @@ def _facts(provider: Provider, placements: list[Placement], last_check_on) -> Pr
         deputy_dsl_name=provider.deputy_dsl_name,
         deputy_dsl_trained_on=provider.deputy_dsl_trained_on,
         single_central_record_checked_on=provider.single_central_record_checked_on,
-        last_site_check_on=last_check_on,
+        last_site_check_on=last.signed_off_on if last else None,
+        next_site_check_due_on=last.next_due_on if last else None,
+        overdue_actions=tuple(overdue),
     )
 
 
@@ -218,22 +294,27 @@ def _compliance(providers: Iterable[Provider]) -> list[ProviderCompliance]:
     today = london_today()
     known = placements_by_provider(today)
     last_checks = last_checks_by_provider()
-    result = []
-    for provider in providers:
-        placements = known.get(provider.id, []) + other_placements(provider)
-        last = last_checks.get(provider.id)
-        flags = compliance_flags(_facts(provider, placements, last), today)
-        result.append(ProviderCompliance(provider, flags, placements, last))
-    return result
+    overdue = overdue_actions_by_provider(today)
+    return [
+        _provider_compliance(provider, known, last_checks, overdue, today) for provider in providers
+    ]
+
+
+def _provider_compliance(provider, known, last_checks, overdue, today) -> ProviderCompliance:
+    placements = known.get(provider.id, []) + other_placements(provider)
+    last = last_checks.get(provider.id)
+    facts = _facts(provider, placements, last, overdue.get(provider.id, []))
+    return ProviderCompliance(provider, compliance_flags(facts, today), placements, last)
 
 
 def compliance_of(provider: Provider) -> ProviderCompliance:
     today = london_today()
-    known = placements_by_provider(today, provider.id)
-    placements = known.get(provider.id, []) + other_placements(provider)
-    last = last_checks_by_provider().get(provider.id)
-    return ProviderCompliance(
-        provider, compliance_flags(_facts(provider, placements, last), today), placements, last
+    return _provider_compliance(
+        provider,
+        placements_by_provider(today, provider.id),
+        last_checks_by_provider(provider.id),
+        overdue_actions_by_provider(today, provider.id),
+        today,
     )
 
 
@@ -427,4 +508,40 @@ def template_or_404(template_id: int) -> CheckTemplate:
         sa.select(CheckTemplate)
         .where(CheckTemplate.id == template_id)
         .options(so.selectinload(CheckTemplate.sections).selectinload(CheckSection.items))
+    )
+
+
+def _action_query() -> sa.Select[tuple[SiteAction]]:
+    return sa.select(SiteAction).options(
+        so.joinedload(SiteAction.check)
+        .joinedload(SiteCheck.site)
+        .joinedload(ProviderSite.provider),
+        so.joinedload(SiteAction.answer).joinedload(CheckAnswer.item),
+    )
+
+
+def action_or_404(action_id: int) -> SiteAction:
+    return db.first_or_404(_action_query().where(SiteAction.id == action_id))
+
+
+def actions_to_follow() -> list[SiteAction]:
+    """Every action not yet verified: the soonest due first, high risk before others."""
+    return list(
+        db.session.scalars(
+            _action_query()
+            .where(SiteAction.status != ActionStatus.VERIFIED)
+            .order_by(SiteAction.due_on, SiteAction.id)
+        )
+    )
+
+
+def actions_of_provider(provider: Provider) -> list[SiteAction]:
+    return list(
+        db.session.scalars(
+            _action_query()
+            .join(SiteCheck, SiteCheck.id == SiteAction.check_id)
+            .join(ProviderSite, ProviderSite.id == SiteCheck.site_id)
+            .where(ProviderSite.provider_id == provider.id)
+            .order_by(SiteAction.status == ActionStatus.VERIFIED, SiteAction.due_on, SiteAction.id)
+        )
     )

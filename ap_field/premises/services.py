@@ -2,19 +2,24 @@
 transaction. A signed-off check refuses every change (the models' flush guard backs this)."""
 
 import uuid
+from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ap_field.audit.models import plain, record
 from ap_field.auth.models import User
 from ap_field.common.time import LONDON, format_long_date, london_today, utcnow
-from ap_field.common.writes import StaleEdit, apply_edit, commit_or_stale
+from ap_field.common.writes import StaleEdit, add_recorded, apply_edit, commit_or_stale
 from ap_field.extensions import db
 from ap_field.photos.images import CleanPhoto
 from ap_field.photos.models import Photo
 from ap_field.photos.services import delete_files, keep_photo
 from ap_field.premises.compliance import SITE_CHECK_MONTHS, add_months
 from ap_field.premises.models import (
+    NEXT_STATUSES,
+    ActionRisk,
+    ActionStatus,
     Answer,
     CheckAnswer,
     CheckItem,
@@ -24,6 +29,7 @@ from ap_field.premises.models import (
     InsurancePolicy,
     Provider,
     ProviderSite,
+    SiteAction,
     SiteCheck,
 )
 from ap_field.premises.standard_templates import STANDARD_TEMPLATES
@@ -54,6 +60,10 @@ class CheckSignedOff(Exception):
 
 class CheckIncomplete(Exception):
     """Sign-off asked of a check with items still unanswered."""
+
+
+class NotANextStatus(Exception):
+    """An action asked to move where its status does not lead (NEXT_STATUSES)."""
 
 
 def _snapshot(provider: Provider) -> dict:
@@ -215,24 +225,22 @@ def start_check(
         refused = CheckInProgress(in_progress)
         db.session.rollback()
         raise refused
-    check = SiteCheck(
-        site=site,
-        template=template,
-        assessor_id=assessor.id,
-        higher_risk=higher_risk,
-        client_uuid=client_uuid,
-    )
-    db.session.add(check)
-    db.session.flush()
-    record(
+    return add_recorded(
+        SiteCheck(
+            site=site,
+            template=template,
+            assessor_id=assessor.id,
+            higher_risk=higher_risk,
+            client_uuid=client_uuid,
+        ),
         "site_check.started",
-        pupil_id=None,
-        check_id=check.id,
-        site_id=site.id,
-        template_id=template.id,
+        lambda check: {
+            "pupil_id": None,
+            "check_id": check.id,
+            "site_id": site.id,
+            "template_id": template.id,
+        },
     )
-    db.session.commit()
-    return check
 
 
 def _refuse_if_signed_off(check: SiteCheck) -> None:
@@ -252,12 +260,22 @@ def _answer_row(check: SiteCheck, item: CheckItem) -> CheckAnswer:
     return answer
 
 
+ACTION_FIELDS = ("action_description", "action_owner", "action_risk", "action_due_on")
+
+
+def due_for(risk: ActionRisk, day: date) -> date:
+    """When an action of this risk raised on `day` is due: ACTION_DUE_DAYS later."""
+    return day + timedelta(days=current_app.config["ACTION_DUE_DAYS"][risk.value])
+
+
 def answer_item(check: SiteCheck, item: CheckItem, values: dict) -> CheckAnswer:
     """Save the answer to one item; a "No" brings its action, anything else clears it."""
     _refuse_if_signed_off(check)
     answer = _answer_row(check, item)
     if values["answer"] != Answer.NO:
-        values = values | {"action_description": None, "action_owner": None, "action_due_on": None}
+        values = values | dict.fromkeys(ACTION_FIELDS)
+    elif values.get("action_due_on") is None:
+        values = values | {"action_due_on": due_for(values["action_risk"], london_today())}
     for name, value in values.items():
         setattr(answer, name, value)
     check.updated_at = utcnow()
@@ -320,6 +338,74 @@ def sign_off(check: SiteCheck, values: dict, seen_version: int | None) -> None:
         setattr(check, name, value)
     check.status = CheckStatus.SIGNED_OFF
     check.signed_off_at = utcnow()
-    check.next_due_on = add_months(london_today(), SITE_CHECK_MONTHS)
+    actions = _actions_from_answers(check)
+    db.session.add_all(actions)
+    check.next_due_on = next_check_due(actions, london_today())
+    db.session.flush()
+    for action in actions:
+        record(
+            "site_action.raised",
+            pupil_id=None,
+            action_id=action.id,
+            check_id=check.id,
+            risk=action.risk,
+            due_on=action.due_on,
+        )
     record("site_check.signed_off", pupil_id=None, check_id=check.id, outcome=check.outcome)
+    commit_or_stale()
+
+
+def next_check_due(actions: list[SiteAction], today: date) -> date:
+    """A year on; or, with high-risk actions open, a re-visit by the last one's due date."""
+    high = [action.due_on for action in actions if action.risk == ActionRisk.HIGH]
+    return max(high) if high else add_months(today, SITE_CHECK_MONTHS)
+
+
+def _actions_from_answers(check: SiteCheck) -> list[SiteAction]:
+    """Each "No" answer's action, to be followed from the sign-off until it is verified."""
+    return [
+        SiteAction(
+            check=check,
+            answer=answer,
+            description=answer.action_description,
+            owner=answer.action_owner,
+            risk=answer.action_risk,
+            due_on=answer.action_due_on,
+        )
+        for answer in check.answers
+        if answer.answer == Answer.NO
+    ]
+
+
+ACTION_AUDITED = ("status", "done_note", "done_at", "verified_at", "verified_by_id")
+
+
+def _action_snapshot(action: SiteAction) -> dict:
+    return {name: plain(getattr(action, name)) for name in ACTION_AUDITED}
+
+
+def update_action(
+    action: SiteAction, status: ActionStatus, note: str | None, by: User, seen_version: int | None
+) -> None:
+    """Move an action on: done carries what was done; verified, who verified it and when;
+    back to open (reopened) clears both, keeping the earlier ones in the audit trail."""
+    if status not in NEXT_STATUSES[action.status]:
+        raise NotANextStatus()
+    now = utcnow()
+    values: dict = {"status": status}
+    if status == ActionStatus.DONE:
+        values |= {"done_note": note, "done_at": now}
+    elif status == ActionStatus.VERIFIED:
+        values |= {"verified_at": now, "verified_by_id": by.id}
+    elif status == ActionStatus.OPEN:
+        values |= dict.fromkeys(("done_note", "done_at", "verified_at", "verified_by_id"))
+    before, after = apply_edit(action, values, seen_version, _action_snapshot)
+    record(
+        "site_action.updated",
+        pupil_id=None,
+        action_id=action.id,
+        before=before,
+        after=after,
+        note=note,
+    )
     commit_or_stale()

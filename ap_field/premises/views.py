@@ -24,7 +24,7 @@ from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import list_page_url, page_number, requested_page
 from ap_field.common.routing import id_from_query
 from ap_field.common.time import london_today
-from ap_field.common.writes import StaleEdit, by_client_uuid
+from ap_field.common.writes import StaleEdit
 from ap_field.extensions import db, htmx
 from ap_field.photos.images import PhotoRefused, clean_photo
 from ap_field.photos.queries import photo_by_id
@@ -32,6 +32,7 @@ from ap_field.photos.services import replayed_photo
 from ap_field.premises import bp
 from ap_field.premises.compliance import SITE_CHECK_DUE_AHEAD
 from ap_field.premises.forms import (
+    ActionUpdateForm,
     AnswerForm,
     NewProviderForm,
     PhotoForm,
@@ -52,6 +53,9 @@ from ap_field.premises.models import (
 )
 from ap_field.premises.queries import (
     CHECK_READERS,
+    action_or_404,
+    actions_of_provider,
+    actions_to_follow,
     all_sites,
     all_template_versions,
     check_by_id,
@@ -74,6 +78,7 @@ from ap_field.premises.services import (
     CheckIncomplete,
     CheckInProgress,
     CheckSignedOff,
+    NotANextStatus,
     add_photo,
     add_provider,
     add_template_version,
@@ -86,6 +91,7 @@ from ap_field.premises.services import (
     standard_templates,
     start_check,
     unanswered_items,
+    update_action,
     update_provider,
 )
 from ap_field.premises.template_text import template_as_text
@@ -119,9 +125,7 @@ def providers():
 @allow(*PROVIDER_EDITORS)
 def new_provider():
     form = NewProviderForm()
-    if request.method == "GET":
-        form.open_new()
-    elif replayed := by_client_uuid(Provider, form.record_uuid()):
+    if replayed := form.made_before(Provider):
         return redirect(url_for("premises.provider", provider_id=replayed.id))
     if form.validate_on_submit():
         site = {"name": form.site_name.data, "address": form.address.data}
@@ -141,6 +145,7 @@ def provider(provider_id: int):
         compliance=compliance_of(provider),
         pupils=pupils_placed_at(provider),
         checks=checks_of_provider(provider),
+        actions=actions_of_provider(provider),
         today=london_today(),
     )
 
@@ -167,9 +172,7 @@ def _site_or_policy_form(provider_id: int, model, form_class, record_id: int | N
     # A site's name is the form's site_name, beside the provider's own name on a new provider.
     form = form_class(obj=existing, site_name=getattr(existing, "name", None))
     back = url_for("premises.provider", provider_id=provider.id)
-    if existing is None and request.method == "GET":
-        form.open_new()
-    elif existing is None and by_client_uuid(model, form.record_uuid()):
+    if existing is None and form.made_before(model):
         return redirect(back)
     if form.validate_on_submit():
         save = save_site if model is ProviderSite else save_policy
@@ -233,14 +236,12 @@ def template(template_id: int):
 @allow(Role.ADMIN)
 def new_template():
     form = TemplateForm()
-    if request.method == "GET":
-        form.open_new()
-        if (start_from := id_from_query("from")) is not None:
-            base = template_or_404(start_from)
-            form.name.data, form.source.data = base.name, base.source
-            form.text.data = template_as_text(base)
-    elif replayed := by_client_uuid(CheckTemplate, form.record_uuid()):
+    if replayed := form.made_before(CheckTemplate):
         return redirect(url_for("premises.template", template_id=replayed.id))
+    if request.method == "GET" and (start_from := id_from_query("from")) is not None:
+        base = template_or_404(start_from)
+        form.name.data, form.source.data = base.name, base.source
+        form.text.data = template_as_text(base)
     if form.validate_on_submit():
         template = add_template_version(
             form.name.data, form.source.data, form.text.data, current_user, form.record_uuid()
@@ -283,11 +284,10 @@ def _site_checks_url(parameter: str, number: int, anchor: str) -> str:
 def new_check():
     standard_templates()
     form = StartCheckForm(sites=all_sites(), templates=latest_templates())
-    if request.method == "GET":
-        form.open_new()
-        form.site_id.data = id_from_query("site")
-    elif replayed := by_client_uuid(SiteCheck, form.record_uuid()):
+    if replayed := form.made_before(SiteCheck):
         return redirect(url_for("premises.check", check_id=replayed.id))
+    if request.method == "GET":
+        form.site_id.data = id_from_query("site")
     in_progress = None
     if form.validate_on_submit():
         site, template = form.sites[form.site_id.data], form.templates[form.template_id.data]
@@ -501,4 +501,68 @@ def report(check_id: int):
         check=check,
         answers={answer.item_id: answer for answer in check.answers},
         actions=[answer for answer in check.answers if answer.answer == Answer.NO],
+        today=london_today(),
+    )
+
+
+# Actions from site checks
+
+
+@bp.route("/site-actions")
+@allow(*CHECK_READERS)
+def actions():
+    """Every action not yet verified, soonest due first."""
+    today = london_today()
+    to_follow = actions_to_follow()
+    overdue = sum(action.is_overdue(today) for action in to_follow)
+    return render_template("premises/actions.html", actions=to_follow, overdue=overdue, today=today)
+
+
+def _action_page(action, form=None, status=200):
+    if form is None and current_user.role == Role.ASSESSOR:
+        form = ActionUpdateForm(obj=action, formdata=None, action=action)
+    form_context = {"form": form} if form is not None else {}
+    page = render_template(
+        "premises/action.html", action=action, today=london_today(), **form_context
+    )
+    return page, status
+
+
+@bp.route("/site-actions/<int:action_id>")
+@allow(*CHECK_READERS)
+def action(action_id: int):
+    return _action_page(action_or_404(action_id))
+
+
+@bp.post("/site-actions/<int:action_id>/status")
+@allow(Role.ASSESSOR)
+def update_action_status(action_id: int):
+    """The assignee's progress as the competent person hears of it, and their verifying."""
+    action = action_or_404(action_id)
+    form = ActionUpdateForm(action=action)
+    back = url_for("premises.action", action_id=action.id)
+    if form.version.data != action.version:
+        return _stale_action(action, form, back)
+    if not form.validate_on_submit():
+        return _action_page(action, form, status=422)
+    try:
+        update_action(
+            action, form.chosen_status(), form.note.data or None, current_user, action.version
+        )
+    except (StaleEdit, NotANextStatus):
+        return _stale_action(action_or_404(action_id), form, back)
+    flash(f"The action is now: {action.status.label.lower()}.", "success")
+    return redirect(back)
+
+
+def _stale_action(action, form: ActionUpdateForm, back: str):
+    chosen = ActionUpdateForm.LABELS.get(form.status.data, "Nothing chosen")
+    differences = [("Status", action.status.label, chosen)]
+    return conflict_page(
+        action,
+        form,
+        what="this action",
+        keep_url=back,
+        differences=differences,
+        caption="Providers and site checks",
     )

@@ -10,7 +10,7 @@ from ap_field.common.csv_files import csv_response
 from ap_field.common.pagination import list_page_url, page_number, rows_page
 from ap_field.common.time import london_now, london_today, utcnow
 from ap_field.parents.queries import open_disputes
-from ap_field.premises.queries import provider_count
+from ap_field.premises.queries import provider_count, providers_with_overdue_high_risk
 from ap_field.pupils.models import CASELOAD_LIMIT
 from ap_field.pupils.queries import pupil_count, pupil_in_scope_or_404, pupils_in_scope
 from ap_field.reports import bp
@@ -65,6 +65,7 @@ def programme():
         caseloads_url=lambda n: url_for("reports.programme", **{"teachers-page": n}) + "#teachers",
         caseload_limit=CASELOAD_LIMIT,
         overdue_check_outs=overdue_check_outs(),
+        providers_at_risk=providers_with_overdue_high_risk(london_today()),
         unseen_concerns=unseen_count(),
         disputes=open_disputes(current_user, utcnow()),
     )

@@ -230,6 +230,7 @@ def test_a_site_check_answer_is_offered_back_after_a_reload(phone, make_user):
     phone.get_by_label("Comment").fill("Fire door wedged open")
     phone.get_by_label("Action: what needs doing").fill("Fit a door closer")
     phone.get_by_label("Who will do it").fill("The site manager")
+    phone.get_by_label("Low: within 28 days").check()
     phone.get_by_label("Due by").fill(due)
 
     phone.reload()
@@ -240,4 +241,5 @@ def test_a_site_check_answer_is_offered_back_after_a_reload(phone, make_user):
     expect(phone.get_by_label("Comment")).to_have_value("Fire door wedged open")
     expect(phone.get_by_label("Action: what needs doing")).to_have_value("Fit a door closer")
     expect(phone.get_by_label("Who will do it")).to_have_value("The site manager")
+    expect(phone.get_by_label("Low: within 28 days")).to_be_checked()
     expect(phone.get_by_label("Due by")).to_have_value(due)

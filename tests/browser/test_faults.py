@@ -29,6 +29,7 @@ from playwright.sync_api import Error, Page, Route, expect
 from ap_field.absences.models import AbsenceReport
 from ap_field.assessments.models import Assessment
 from ap_field.attendance.models import AttendanceMark
+from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role
 from ap_field.calendars.models import CalendarEvent
 from ap_field.calendars.services import add_calendar
@@ -38,7 +39,7 @@ from ap_field.parents.models import Answer, DisputeReply, SessionConfirmation
 from ap_field.parents.services import confirm_session, link_parent
 from ap_field.photos.models import Photo
 from ap_field.plans.models import TimetableSlot
-from ap_field.premises.models import CheckAnswer, CheckStatus, SiteCheck
+from ap_field.premises.models import CheckAnswer, CheckStatus, SiteAction, SiteCheck
 from ap_field.pupils.services import assign
 from ap_field.safeguarding.models import Concern
 from ap_field.schools.models import School
@@ -52,7 +53,7 @@ from tests.browser.faults import record_outcome, seeds
 from tests.browser.test_outbox import fill_assessment, fill_note
 from tests.helpers import write_demo_plan, write_test_note
 from tests.photos.test_images import phone_photo
-from tests.premises.helpers import answer_everything, make_check, make_provider
+from tests.premises.helpers import answer_everything, make_check, make_provider, open_action
 
 MONDAY = date(2026, 11, 16)
 TIMEOUT_SECONDS = 1
@@ -216,6 +217,7 @@ class World:
         self.check = make_check(self.assessor, make_provider(f"Provider {seed}"))
         answer_everything(self.check)
         self.item = self.check.items()[0]
+        self.action = open_action(self.assessor, make_provider(f"Workshop {seed}"))
         self.parent = make_user(Role.PARENT)
         link_parent(self.pupil, self.parent, "Mother", may_confirm=True)
         self.note = write_test_note(self.pupil, self.teacher, held_on=MONDAY - timedelta(days=3))
@@ -429,6 +431,22 @@ def calendar_closure(world: World, network: Network) -> Counted:
     return lambda: [count(CalendarEvent, CalendarEvent.description == world.text("closure"))]
 
 
+def action_done(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(f"/site-actions/{world.action.id}")
+    page.get_by_label("It is done").check()
+    page.get_by_label("What was done").fill(world.text("action done"))
+    submitted(network, lambda: page.get_by_role("button", name="Save the update").tap())
+    return lambda: [
+        count(SiteAction, SiteAction.done_note == world.text("action done")),
+        count(
+            AuditEvent,
+            AuditEvent.event == "site_action.updated",
+            AuditEvent.actor_id == world.assessor.id,
+        ),
+    ]
+
+
 # Each form, and who fills it in.
 FORMS = {
     "session note": (Role.TEACHER, session_note),
@@ -445,6 +463,7 @@ FORMS = {
     "new school": (Role.LEAD, new_school),
     "school's receipt of a notice": (Role.SCHOOL, notice_receipt),
     "term calendar closure": (Role.LEAD, calendar_closure),
+    "site check action done": (Role.ASSESSOR, action_done),
 }
 
 

@@ -4,6 +4,7 @@ its action, signs off, and prints the report."""
 import hashlib
 import io
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
 from PIL import Image
@@ -13,7 +14,6 @@ from ap_field.auth.models import Role
 from ap_field.common.time import format_long_date, london_today
 from ap_field.extensions import db
 from ap_field.photos.models import Photo
-from ap_field.premises.compliance import add_months
 from ap_field.premises.models import CheckStatus, SiteCheck
 from ap_field.premises.services import add_template_version, start_check
 from tests.browser.conftest import sign_in
@@ -76,7 +76,7 @@ def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
     phone.get_by_label("Comment").fill("Offcuts on the workshop floor")
     phone.get_by_label("Action: what needs doing").fill("Clear the floor after each session")
     phone.get_by_label("Who will do it").fill("Workshop manager")
-    phone.get_by_label("Due by").fill("2099-01-31")
+    phone.get_by_label("High: within 1 day").check()
     phone.get_by_role("button", name="Save and continue").tap()
 
     expect(phone.locator("h1")).to_have_text("Guarding of machines")
@@ -94,8 +94,10 @@ def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
     phone.get_by_label("I made this check in person").check()
     phone.get_by_role("button", name="Sign off the check").tap()
     expect(phone.locator(".govuk-panel__title")).to_have_text("Site check signed off")
-    next_due = add_months(london_today(), 12)
-    expect(phone.locator("#next-check")).to_contain_text(format_long_date(next_due))
+    revisit = london_today() + timedelta(days=1)
+    expect(phone.locator("#next-check")).to_contain_text(
+        f"needs a re-visit by {format_long_date(revisit)}"
+    )
     phone.get_by_role("link", name="Read the report").tap()
 
     expect(phone.locator(".app-report img")).to_have_count(2)
@@ -103,9 +105,8 @@ def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
         expect(thumbnail).to_have_js_property("complete", True)
         assert thumbnail.evaluate("img => img.naturalWidth") > 0
     expect(phone.locator(".app-report__answers")).to_contain_text("Offcuts on the workshop floor")
-    expect(phone.locator(".app-report__actions")).to_contain_text(
-        "Clear the floor after each session"
-    )
+    expect(phone.locator(".app-actions")).to_contain_text("Clear the floor after each session")
+    expect(phone.locator(".app-actions")).to_contain_text("High risk")
     phone.emulate_media(media="print")
     expect(phone.locator(".govuk-template__header")).to_be_hidden()
     expect(phone.get_by_role("button", name="Print")).to_be_hidden()

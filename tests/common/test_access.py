@@ -36,6 +36,7 @@ PAGES = {
     "/disputed-sessions": {Role.LEAD, Role.ADMIN},
     "/site-checks": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
     "/site-checks/new": {Role.ASSESSOR},
+    "/site-actions": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
     "/check-templates": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
     "/check-templates/new": {Role.ADMIN},
     "/schools": {Role.LEAD, Role.ADMIN},

@@ -10,13 +10,16 @@ from PIL import Image
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.premises.models import (
+    ActionRisk,
     Answer,
+    CheckOutcome,
     CheckTemplate,
     Provider,
     ProviderSite,
     ProviderType,
+    SiteAction,
 )
-from ap_field.premises.services import answer_item, standard_templates, start_check
+from ap_field.premises.services import answer_item, sign_off, standard_templates, start_check
 from ap_field.premises.standard_templates import HEALTH_AND_SAFETY
 
 
@@ -55,9 +58,19 @@ def answer_everything(check, answer=Answer.YES) -> None:
                 "comment": "Not in place",
                 "action_description": "Put it in place",
                 "action_owner": "The manager",
+                "action_risk": ActionRisk.MEDIUM,
                 "action_due_on": london_today() + timedelta(days=14),
             }
         answer_item(check, item, values)
+
+
+def open_action(assessor, provider) -> SiteAction:
+    """The first open action of a check of `provider` signed off with a No to every item."""
+    check = make_check(assessor, provider)
+    answer_everything(check, Answer.NO)
+    signed = {"outcome": CheckOutcome.ACTIONS_REQUIRED, "competence_statement": "IOSH"}
+    sign_off(check, signed, seen_version=check.version)
+    return check.actions[0]
 
 
 def jpeg_bytes(size=(64, 48), colour=(200, 30, 30), **save) -> bytes:

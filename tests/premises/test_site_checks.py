@@ -46,6 +46,7 @@ def no_answer(when=None) -> dict:
         "comment": "Fire exit blocked by pallets",
         "action_description": "Clear the fire exit and keep it clear",
         "action_owner": "Workshop manager",
+        "action_risk": "medium",
         "action_due_on": (when or london_today() + timedelta(days=7)).isoformat(),
     }
 
@@ -125,7 +126,7 @@ def test_an_assessor_starts_answers_resumes_and_signs_off_a_check(client, client
         "Enter a comment saying what is wrong",
         "Enter the action that needs doing",
         "Enter who will do the action",
-        "Enter the date the action is due by",
+        "Choose the action's risk",
     ]
     client_request.post(f"/site-checks/{check.id}/items/{items[1].id}", no_answer())
 
@@ -189,13 +190,18 @@ def test_an_assessor_starts_answers_resumes_and_signs_off_a_check(client, client
     report = client_request.get(f"/site-checks/{check.id}/report")
     assert "Fire exit blocked by pallets" in report.text
     due = london_today() + timedelta(days=7)
-    actions = [" ".join(row.get_text().split()) for row in report.select(".app-report__actions li")]
+    actions = [" ".join(row.get_text().split()) for row in report.select(".app-actions li")]
     assert actions == [
-        f"Item {items[1].text} What Clear the fire exit and keep it clear Who Workshop manager "
-        f"By when {due:%A} {due.day} {due:%B %Y}"
+        "Clear the fire exit and keep it clear Medium risk Open Workshop manager · "
+        f"due {format_long_date(due)}"
     ]
     events = set(db.session.scalars(sa.select(AuditEvent.event)))
-    assert {"site_check.started", "site_check.answered", "site_check.signed_off"} <= events
+    assert {
+        "site_check.started",
+        "site_check.answered",
+        "site_check.signed_off",
+        "site_action.raised",
+    } <= events
 
 
 def test_a_stale_sign_off_gets_409_and_signs_nothing_off(client_request, assessor):

@@ -60,6 +60,7 @@ from ap_field.premises.models import (
     PolicyKind,
     Provider,
     ProviderSite,
+    SiteAction,
     SiteCheck,
 )
 from ap_field.premises.services import add_photo
@@ -83,7 +84,13 @@ from tests.attendance.helpers import put_marks
 from tests.helpers import Clock, detached, new_pupil, new_user, write_demo_plan, write_test_note
 from tests.plans.test_plans import plan_form
 from tests.plans.test_timetable import slot as slot_form
-from tests.premises.helpers import answer_everything, jpeg_bytes, make_check, make_provider
+from tests.premises.helpers import (
+    answer_everything,
+    jpeg_bytes,
+    make_check,
+    make_provider,
+    open_action,
+)
 from tests.premises.helpers import template_named as latest_template
 from tests.premises.test_providers import provider_form
 from tests.safeguarding.helpers import concern_fields, make_concern
@@ -207,6 +214,7 @@ def answer_no(world: World) -> dict:
         "comment": "The fire door is propped open",
         "action_description": "Fit a door closer",
         "action_owner": "The manager",
+        "action_risk": "low",
         "action_due_on": today(14),
     }
 
@@ -491,6 +499,14 @@ WRITES = {
         SiteCheck,
         "check",
     ),
+    "premises.update_action_status": Write(
+        EDIT,
+        ASSESSOR,
+        "/site-actions/{action}/status",
+        lambda w: {"status": "in_progress", "note": ""},
+        SiteAction,
+        "action",
+    ),
     "pupils.new": Write(
         CREATE, LEAD, "/pupils/new", lambda w: w.pupil_form(client_uuid=new_uuid()), Pupil
     ),
@@ -728,6 +744,7 @@ def world(transaction, rollback_app, register_open) -> World:
             "school": pupil.school_id,
             "notice": db.session.scalar(sa.select(AttendanceNotice.id)),
             **_calendar(),
+            "action": open_action(assessor, make_provider("Brookside Gym")).id,
         }
         plan_targets = [target.id for target in plan.targets]
         detached(*users.values())
