@@ -5,7 +5,7 @@ of simultaneous guesses cannot all slip under the limit; a correct password
 clears the count. (The per-address limit on the sign-in view counts failures.)
 """
 
-from flask import current_app
+from flask import current_app, g
 from limits import parse
 from werkzeug.exceptions import TooManyRequests
 
@@ -22,6 +22,17 @@ class SignInsPaused(TooManyRequests):
 def attempts_per_minute() -> str:
     """The limit on tries of a password or of a secret link, as Flask-Limiter reads it."""
     return f"{current_app.config['LOGIN_ATTEMPTS_PER_MINUTE']} per minute"
+
+
+def refuse_link() -> None:
+    """Count this request against its address's limit: its secret link was not one."""
+    g.link_refused = True
+
+
+def link_refused(_response) -> bool:
+    """For a secret link's view, `deduct_when`: only links that were not one are counted, so
+    a guesser is stopped while the link's owner may open it as often as they like."""
+    return g.get("link_refused", False)
 
 
 def _limit_and_identity(email: str):

@@ -1,11 +1,11 @@
 """Schools, kept by leads and admins (docs/architecture.md, "Schools")."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ap_field.attendance.figures import academic_year_first_day
 from ap_field.attendance.queries import pupil_figures, tallies
-from ap_field.auth.limits import attempts_per_minute
+from ap_field.auth.limits import attempts_per_minute, link_refused, refuse_link
 from ap_field.auth.models import Role
 from ap_field.calendars.queries import half_term_starts
 from ap_field.common.access import allow, public
@@ -138,20 +138,16 @@ def officer_read(notice_id: int):
     return redirect(request.form.get("next") or url_for("schools.officer_home"))
 
 
-def _link_refused(_response) -> bool:
-    return g.get("link_refused", False)
-
-
 # The link a notice's email carries: confirming receipt needs no account.
 
 
 @bp.route("/notices/<token:token>", methods=["GET", "POST"])
 @public
-@limiter.limit(attempts_per_minute, deduct_when=_link_refused)
+@limiter.limit(attempts_per_minute, deduct_when=link_refused)
 def receipt(token: str):
     notice = notice_by_token(token)
     if notice is None:
-        g.link_refused = True
+        refuse_link()
         return private(render_template("schools/receipt_unknown.html"), 404)
     if request.method == "POST" and ReceiptForm().validate_on_submit():
         reader = current_user if _reads_for(notice.school_id) else None
@@ -186,13 +182,13 @@ def new_officer(school_id: int):
 
 @bp.route("/welcome/<token:token>", methods=["GET", "POST"])
 @public
-@limiter.limit(attempts_per_minute, deduct_when=_link_refused)
+@limiter.limit(attempts_per_minute, deduct_when=link_refused)
 def welcome(token: str):
     """An invited officer sets their password; then they sign in, with a second factor where
     their role needs one."""
     user = invited_user(token)
     if user is None:
-        g.link_refused = True
+        refuse_link()
         return private(render_template("schools/welcome_unknown.html"), 404)
     form = WelcomeForm(user=user)
     if form.validate_on_submit():
