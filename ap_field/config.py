@@ -169,6 +169,8 @@ class Config:
     ACTION_DUE_DAYS: ClassVar[dict] = {"high": 1, "medium": 7, "low": 28} | json.loads(
         os.environ.get("AP_FIELD_ACTION_DUE_DAYS", "{}")
     )
+    # How long the emailed link that closes an action from a phone, without an account, works.
+    ACTION_LINK_DAYS = 30
     # Retention: a closed pupil's record is kept until this birthday or the placement's
     # closing, whichever is later, then anonymised by the tick (docs/architecture.md,
     # "Retention"); the records-management toolkit for schools keeps pupil files to age 25.

@@ -26,6 +26,10 @@ from ap_field.extensions import db
 EVENTS: dict[str, tuple[str, frozenset[str]]] = {
     "pupil.created": ("Record created", frozenset({"after"})),
     "pupil.updated": ("Record updated", frozenset({"before", "after"})),
+    "pupil.placement_override": (
+        "Placed at a provider with an overdue high-risk action",
+        frozenset({"providers", "reason"}),
+    ),
     "caseload.assigned": ("Assigned to a community teacher", frozenset({"teacher", "slot"})),
     "caseload.ended": ("Left a community teacher's caseload", frozenset({"teacher", "reason"})),
     "parent.linked": ("Parent or carer linked", frozenset({"parent", "relationship", "after"})),

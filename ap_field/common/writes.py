@@ -60,12 +60,19 @@ def commit_or_stale() -> None:
         raise StaleEdit() from error
 
 
-def add_recorded(row: Row, event: str, details: Callable[[Row], dict[str, Any]]) -> Row:
+def add_recorded(
+    row: Row,
+    event: str,
+    details: Callable[[Row], dict[str, Any]],
+    with_it: Callable[[Row], None] | None = None,
+) -> Row:
     """Add `row` and commit it with its audit event `event`. The row is flushed first, so
     that `details(row)`, the event's keyword arguments (`pupil_id` among them), can name
-    the id it was given."""
+    the id it was given; `with_it(row)` adds anything else the same commit must hold."""
     db.session.add(row)
     db.session.flush()
     record(event, **details(row))
+    if with_it is not None:
+        with_it(row)
     db.session.commit()
     return row

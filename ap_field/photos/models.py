@@ -26,9 +26,10 @@ class Photo(SyncedRecord, db.Model):
     height: so.Mapped[int]
     byte_size: so.Mapped[int]
     caption: so.Mapped[str | None] = so.mapped_column(sa.String(300))
-    uploaded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    # None: sent through an emailed link, by someone without an account.
+    uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 
-    uploaded_by: so.Mapped[User] = so.relationship()
+    uploaded_by: so.Mapped[User | None] = so.relationship()
 
     def __repr__(self) -> str:
         return f"<Photo {self.id} {self.stored_name}>"

@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 
 from ap_field.auth.models import User
+from ap_field.common.pdf import data_url
 from ap_field.common.writes import by_client_uuid
 from ap_field.extensions import db
 from ap_field.photos.images import CleanPhoto
@@ -47,7 +48,9 @@ def replayed_photo(client_uuid: uuid.UUID, upload_sha256: str) -> Photo | None:
 UNCOMMITTED_FILES = "photo_files_not_committed"
 
 
-def keep_photo(clean: CleanPhoto, uploader: User, client_uuid: uuid.UUID, caption: str | None):
+def keep_photo(
+    clean: CleanPhoto, uploader: User | None, client_uuid: uuid.UUID, caption: str | None
+):
     """Write the files and add the Photo to the session; the caller links it and commits."""
     stem = secrets.token_hex(16)
     stored_name, thumbnail_name = f"{stem}.jpg", f"{stem}.thumb.jpg"
@@ -65,7 +68,7 @@ def keep_photo(clean: CleanPhoto, uploader: User, client_uuid: uuid.UUID, captio
         height=clean.height,
         byte_size=len(clean.image),
         caption=caption or None,
-        uploaded_by_id=uploader.id,
+        uploaded_by_id=uploader.id if uploader else None,
     )
     db.session.add(photo)
     db.session.flush()
@@ -88,3 +91,8 @@ def _files_not_committed(session: so.Session, transaction: so.SessionTransaction
     if transaction.parent is None:
         for path in session.info.pop(UNCOMMITTED_FILES, []):
             path.unlink(missing_ok=True)
+
+
+def photo_data_url(photo: Photo) -> str:
+    """The photo inside a page that is made into a PDF, which fetches nothing."""
+    return data_url(photo_path(photo.stored_name).read_bytes(), "image/jpeg")

@@ -261,6 +261,7 @@ def seed_premises(assessor: User) -> None:
             "comment": "Housekeeping: tools and offcuts left on the workshop floor.",
             "action_description": "Clear the floor at the end of each session; mark walkways",
             "action_owner": "Workshop manager",
+            "action_owner_email": "workshop@riverside-motor-skills.example.org",
             "action_risk": ActionRisk.MEDIUM,
             "action_due_on": today + timedelta(days=7),
         },

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    EmailField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -24,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ap_field.auth.forms import email_address_problem
 from ap_field.common.forms import BaseForm, DateField, DecimalField, SyncedForm, choices
 from ap_field.common.time import london_today
 from ap_field.extensions import db
@@ -305,6 +307,11 @@ class AnswerForm(BaseForm):
         description="For example: the provider's manager",
         validators=[Length(max=120)],
     )
+    action_owner_email = EmailField(
+        "Their email (optional)",
+        description="They are sent a link to show, with a photo, that the action is done",
+        validators=[Length(max=254)],
+    )
     action_risk = RadioField("Risk", validators=[Optional()])
     action_due_on = DateField(
         "Due by",
@@ -332,6 +339,10 @@ class AnswerForm(BaseForm):
             if not self[name].data and not self[name].errors:
                 self[name].errors = [*self[name].errors, message]
                 valid = False
+        email = self.action_owner_email.data
+        if email and (problem := email_address_problem(email)):
+            self.action_owner_email.errors = [*self.action_owner_email.errors, problem]
+            valid = False
         due = self.action_due_on.data
         if due is not None and due < london_today():
             self.action_due_on.errors = [
@@ -347,6 +358,7 @@ class AnswerForm(BaseForm):
             "comment": self.comment.data or None,
             "action_description": self.action_description.data or None,
             "action_owner": self.action_owner.data or None,
+            "action_owner_email": self.action_owner_email.data or None,
             "action_risk": ActionRisk(self.action_risk.data) if self.action_risk.data else None,
             "action_due_on": self.action_due_on.data,
         }
@@ -449,3 +461,14 @@ class ActionUpdateForm(SyncedForm):
 
     def chosen_status(self) -> ActionStatus:
         return ActionStatus(self.status.data)
+
+
+class ActionLinkForm(BaseForm):
+    """What the owner of an action sends through its emailed link: a photo and a note."""
+
+    photo_uuid = wtforms.HiddenField()
+    photo = FileField("Take or choose a photo that shows it is done")
+    note = TextAreaField(
+        "What was done",
+        validators=[DataRequired("Say what was done"), Length(max=LONG_TEXT)],
+    )

@@ -31,6 +31,12 @@ declare_events(
         "site_check.signed_off": ("Site check signed off", {"check_id", "outcome"}),
         "site_action.raised": ("Site check action raised", {"action_id", "check_id", "risk"}),
         "site_action.updated": ("Site check action updated", {"action_id", "before", "after"}),
+        "site_action.link_sent": ("Site check action's link sent", {"action_id", "link_id"}),
+        "site_action.link_opened": ("Site check action's link opened", {"action_id", "link_id"}),
+        "site_action.done_by_link": (
+            "Site check action done through its link",
+            {"action_id", "link_id", "photo_id"},
+        ),
     }
 )
 
@@ -334,6 +340,7 @@ class CheckAnswer(SyncedRecord, db.Model):
     comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
     action_description: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     action_owner: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    action_owner_email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     action_risk: so.Mapped[ActionRisk | None] = so.mapped_column(
         string_enum(ActionRisk, "action_risk")
     )
@@ -367,6 +374,8 @@ class SiteAction(SyncedRecord, db.Model):
     answer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("check_answers.id"), unique=True)
     description: so.Mapped[str] = so.mapped_column(sa.String(500))
     owner: so.Mapped[str] = so.mapped_column(sa.String(120))
+    # Where the link to close the action from a phone, without an account, is sent.
+    owner_email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     risk: so.Mapped[ActionRisk] = so.mapped_column(string_enum(ActionRisk, "action_risk"))
     due_on: so.Mapped[date] = so.mapped_column(index=True)
     status: so.Mapped[ActionStatus] = so.mapped_column(
@@ -380,6 +389,9 @@ class SiteAction(SyncedRecord, db.Model):
     check: so.Mapped[SiteCheck] = so.relationship(back_populates="actions")
     answer: so.Mapped[CheckAnswer] = so.relationship()
     verified_by: so.Mapped[User | None] = so.relationship()
+    evidence: so.Mapped[list[Photo]] = so.relationship(
+        secondary="site_action_photos", order_by=Photo.id
+    )
 
     @property
     def is_outstanding(self) -> bool:
@@ -388,6 +400,31 @@ class SiteAction(SyncedRecord, db.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.is_outstanding and self.due_on < today
+
+
+class ActionLink(db.Model):
+    """One emailed link to close an action without an account: the email alone holds the
+    token (this keeps its hash). It takes one submission, until it expires."""
+
+    __tablename__ = "site_action_links"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    action_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("site_actions.id"), index=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    sent_to: so.Mapped[str] = so.mapped_column(sa.String(254))
+    sent_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    action: so.Mapped[SiteAction] = so.relationship()
+
+
+site_action_photos = sa.Table(
+    "site_action_photos",
+    db.metadata,
+    sa.Column("action_id", sa.ForeignKey("site_actions.id"), primary_key=True),
+    sa.Column("photo_id", sa.ForeignKey("photos.id"), primary_key=True, unique=True),
+)
 
 
 check_answer_photos = sa.Table(

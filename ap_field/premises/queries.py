@@ -15,7 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from ap_field.auth.models import Role, User
+from ap_field.auth.models import Role, User, token_hash
 from ap_field.common.pagination import ListPage
 from ap_field.common.time import LONDON, london_today
 from ap_field.extensions import db
@@ -32,6 +32,7 @@ from ap_field.premises.compliance import (
     hours_text,
 )
 from ap_field.premises.models import (
+    ActionLink,
     ActionRisk,
     ActionStatus,
     CheckAnswer,
@@ -43,6 +44,7 @@ from ap_field.premises.models import (
     SiteAction,
     SiteCheck,
     check_answer_photos,
+    site_action_photos,
 )
 from ap_field.pupils.models import Pupil, PupilStatus, SendStatus, pupil_providers
 from ap_field.pupils.school_age import is_of_compulsory_school_age
@@ -53,9 +55,17 @@ OUTSTANDING = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 @photo_rule
 def _site_check_photos(user: User, photo: Photo) -> bool | None:
-    """A site check's photos are for those who read site checks; a teacher never sees them."""
+    """A site check's photos, and the evidence its actions were done, are for those who read
+    site checks; a teacher never sees them."""
     linked = db.session.scalar(
-        sa.select(check_answer_photos.c.answer_id).where(check_answer_photos.c.photo_id == photo.id)
+        sa.union(
+            sa.select(check_answer_photos.c.photo_id).where(
+                check_answer_photos.c.photo_id == photo.id
+            ),
+            sa.select(site_action_photos.c.photo_id).where(
+                site_action_photos.c.photo_id == photo.id
+            ),
+        )
     )
     if linked is None:
         return None
@@ -229,16 +239,35 @@ def overdue_actions_by_provider(
     return overdue
 
 
-def providers_with_overdue_high_risk(today: date) -> int:
-    """How many providers have a high-risk action past its due date: none may take a pupil."""
-    return db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(ProviderSite.provider_id)))
+def _overdue_high_risk(today: date) -> sa.Select:
+    """The providers with a high-risk action past its due date: none may take a new pupil
+    without a lead's override."""
+    return (
+        sa.select(ProviderSite.provider_id)
+        .distinct()
         .join(SiteCheck, SiteCheck.site_id == ProviderSite.id)
         .join(SiteAction, SiteAction.check_id == SiteCheck.id)
         .where(
             SiteAction.risk == ActionRisk.HIGH,
             SiteAction.status.in_(OUTSTANDING),
             SiteAction.due_on < today,
+        )
+    )
+
+
+def providers_with_overdue_high_risk(today: date) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(_overdue_high_risk(today).subquery())
+    )
+
+
+def stopped_providers(provider_ids: Iterable[int], today: date) -> list[Provider]:
+    """Those of `provider_ids` with an overdue high-risk action, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(Provider)
+            .where(Provider.id.in_(list(provider_ids)), Provider.id.in_(_overdue_high_risk(today)))
+            .order_by(Provider.name)
         )
     )
 
@@ -544,4 +573,12 @@ def actions_of_provider(provider: Provider) -> list[SiteAction]:
             .where(ProviderSite.provider_id == provider.id)
             .order_by(SiteAction.status == ActionStatus.VERIFIED, SiteAction.due_on, SiteAction.id)
         )
+    )
+
+
+def action_link_by_token(token: str) -> ActionLink | None:
+    return db.session.scalar(
+        sa.select(ActionLink)
+        .where(ActionLink.token_hash == token_hash(token))
+        .options(so.joinedload(ActionLink.action).joinedload(SiteAction.check))
     )

@@ -1,6 +1,7 @@
 """Changes to providers, check templates and site checks, each with its audit event in one
 transaction. A signed-off check refuses every change (the models' flush guard backs this)."""
 
+import secrets
 import uuid
 from datetime import date, timedelta
 
@@ -8,16 +9,18 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ap_field.audit.models import plain, record
-from ap_field.auth.models import User
+from ap_field.auth.models import User, token_hash
 from ap_field.common.time import LONDON, format_long_date, london_today, utcnow
 from ap_field.common.writes import StaleEdit, add_recorded, apply_edit, commit_or_stale
 from ap_field.extensions import db
+from ap_field.mail.services import link_to, queue_mail
 from ap_field.photos.images import CleanPhoto
 from ap_field.photos.models import Photo
 from ap_field.photos.services import delete_files, keep_photo
 from ap_field.premises.compliance import SITE_CHECK_MONTHS, add_months
 from ap_field.premises.models import (
     NEXT_STATUSES,
+    ActionLink,
     ActionRisk,
     ActionStatus,
     Answer,
@@ -64,6 +67,10 @@ class CheckIncomplete(Exception):
 
 class NotANextStatus(Exception):
     """An action asked to move where its status does not lead (NEXT_STATUSES)."""
+
+
+class ActionAlreadyDone(Exception):
+    """A link's photo and note for an action that is no longer open or in progress."""
 
 
 def _snapshot(provider: Provider) -> dict:
@@ -260,7 +267,13 @@ def _answer_row(check: SiteCheck, item: CheckItem) -> CheckAnswer:
     return answer
 
 
-ACTION_FIELDS = ("action_description", "action_owner", "action_risk", "action_due_on")
+ACTION_FIELDS = (
+    "action_description",
+    "action_owner",
+    "action_owner_email",
+    "action_risk",
+    "action_due_on",
+)
 
 
 def due_for(risk: ActionRisk, day: date) -> date:
@@ -351,6 +364,7 @@ def sign_off(check: SiteCheck, values: dict, seen_version: int | None) -> None:
             risk=action.risk,
             due_on=action.due_on,
         )
+        send_action_link(action)
     record("site_check.signed_off", pupil_id=None, check_id=check.id, outcome=check.outcome)
     commit_or_stale()
 
@@ -369,6 +383,7 @@ def _actions_from_answers(check: SiteCheck) -> list[SiteAction]:
             answer=answer,
             description=answer.action_description,
             owner=answer.action_owner,
+            owner_email=answer.action_owner_email,
             risk=answer.action_risk,
             due_on=answer.action_due_on,
         )
@@ -388,7 +403,8 @@ def update_action(
     action: SiteAction, status: ActionStatus, note: str | None, by: User, seen_version: int | None
 ) -> None:
     """Move an action on: done carries what was done; verified, who verified it and when;
-    back to open (reopened) clears both, keeping the earlier ones in the audit trail."""
+    back to open (reopened) clears both, keeping the earlier ones in the audit trail, and
+    sends the owner a new link."""
     if status not in NEXT_STATUSES[action.status]:
         raise NotANextStatus()
     now = utcnow()
@@ -400,6 +416,8 @@ def update_action(
     elif status == ActionStatus.OPEN:
         values |= dict.fromkeys(("done_note", "done_at", "verified_at", "verified_by_id"))
     before, after = apply_edit(action, values, seen_version, _action_snapshot)
+    if status == ActionStatus.OPEN:
+        send_action_link(action)
     record(
         "site_action.updated",
         pupil_id=None,
@@ -409,3 +427,87 @@ def update_action(
         note=note,
     )
     commit_or_stale()
+
+
+def send_action_link(action: SiteAction) -> ActionLink | None:
+    """Mail the action's owner a link to close it from a phone without an account: what to
+    do, by when, and the link, which takes one photo and note. None when they have no address."""
+    if not action.owner_email:
+        return None
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    link = ActionLink(
+        action=action,
+        token_hash=token_hash(token),
+        sent_to=action.owner_email,
+        sent_at=now,
+        expires_at=now + timedelta(days=current_app.config["ACTION_LINK_DAYS"]),
+    )
+    db.session.add(link)
+    db.session.flush()
+    site = action.check.site
+    due = format_long_date(action.due_on)
+    queue_mail(
+        action.owner_email,
+        f"Action from the site check at {site.provider.name}, due {due}",
+        ACTION_MAIL.format(
+            owner=action.owner,
+            site=site.label,
+            description=action.description,
+            seen=action.answer.comment,
+            risk=action.risk.label.lower(),
+            due=due,
+            link=link_to("premises.action_link", token=token),
+            expires=format_long_date(link.expires_at.astimezone(LONDON).date()),
+        ),
+    )
+    record("site_action.link_sent", pupil_id=None, action_id=action.id, link_id=link.id)
+    return link
+
+
+ACTION_MAIL = """Hello {owner},
+
+A site check of {site} found something to put right.
+
+Action: {description}
+What the competent person saw: {seen}
+Risk: {risk}. Due by {due}.
+
+When it is done, open this link on your phone, take a photo that shows it and say what was
+done. You do not need an account.
+
+{link}
+
+The link takes one photo and note, until {expires}.
+"""
+
+
+def open_action_link(link: ActionLink) -> None:
+    """Every opening of a link is kept in the audit trail."""
+    record("site_action.link_opened", pupil_id=None, action_id=link.action_id, link_id=link.id)
+    db.session.commit()
+
+
+def close_by_link(link: ActionLink, clean: CleanPhoto, note: str) -> Photo:
+    """The owner's photo and note through their link: the action is done, to be verified,
+    and the link is spent."""
+    action = link.action
+    if not action.is_outstanding:
+        raise ActionAlreadyDone()
+    now = utcnow()
+    photo = keep_photo(clean, None, uuid.uuid4(), f"Sent by {action.owner}")
+    action.evidence.append(photo)
+    action.status = ActionStatus.DONE
+    action.done_note = note
+    action.done_at = now
+    link.used_at = now
+    record(
+        "site_action.done_by_link",
+        pupil_id=None,
+        action_id=action.id,
+        link_id=link.id,
+        photo_id=photo.id,
+        note=note,
+    )
+    commit_or_stale()
+    return photo

@@ -17,21 +17,26 @@ from flask import (
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
+from ap_field.auth.limits import attempts_per_minute, link_refused, refuse_link
 from ap_field.auth.models import Role
-from ap_field.common.access import allow
+from ap_field.common.access import allow, public
 from ap_field.common.confirm import confirmation_page
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import list_page_url, page_number, requested_page
+from ap_field.common.pdf import pdf_response
 from ap_field.common.routing import id_from_query
-from ap_field.common.time import london_today
+from ap_field.common.security import private
+from ap_field.common.time import london_today, utcnow
 from ap_field.common.writes import StaleEdit
-from ap_field.extensions import db, htmx
+from ap_field.extensions import db, htmx, limiter
+from ap_field.mail.services import send_soon
 from ap_field.photos.images import PhotoRefused, clean_photo
 from ap_field.photos.queries import photo_by_id
-from ap_field.photos.services import replayed_photo
+from ap_field.photos.services import photo_data_url, replayed_photo
 from ap_field.premises import bp
 from ap_field.premises.compliance import SITE_CHECK_DUE_AHEAD
 from ap_field.premises.forms import (
+    ActionLinkForm,
     ActionUpdateForm,
     AnswerForm,
     NewProviderForm,
@@ -53,6 +58,7 @@ from ap_field.premises.models import (
 )
 from ap_field.premises.queries import (
     CHECK_READERS,
+    action_link_by_token,
     action_or_404,
     actions_of_provider,
     actions_to_follow,
@@ -75,6 +81,7 @@ from ap_field.premises.queries import (
     template_or_404,
 )
 from ap_field.premises.services import (
+    ActionAlreadyDone,
     CheckIncomplete,
     CheckInProgress,
     CheckSignedOff,
@@ -84,6 +91,8 @@ from ap_field.premises.services import (
     add_template_version,
     answer_item,
     answer_of,
+    close_by_link,
+    open_action_link,
     remove_photo,
     save_policy,
     save_site,
@@ -471,6 +480,7 @@ def sign_off_check(check_id: int):
         except (CheckIncomplete, CheckSignedOff):
             db.session.rollback()
             return redirect(url_for("premises.check", check_id=check.id))
+        send_soon()
         return redirect(url_for("premises.signed_off", check_id=check.id))
     return render_template(
         "premises/sign_off.html",
@@ -503,6 +513,21 @@ def report(check_id: int):
         actions=[answer for answer in check.answers if answer.answer == Answer.NO],
         today=london_today(),
     )
+
+
+@bp.route("/site-checks/<int:check_id>/report.pdf")
+@allow(*CHECK_READERS)
+def report_pdf(check_id: int):
+    """The report a provider is given: answers, photos, actions with their evidence, sign-off."""
+    check = check_or_404(check_id)
+    page = render_template(
+        "premises/report_print.html",
+        check=check,
+        answers={answer.item_id: answer for answer in check.answers},
+        photo_url=photo_data_url,
+        made_at=utcnow(),
+    )
+    return pdf_response(page, f"site-check-{check.id}.pdf")
 
 
 # Actions from site checks
@@ -551,6 +576,7 @@ def update_action_status(action_id: int):
         )
     except (StaleEdit, NotANextStatus):
         return _stale_action(action_or_404(action_id), form, back)
+    send_soon()
     flash(f"The action is now: {action.status.label.lower()}.", "success")
     return redirect(back)
 
@@ -566,3 +592,64 @@ def _stale_action(action, form: ActionUpdateForm, back: str):
         differences=differences,
         caption="Providers and site checks",
     )
+
+
+# The link an action's email carries: its owner closes it from a phone, with no account.
+
+
+def _link_page(template: str, status: int = 200, **context):
+    return private(render_template(f"premises/{template}", **context), status)
+
+
+@bp.route("/action-links/<token:token>", methods=["GET", "POST"])
+@public
+@limiter.limit(attempts_per_minute, deduct_when=link_refused)
+def action_link(token: str):
+    link = action_link_by_token(token)
+    if link is None:
+        refuse_link()
+        return _link_page("action_link_unknown.html", 404)
+    if link.used_at is not None or not link.action.is_outstanding:
+        return _link_page("action_link_done.html", action=link.action, used=bool(link.used_at))
+    if link.expires_at <= utcnow():
+        return _link_page("action_link_expired.html", 410, link=link)
+    form = ActionLinkForm()
+    if not form.is_submitted():
+        open_action_link(link)
+        return _link_page("action_link.html", link=link, form=form)
+    return _close_by_link(link, form)
+
+
+def _close_by_link(link, form: ActionLinkForm):
+    """The photo is checked and cleaned first: a refused one comes back with the note kept."""
+    upload = form.photo.data
+    photo_error = None if upload and upload.filename else "Take or choose a photo"
+    clean = None
+    if photo_error is None:
+        try:
+            clean = clean_photo(upload.read())
+        except PhotoRefused as refused:
+            photo_error = str(refused)
+    if not form.validate_on_submit() or photo_error:
+        form.photo.errors = [photo_error] if photo_error else []
+        return _link_page("action_link.html", 422, link=link, form=form)
+    try:
+        close_by_link(link, clean, form.note.data)
+    except (ActionAlreadyDone, StaleEdit):
+        db.session.rollback()
+    return redirect(url_for("premises.action_link", token=request.view_args["token"]))
+
+
+def _too_large_for_link():
+    """413 for the link's photo: the page again, saying so; the note could not be read."""
+    link = action_link_by_token(request.view_args["token"])
+    if link is None or link.used_at is not None or not link.action.is_outstanding:
+        return None
+    limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+    message = f"The photo is bigger than {limit:g} MB. Choose a smaller photo, or take it here."
+    form = ActionLinkForm(formdata=None)
+    form.photo.errors = [message]
+    return _link_page("action_link.html", 413, link=link, form=form)
+
+
+action_link.too_large = _too_large_for_link

@@ -30,6 +30,7 @@ from ap_field.common.forms import (
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.premises.models import Provider
+from ap_field.premises.queries import stopped_providers
 from ap_field.pupils.la_codes import LA_CODES
 from ap_field.pupils.models import (
     CASELOAD_LIMIT,
@@ -154,6 +155,11 @@ class PupilForm(SyncedForm):
         "Other reason", description="If you chose Other", validators=[Length(max=200)]
     )
     provider_ids = CheckboxesField("Providers", coerce=int, choices=[], validators=[Optional()])
+    placement_override = TextAreaField(
+        "Why place the pupil there all the same",
+        description="Your reason is kept in the pupil's audit trail",
+        validators=[Length(max=2000)],
+    )
     provision_start_date = DateField("Provision start date", validators=[Optional()])
     planned_end_date = DateField("Planned end date", validators=[Optional()])
     attendance_before_percent = DecimalField(
@@ -197,6 +203,8 @@ class PupilForm(SyncedForm):
     def __init__(self, *args, pupil: Pupil | None = None, **kwargs):
         super().__init__(*args, obj=pupil, **kwargs)
         self.pupil = pupil
+        # New providers that have an overdue high-risk action, found as the form validates.
+        self.stopped: list[Provider] = []
         self.provider_ids.choices = [
             SelectChoice(provider_id, name)
             for provider_id, name in db.session.execute(
@@ -211,6 +219,29 @@ class PupilForm(SyncedForm):
         ]
         if pupil is not None and not self.is_submitted():
             self.provider_ids.data = [provider.id for provider in pupil.providers]
+
+    def validate_placement_override(self, field) -> None:
+        """A new placement at a provider with an overdue high-risk action from a site check
+        needs the lead's reason."""
+        before = {provider.id for provider in self.pupil.providers} if self.pupil else set()
+        added = set(self.provider_ids.data or []) - before
+        self.stopped = stopped_providers(added, london_today()) if added else []
+        if self.stopped and not field.data:
+            names = " and ".join(provider.name for provider in self.stopped)
+            have = "has" if len(self.stopped) == 1 else "have"
+            raise ValidationError(
+                f"{names} {have} an overdue high-risk action from a site check: give your "
+                "reason to place the pupil there all the same, or untick it"
+            )
+
+    def override(self) -> dict | None:
+        """The lead's override of a stop on new placements, for the audit trail."""
+        if not self.stopped:
+            return None
+        return {
+            "providers": [provider.name for provider in self.stopped],
+            "reason": self.placement_override.data,
+        }
 
     def validate_date_of_birth(self, field) -> None:
         if field.data and field.data >= london_today():

@@ -61,20 +61,31 @@ def snapshot_of(values: dict) -> dict:
     return plain_values
 
 
-def create_pupil(values: dict) -> Pupil:
+def create_pupil(values: dict, override: dict | None = None) -> Pupil:
+    """A new record; `override`, a lead's reason to place the pupil at a provider that
+    should take no one new, is kept in its audit trail."""
     return add_recorded(
         Pupil(**values),
         "pupil.created",
         lambda pupil: {"pupil_id": pupil.id, "after": snapshot(pupil)},
+        lambda pupil: _record_override(pupil, override),
     )
 
 
-def update_pupil(pupil: Pupil, values: dict, seen_version: int) -> Pupil:
+def _record_override(pupil: Pupil, override: dict | None) -> None:
+    if override is not None:
+        record("pupil.placement_override", pupil_id=pupil.id, **override)
+
+
+def update_pupil(
+    pupil: Pupil, values: dict, seen_version: int, override: dict | None = None
+) -> Pupil:
     """Apply an edit made on version `seen_version`; refuse it if the record moved on since."""
     if (changed := apply_edit(pupil, values, seen_version, snapshot)) is None:
         return pupil
     before, after = changed
     record("pupil.updated", pupil_id=pupil.id, before=before, after=after)
+    _record_override(pupil, override)
     if pupil.status == PupilStatus.CLOSED:
         end_assignment(pupil, reason="Record closed")
     commit_or_stale()

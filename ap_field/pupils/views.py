@@ -140,7 +140,8 @@ def new():
     if replayed := form.made_before(Pupil):
         return redirect(url_for("pupils.show", pupil_id=replayed.id))
     if form.validate_on_submit():
-        pupil = create_pupil({"client_uuid": form.record_uuid(), **form.values()})
+        values = {"client_uuid": form.record_uuid(), **form.values()}
+        pupil = create_pupil(values, form.override())
         flash(f"{pupil.display_name}'s record is saved.", "success")
         return redirect(url_for("pupils.show", pupil_id=pupil.id))
     return _form_page(form, pupil=None)
@@ -196,7 +197,7 @@ def edit(pupil_id: int):
     if form.validate_on_submit():
         theirs = snapshot(pupil)
         try:
-            update_pupil(pupil, form.values(), seen_version=form.version.data)
+            update_pupil(pupil, form.values(), form.version.data, form.override())
         except StaleEdit:
             return conflict_page(
                 pupil,

@@ -17,6 +17,7 @@ PUBLIC_ENDPOINTS = {
     "auth.sign_in_with_passkey",
     "parents.join",
     "schools.receipt",
+    "premises.action_link",
     "schools.welcome",
     "pwa.manifest",
     "pwa.health",

@@ -20,6 +20,7 @@ from ap_field.premises.models import (
     SiteCheck,
 )
 from ap_field.premises.services import answer_item, sign_off
+from ap_field.pupils.models import Pupil
 from tests.helpers import text_of
 from tests.premises.helpers import make_check, make_provider
 
@@ -295,3 +296,38 @@ def test_a_verified_high_risk_action_no_longer_stops_placements(
     page = client_request.get(f"/providers/{provider.id}")
     assert not page.select(".app-flag--stop")
     assert db.session.scalar(sa.select(SiteAction.status)) == ActionStatus.VERIFIED
+
+
+def test_a_new_placement_at_a_provider_with_an_overdue_high_risk_action_needs_a_reason(
+    client_request, make_user, auth, clock, pupil_form
+):
+    clock.set(MONDAY)
+    stopped = make_provider("Riverside Motor Skills")
+    open_to_all = make_provider("Northside Gym")
+    checked(make_user(Role.ASSESSOR), [ActionRisk.HIGH], stopped)
+    clock.set(MONDAY + timedelta(days=3))
+    auth.login(make_user(Role.LEAD))
+
+    fine = client_request.post("/pupils/new", pupil_form(provider_ids=[str(open_to_all.id)]))
+    assert fine.location.startswith("/pupils/")
+    form = pupil_form(provider_ids=[str(stopped.id)], legal_name="Kai Moss")
+    page = client_request.post("/pupils/new", form, expected_status=200)
+    assert text_of(page, "#placement_override-error") == (
+        "Error: Riverside Motor Skills has an overdue high-risk action from a site check: give "
+        "your reason to place the pupil there all the same, or untick it"
+    )
+    assert page.select_one("#legal_name")["value"] == "Kai Moss"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pupil)) == 1
+
+    reason = "The only construction placement near home; the fire exit was cleared today"
+    saved = client_request.post("/pupils/new", form | {"placement_override": reason})
+    pupil = db.session.get(Pupil, int(saved.location.rsplit("/", 1)[1]))
+    assert [provider.name for provider in pupil.providers] == ["Riverside Motor Skills"]
+    [override] = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.event == "pupil.placement_override")
+    ).all()
+    assert override.pupil_id == pupil.id
+    assert override.details == {"providers": ["Riverside Motor Skills"], "reason": reason}
+
+    edit = client_request.get(f"/pupils/{pupil.id}/edit")
+    assert edit.select_one("#placement_override") is None

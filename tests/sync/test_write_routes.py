@@ -131,6 +131,8 @@ LEFT_OUT = {
     "push.turn_off_device": "this browser's push subscription",
     "push.test_notification": "sends a test reminder and records nothing",
     "schools.receipt": "a school confirming a notice from its emailed link, with no session",
+    "premises.action_link": "a provider closing an action from its emailed link, with no "
+    "session; the link takes one photo and note, and a photo is read and checked whole online",
     "schools.new_officer": "accounts, invited by a lead online: the link exists only in its mail",
     "schools.welcome": "an invited officer setting a first password from the link, no session",
 }
