@@ -32,6 +32,10 @@ declare_events(
         "site_action.raised": ("Site check action raised", {"action_id", "check_id", "risk"}),
         "site_action.updated": ("Site check action updated", {"action_id", "before", "after"}),
         "site_action.link_sent": ("Site check action's link sent", {"action_id", "link_id"}),
+        "site_action.owner_reminded": (
+            "Site check action's owner reminded",
+            {"action_id", "link_id"},
+        ),
         "site_action.link_opened": ("Site check action's link opened", {"action_id", "link_id"}),
         "site_action.done_by_link": (
             "Site check action done through its link",
@@ -385,6 +389,8 @@ class SiteAction(SyncedRecord, db.Model):
     done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     verified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     verified_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    # The day its owner was mailed that it is due the next day.
+    owner_reminded_on: so.Mapped[date | None]
 
     check: so.Mapped[SiteCheck] = so.relationship(back_populates="actions")
     answer: so.Mapped[CheckAnswer] = so.relationship()

@@ -3,7 +3,7 @@ transaction. A signed-off check refuses every change (the models' flush guard ba
 
 import secrets
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -429,9 +429,10 @@ def update_action(
     commit_or_stale()
 
 
-def send_action_link(action: SiteAction) -> ActionLink | None:
+def send_action_link(action: SiteAction, reminder: bool = False) -> ActionLink | None:
     """Mail the action's owner a link to close it from a phone without an account: what to
-    do, by when, and the link, which takes one photo and note. None when they have no address."""
+    do, by when, and the link, which takes one photo and note. None when they have no address.
+    A `reminder` says it is due the next day."""
     if not action.owner_email:
         return None
     token = secrets.token_urlsafe(32)
@@ -447,10 +448,12 @@ def send_action_link(action: SiteAction) -> ActionLink | None:
     db.session.flush()
     site = action.check.site
     due = format_long_date(action.due_on)
+    subject = f"Action from the site check at {site.provider.name}, due {due}"
     queue_mail(
         action.owner_email,
-        f"Action from the site check at {site.provider.name}, due {due}",
-        ACTION_MAIL.format(
+        f"Reminder: {subject}" if reminder else subject,
+        (REMINDER_OPENING if reminder else "")
+        + ACTION_MAIL.format(
             owner=action.owner,
             site=site.label,
             description=action.description,
@@ -461,8 +464,34 @@ def send_action_link(action: SiteAction) -> ActionLink | None:
             expires=format_long_date(link.expires_at.astimezone(LONDON).date()),
         ),
     )
-    record("site_action.link_sent", pupil_id=None, action_id=action.id, link_id=link.id)
+    event = "site_action.owner_reminded" if reminder else "site_action.link_sent"
+    record(event, pupil_id=None, action_id=action.id, link_id=link.id)
     return link
+
+
+REMINDER_OPENING = "This action is due tomorrow and is not done yet.\n\n"
+
+
+def remind_action_owners(now: datetime) -> int:
+    """Mail each owner whose action is due tomorrow and not done, once, with a new link; an
+    action raised today was mailed its link already."""
+    today = now.astimezone(LONDON).date()
+    due = db.session.scalars(
+        sa.select(SiteAction).where(
+            SiteAction.status.in_((ActionStatus.OPEN, ActionStatus.IN_PROGRESS)),
+            SiteAction.due_on == today + timedelta(days=1),
+            SiteAction.owner_email.is_not(None),
+            SiteAction.owner_reminded_on.is_(None),
+        )
+    ).all()
+    reminded = 0
+    for action in due:
+        if action.created_at.astimezone(LONDON).date() < today:
+            send_action_link(action, reminder=True)
+            reminded += 1
+        action.owner_reminded_on = today
+    db.session.commit()
+    return reminded
 
 
 ACTION_MAIL = """Hello {owner},

@@ -31,8 +31,8 @@ from ap_field.parents.queries import (
     unanswered_since,
 )
 from ap_field.premises.compliance import SITE_CHECK_DUE_AHEAD
-from ap_field.premises.models import SiteCheck
-from ap_field.premises.queries import checks_falling_due
+from ap_field.premises.models import SiteAction, SiteCheck
+from ap_field.premises.queries import OUTSTANDING, checks_falling_due
 from ap_field.pupils.models import CaseloadAssignment, Pupil, PupilStatus
 from ap_field.pupils.queries import current_teachers
 from ap_field.safeguarding.models import Concern
@@ -46,6 +46,9 @@ DEFAULT_ROLES: dict[str, set[Role]] = {
     "register_not_taken": {Role.TEACHER},
     "site_check_due": {Role.ASSESSOR, Role.LEAD},
     "site_check_overdue": {Role.ASSESSOR, Role.LEAD},
+    # Staff who do an action themselves: its owner's email is their account's.
+    "site_action_due": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
+    "site_action_overdue": {Role.ASSESSOR},
     "check_out_overdue": {Role.TEACHER, Role.LEAD},
     "session_to_confirm": {Role.PARENT},
     # Only those of these roles with a safeguarding duty (and leads, for concern_unseen).
@@ -258,6 +261,43 @@ def site_check_overdue(now: datetime) -> Iterator[Due]:
     today = now.astimezone(LONDON).date()
     overdue = db.session.scalars(checks_falling_due(today - timedelta(days=1))).all()
     return _site_check_reminders(overdue, "A provider's site check was due on {due}.")
+
+
+def _action_due(action_id: int, due_on: date, user_id: int, body: str) -> Due:
+    url = path_for("premises.action", action_id=action_id)
+    return Due(action_id, due_on, user_id, url, body.format(due=format_long_date(due_on)))
+
+
+@reminder_kind(
+    "site_action_due",
+    label="A site check action you do is due tomorrow",
+    title="Action due tomorrow",
+)
+def site_action_due(now: datetime) -> Iterator[Due]:
+    """To a member of staff who owns an action (its owner's email is theirs) the day before."""
+    tomorrow = now.astimezone(LONDON).date() + timedelta(days=1)
+    for action_id, due_on, user_id in db.session.execute(
+        sa.select(SiteAction.id, SiteAction.due_on, User.id)
+        .join(User, User.email == sa.func.lower(SiteAction.owner_email))
+        .where(SiteAction.status.in_(OUTSTANDING), SiteAction.due_on == tomorrow)
+    ):
+        yield _action_due(action_id, due_on, user_id, "A site check action is due on {due}.")
+
+
+@reminder_kind(
+    "site_action_overdue",
+    label="An action from a site check you made is overdue",
+    title="Action overdue",
+)
+def site_action_overdue(now: datetime) -> Iterator[Due]:
+    """To the competent person who made the check, once, when the due date has passed."""
+    today = now.astimezone(LONDON).date()
+    for action_id, due_on, user_id in db.session.execute(
+        sa.select(SiteAction.id, SiteAction.due_on, SiteCheck.assessor_id)
+        .join(SiteCheck, SiteCheck.id == SiteAction.check_id)
+        .where(SiteAction.status.in_(OUTSTANDING), SiteAction.due_on < today)
+    ):
+        yield _action_due(action_id, due_on, user_id, "A site check action was due on {due}.")
 
 
 @reminder_kind(

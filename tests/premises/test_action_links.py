@@ -3,21 +3,21 @@ without an account; the link expires, takes one submission and every use is audi
 
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role
-from ap_field.common.time import utcnow
+from ap_field.common.time import LONDON, utcnow
 from ap_field.extensions import db
 from ap_field.mail.services import send_pending
 from ap_field.premises.models import ActionRisk, ActionStatus, Answer, CheckOutcome, SiteAction
-from ap_field.premises.services import answer_item, sign_off
+from ap_field.premises.services import answer_item, remind_action_owners, sign_off
 from tests.helpers import text_of
 from tests.photos.test_images import phone_photo
-from tests.premises.helpers import make_check
+from tests.premises.helpers import make_check, make_provider
 
 OWNER = "manager@riverside.example.org"
 
@@ -28,8 +28,10 @@ def assessor(make_user, app, monkeypatch, tmp_path):
     return make_user(Role.ASSESSOR, name="Sam Patel")
 
 
-def signed_off_with_action(assessor, email: str | None = OWNER) -> SiteAction:
-    check = make_check(assessor)
+def signed_off_with_action(
+    assessor, email: str | None = OWNER, risk: ActionRisk = ActionRisk.HIGH, provider=None
+) -> SiteAction:
+    check = make_check(assessor, provider)
     for number, item in enumerate(check.items()):
         values = {"answer": Answer.YES, "comment": None}
         if number == 0:
@@ -39,7 +41,7 @@ def signed_off_with_action(assessor, email: str | None = OWNER) -> SiteAction:
                 "action_description": "Clear the fire exit",
                 "action_owner": "Workshop manager",
                 "action_owner_email": email,
-                "action_risk": ActionRisk.HIGH,
+                "action_risk": risk,
                 "action_due_on": None,
             }
         answer_item(check, item, values)
@@ -224,3 +226,30 @@ def test_the_check_report_pdf_holds_the_evidence(client, client_request, assesso
     assert response.headers["Cache-Control"] == "no-store"
     assert response.data.startswith(b"%PDF")
     assert response.data.count(b"/Subtype /Image") == 1
+
+
+def test_the_owner_is_mailed_a_new_link_the_day_before_the_action_is_due(
+    client, client_request, make_user, app, mailbox, clock
+):
+    clock.set(datetime(2026, 11, 2, 10, 0, tzinfo=LONDON))
+    assessor = make_user(Role.ASSESSOR)
+    action = signed_off_with_action(assessor)
+    high_risk_tomorrow = action.due_on
+    assert remind_action_owners(utcnow()) == 0
+    send_pending()
+    assert len(mailbox.messages) == 1
+
+    medium = signed_off_with_action(
+        assessor, risk=ActionRisk.MEDIUM, provider=make_provider("Northside Gym")
+    )
+    clock.set(datetime.combine(medium.due_on - timedelta(days=1), time(9), tzinfo=LONDON))
+    assert remind_action_owners(utcnow()) == 1
+    assert remind_action_owners(utcnow()) == 0
+    send_pending()
+    reminder = mailbox.messages[-1]
+    assert reminder["Subject"].startswith("Reminder: Action from the site check")
+    assert "due tomorrow" in reminder.get_content()
+    client_request.post(link_in(reminder), photo_form(), content_type="multipart/form-data")
+    db.session.refresh(medium)
+    assert medium.status == ActionStatus.DONE
+    assert high_risk_tomorrow < medium.due_on

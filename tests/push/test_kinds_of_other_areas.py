@@ -18,6 +18,7 @@ from ap_field.extensions import db
 from ap_field.parents.models import Answer
 from ap_field.parents.services import confirm_session
 from ap_field.plans.models import Focus, Mode
+from ap_field.premises.models import Answer as CheckAnswerChoice
 from ap_field.premises.models import CheckOutcome
 from ap_field.premises.services import sign_off
 from ap_field.pupils.services import assign
@@ -182,3 +183,37 @@ def test_a_parent_who_answered_everything_is_not_reminded(
     confirm_session(note, parent, Answer.CONFIRMED, "", uuid.uuid4())
     tick()
     assert reminded() == []
+
+
+def test_an_action_reminds_its_staff_owner_the_day_before_and_its_assessor_once_overdue(
+    app, make_user, lead, subscribed
+):
+    assessor = make_user(Role.ASSESSOR)
+    owner = make_user(Role.ADMIN, email="estates@example.org")
+    for person in (assessor, owner, lead):
+        subscribed(person)
+    check = make_check(assessor)
+    answer_everything(check, CheckAnswerChoice.NO)
+    for answer in check.answers:
+        answer.action_owner_email = "Estates@Example.org"
+    db.session.commit()
+    sign_off(
+        check,
+        {"outcome": CheckOutcome.ACTIONS_REQUIRED, "competence_statement": "IOSH"},
+        check.version,
+    )
+    action = check.actions[0]
+    due_on = action.due_on
+
+    tick(london(due_on - timedelta(days=2), 9))
+    assert [row for row in reminded() if row[0].startswith("site_action")] == []
+
+    tick(london(due_on - timedelta(days=1), 9))
+    due = [row for row in reminded() if row[0] == "site_action_due"]
+    assert ("site_action_due", owner.id, action.id, due_on) in due
+    assert {row[1] for row in due} == {owner.id}
+
+    tick(london(due_on + timedelta(days=1), 9))
+    overdue = [row for row in reminded() if row[0] == "site_action_overdue"]
+    assert ("site_action_overdue", assessor.id, action.id, due_on) in overdue
+    assert {row[1] for row in overdue} == {assessor.id}

@@ -275,6 +275,7 @@ def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signe
                 "check_out_overdue",
                 "site_check_due",
                 "site_check_overdue",
+                "site_action_due",
                 "concern_unseen",
                 "absence_reported",
                 "session_disputed",
@@ -282,8 +283,11 @@ def test_a_person_chooses_which_kinds_of_reminder_they_get(client_request, signe
             },
         ),
         (Role.PARENT, {"session_to_confirm", "dispute_answered"}),
-        (Role.ASSESSOR, {"site_check_due", "site_check_overdue"}),
-        (Role.ADMIN, set()),
+        (
+            Role.ASSESSOR,
+            {"site_check_due", "site_check_overdue", "site_action_due", "site_action_overdue"},
+        ),
+        (Role.ADMIN, {"site_action_due"}),
     ],
 )
 def test_each_role_is_offered_the_kinds_it_gets(client_request, auth, make_user, role, kinds):
