@@ -17,7 +17,7 @@ import sqlalchemy.orm as so
 
 from ap_field.auth.models import Role, User, token_hash
 from ap_field.common.pagination import ListPage
-from ap_field.common.time import LONDON, london_today
+from ap_field.common.time import LONDON, london_today, utcnow
 from ap_field.extensions import db
 from ap_field.photos.access import photo_rule
 from ap_field.photos.models import Photo
@@ -35,7 +35,9 @@ from ap_field.premises.models import (
     ActionLink,
     ActionRisk,
     ActionStatus,
+    Answer,
     CheckAnswer,
+    CheckItem,
     CheckSection,
     CheckStatus,
     CheckTemplate,
@@ -582,3 +584,57 @@ def action_link_by_token(token: str) -> ActionLink | None:
         .where(ActionLink.token_hash == token_hash(token))
         .options(so.joinedload(ActionLink.action).joinedload(SiteAction.check))
     )
+
+
+@dataclass
+class Comparison:
+    """A check beside the site's previous signed-off check of the same checklist. Items are
+    matched by their text, so a newer version of the checklist still lines up."""
+
+    previous: SiteCheck
+    answers: dict[str, CheckAnswer]
+
+    def before(self, item: CheckItem) -> CheckAnswer | None:
+        return self.answers.get(item.text)
+
+    def change(self, item: CheckItem, answer: CheckAnswer | None) -> str | None:
+        """ "fixed" (No then, Yes now), "new problem" (Yes then, No now), or None."""
+        before = self.before(item)
+        if before is None or answer is None or answer.answer is None:
+            return None
+        if before.answer == Answer.NO and answer.answer == Answer.YES:
+            return "fixed"
+        if before.answer == Answer.YES and answer.answer == Answer.NO:
+            return "new problem"
+        return None
+
+    def fixed_since(self, check: SiteCheck) -> list[CheckItem]:
+        answers = {answer.item_id: answer for answer in check.answers}
+        return [
+            item for item in check.items() if self.change(item, answers.get(item.id)) == "fixed"
+        ]
+
+
+def compared_with_previous(check: SiteCheck) -> Comparison | None:
+    """The site's latest check of the same checklist signed off before this one."""
+    before = check.signed_off_at or utcnow()
+    previous = db.session.scalar(
+        _check_query()
+        .join(CheckTemplate, CheckTemplate.id == SiteCheck.template_id)
+        .where(
+            SiteCheck.site_id == check.site_id,
+            SiteCheck.id != check.id,
+            SiteCheck.status == CheckStatus.SIGNED_OFF,
+            SiteCheck.signed_off_at < before,
+            CheckTemplate.name == check.template.name,
+        )
+        .options(
+            so.selectinload(SiteCheck.answers).selectinload(CheckAnswer.photos),
+            so.selectinload(SiteCheck.answers).joinedload(CheckAnswer.item),
+        )
+        .order_by(SiteCheck.signed_off_at.desc())
+        .limit(1)
+    )
+    if previous is None:
+        return None
+    return Comparison(previous, {answer.item.text: answer for answer in previous.answers})

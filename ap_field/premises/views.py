@@ -68,6 +68,7 @@ from ap_field.premises.queries import (
     check_or_404,
     checks_falling_due,
     checks_of_provider,
+    compared_with_previous,
     compliance_of,
     compliance_page,
     draft_checks,
@@ -363,6 +364,7 @@ def _item_page(check, item_id, form=None, photo_form=None, photo_error=None, sta
         "number": number,
         "total": total,
         "answer": answer,
+        "comparison": compared_with_previous(check),
         "form": form,
         "photo_form": photo_form,
         "photo_error": photo_error,
@@ -511,6 +513,7 @@ def report(check_id: int):
         check=check,
         answers={answer.item_id: answer for answer in check.answers},
         actions=[answer for answer in check.answers if answer.answer == Answer.NO],
+        comparison=compared_with_previous(check),
         today=london_today(),
     )
 
@@ -525,6 +528,7 @@ def report_pdf(check_id: int):
         check=check,
         answers={answer.item_id: answer for answer in check.answers},
         photo_url=photo_data_url,
+        comparison=compared_with_previous(check),
         made_at=utcnow(),
     )
     return pdf_response(page, f"site-check-{check.id}.pdf")
