@@ -6,6 +6,7 @@ orientation the camera recorded is applied; and the picture is re-encoded as a n
 which leaves every EXIF field (GPS included), XMP and comment behind.
 """
 
+import base64
 import hashlib
 import io
 import warnings
@@ -110,3 +111,35 @@ def clean_photo(data: bytes) -> CleanPhoto:
         sha256=hashlib.sha256(stored).hexdigest(),
         upload_sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+class SignatureRefused(ValueError):
+    """What was sent is not a signature drawn on the page."""
+
+
+SIGNATURE_PREFIX = "data:image/png;base64,"
+SIGNATURE_MAX_BYTES = 200_000
+SIGNATURE_MAX_SIDE = 2000
+
+
+def clean_signature(data_url: str) -> bytes:
+    """A signature pad's PNG (a data: URL), re-encoded as a plain PNG on white; refused if it
+    is not a small PNG."""
+    if not data_url.startswith(SIGNATURE_PREFIX):
+        raise SignatureRefused("Sign in the box")
+    try:
+        data = base64.b64decode(data_url[len(SIGNATURE_PREFIX) :], validate=True)
+    except ValueError as error:
+        raise SignatureRefused("Sign in the box again") from error
+    if len(data) > SIGNATURE_MAX_BYTES:
+        raise SignatureRefused("The signature is too large: clear it and sign again")
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.format != "PNG" or max(image.size) > SIGNATURE_MAX_SIDE:
+            raise SignatureRefused("Sign in the box again")
+        image.load()
+    except (OSError, SyntaxError, Image.DecompressionBombError) as error:
+        raise SignatureRefused("Sign in the box again") from error
+    out = io.BytesIO()
+    _flatten(image).save(out, "PNG", optimize=True)
+    return out.getvalue()

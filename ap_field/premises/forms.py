@@ -29,6 +29,7 @@ from ap_field.auth.forms import email_address_problem
 from ap_field.common.forms import BaseForm, DateField, DecimalField, SyncedForm, choices
 from ap_field.common.time import london_today
 from ap_field.extensions import db
+from ap_field.photos.images import SignatureRefused, clean_signature
 from ap_field.premises.models import (
     NEXT_STATUSES,
     ActionRisk,
@@ -40,6 +41,7 @@ from ap_field.premises.models import (
     PolicyKind,
     Provider,
     ProviderType,
+    Signer,
     SiteAction,
 )
 from ap_field.premises.template_text import TemplateTextError, parse_template_text
@@ -396,10 +398,32 @@ class SignOffForm(SyncedForm):
     confirm = BooleanField(
         "I made this check in person and the answers are true. After sign-off it cannot be changed."
     )
+    assessor_signature = wtforms.HiddenField("Your signature")
+    provider_name = StringField(
+        "Name of the provider's representative",
+        validators=[
+            DataRequired("Enter the name of the provider's representative"),
+            Length(max=120),
+        ],
+    )
+    provider_signature = wtforms.HiddenField("Their signature")
 
     def __init__(self, *args, actions: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.actions = actions
+        self.signature_pngs: dict[Signer, bytes] = {}
+
+    def validate_assessor_signature(self, field) -> None:
+        self._signature(field, Signer.COMPETENT_PERSON)
+
+    def validate_provider_signature(self, field) -> None:
+        self._signature(field, Signer.PROVIDER)
+
+    def _signature(self, field, signer: Signer) -> None:
+        try:
+            self.signature_pngs[signer] = clean_signature(field.data or "")
+        except SignatureRefused as refused:
+            raise ValidationError(str(refused)) from refused
 
     def validate_outcome(self, field) -> None:
         if field.data == CheckOutcome.SATISFACTORY and self.actions:

@@ -300,6 +300,9 @@ class SiteCheck(SyncedRecord, db.Model):
     actions: so.Mapped[list["SiteAction"]] = so.relationship(
         back_populates="check", order_by="SiteAction.id"
     )
+    signatures: so.Mapped[list["CheckSignature"]] = so.relationship(
+        order_by="CheckSignature.signer"
+    )
 
     @property
     def is_signed_off(self) -> bool:
@@ -406,6 +409,25 @@ class SiteAction(SyncedRecord, db.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.is_outstanding and self.due_on < today
+
+
+class Signer(LabelledEnum):
+    COMPETENT_PERSON = "competent_person", "Competent person"
+    PROVIDER = "provider", "Provider's representative"
+
+
+class CheckSignature(db.Model):
+    """A signature drawn on the phone at sign-off: the PNG, whose it is and when."""
+
+    __tablename__ = "site_check_signatures"
+    __table_args__ = (sa.UniqueConstraint("check_id", "signer"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    check_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("site_checks.id"))
+    signer: so.Mapped[Signer] = so.mapped_column(string_enum(Signer, "signer"))
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    signed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    png: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
 
 
 class ActionLink(db.Model):

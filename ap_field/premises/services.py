@@ -27,6 +27,7 @@ from ap_field.premises.models import (
     CheckAnswer,
     CheckItem,
     CheckSection,
+    CheckSignature,
     CheckStatus,
     CheckTemplate,
     InsurancePolicy,
@@ -341,7 +342,10 @@ def unanswered_items(check: SiteCheck) -> list[CheckItem]:
     return [item for item in check.items() if item.id not in answered]
 
 
-def sign_off(check: SiteCheck, values: dict, seen_version: int | None) -> None:
+def sign_off(
+    check: SiteCheck, values: dict, seen_version: int | None, signatures: dict | None = None
+) -> None:
+    """Sign the check off, with `signatures`, {Signer: (name, PNG)}, drawn on the phone."""
     _refuse_if_signed_off(check)
     if check.version != seen_version:
         raise StaleEdit()
@@ -350,10 +354,14 @@ def sign_off(check: SiteCheck, values: dict, seen_version: int | None) -> None:
     for name, value in values.items():
         setattr(check, name, value)
     check.status = CheckStatus.SIGNED_OFF
-    check.signed_off_at = utcnow()
+    check.signed_off_at = now = utcnow()
     actions = _actions_from_answers(check)
     db.session.add_all(actions)
     check.next_due_on = next_check_due(actions, london_today())
+    db.session.add_all(
+        CheckSignature(check_id=check.id, signer=signer, name=name, signed_at=now, png=png)
+        for signer, (name, png) in (signatures or {}).items()
+    )
     db.session.flush()
     for action in actions:
         record(

@@ -23,7 +23,7 @@ from ap_field.common.access import allow, public
 from ap_field.common.confirm import confirmation_page
 from ap_field.common.conflicts import conflict_page
 from ap_field.common.pagination import list_page_url, page_number, requested_page
-from ap_field.common.pdf import pdf_response
+from ap_field.common.pdf import data_url, pdf_response
 from ap_field.common.routing import id_from_query
 from ap_field.common.security import private
 from ap_field.common.time import london_today, utcnow
@@ -54,6 +54,7 @@ from ap_field.premises.models import (
     InsurancePolicy,
     Provider,
     ProviderSite,
+    Signer,
     SiteCheck,
 )
 from ap_field.premises.queries import (
@@ -476,7 +477,7 @@ def sign_off_check(check_id: int):
     unanswered = unanswered_items(check)
     if not unanswered and form.validate_on_submit():
         try:
-            sign_off(check, form.values(), seen_version=form.version.data)
+            sign_off(check, form.values(), form.version.data, _signatures(form))
         except StaleEdit:
             return _stale("this check", check, form, url_for("premises.check", check_id=check.id))
         except (CheckIncomplete, CheckSignedOff):
@@ -492,6 +493,24 @@ def sign_off_check(check_id: int):
         actions=actions,
         answers={answer.item_id: answer for answer in check.answers},
     )
+
+
+def _signatures(form: SignOffForm) -> dict:
+    names = {Signer.COMPETENT_PERSON: current_user.name, Signer.PROVIDER: form.provider_name.data}
+    return {signer: (names[signer], png) for signer, png in form.signature_pngs.items()}
+
+
+@bp.route("/site-checks/<int:check_id>/signatures/<int:signature_id>")
+@allow(*CHECK_READERS)
+def signature(check_id: int, signature_id: int):
+    """A signature drawn at sign-off, as the PNG it was kept as."""
+    check = check_or_404(check_id)
+    kept = next((kept for kept in check.signatures if kept.id == signature_id), None)
+    if kept is None:
+        abort(404)
+    response = make_response(kept.png)
+    response.headers |= {"Content-Type": "image/png", "Cache-Control": "no-store"}
+    return response
 
 
 @bp.route("/site-checks/<int:check_id>/signed-off")
@@ -528,6 +547,7 @@ def report_pdf(check_id: int):
         check=check,
         answers={answer.item_id: answer for answer in check.answers},
         photo_url=photo_data_url,
+        signature_url=lambda signed: data_url(signed.png, "image/png"),
         comparison=compared_with_previous(check),
         made_at=utcnow(),
     )

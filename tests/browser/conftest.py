@@ -199,6 +199,26 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     pass_second_factor(page, email)
 
 
+def sign_with_a_finger(page: Page, canvas_id: str) -> None:
+    """Draws a stroke across a signature pad, as a finger would."""
+    canvas = page.locator(f"#{canvas_id}")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for step in range(1, 6):
+        x = box["x"] + 20 + step * (box["width"] - 40) / 5
+        page.mouse.move(x, box["y"] + box["height"] * (0.3 if step % 2 else 0.7))
+    page.mouse.up()
+
+
+def sign_the_check(page: Page, representative: str = "Dee Okafor") -> None:
+    """The competent person's and the provider's representative's signatures at sign-off."""
+    sign_with_a_finger(page, "assessor_signature")
+    page.get_by_label("Name of the provider's representative").fill(representative)
+    sign_with_a_finger(page, "provider_signature")
+
+
 def pass_second_factor(page: Page, email: str) -> None:
     """After the password: the second factor, where the account has one, or setting one up
     with the key the page shows, where it must."""

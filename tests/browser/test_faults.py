@@ -48,7 +48,7 @@ from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit, VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit
 from tests.attendance.helpers import put_marks
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, sign_the_check
 from tests.browser.faults import record_outcome, seeds
 from tests.browser.test_outbox import fill_assessment, fill_note
 from tests.helpers import write_demo_plan, write_test_note
@@ -345,6 +345,7 @@ def site_check(world: World, network: Network, photo) -> Counted:
     page.get_by_label("Satisfactory", exact=True).check()
     page.get_by_label("Your competence to make this check").fill(world.text("competence"))
     page.get_by_label("I made this check in person").check()
+    sign_the_check(page)
     submitted(network, lambda: page.get_by_role("button", name="Sign off the check").tap())
     return lambda: [
         count(CheckAnswer, CheckAnswer.comment == world.text("answer")),

@@ -16,7 +16,13 @@ from ap_field.photos.models import Photo
 from ap_field.premises.models import CheckStatus, SiteCheck
 from ap_field.pupils.services import assign
 from ap_field.sessions.models import SessionNote
-from tests.browser.conftest import CHROMIUM_ARGS, PHONE, chromium_executable, sign_in
+from tests.browser.conftest import (
+    CHROMIUM_ARGS,
+    PHONE,
+    chromium_executable,
+    sign_in,
+    sign_the_check,
+)
 from tests.helpers import PASSWORD
 from tests.photos.test_images import phone_photo
 from tests.premises.helpers import answer_everything, make_check, make_provider
@@ -130,6 +136,7 @@ def test_three_forms_and_a_photo_saved_offline_survive_a_reload_and_arrive_once(
     sign_off.get_by_label("Satisfactory", exact=True).check()
     sign_off.get_by_label("Your competence to make this check").fill("NEBOSH certificate")
     sign_off.get_by_label("I made this check in person").check()
+    sign_the_check(sign_off)
     sign_off.get_by_role("button", name="Sign off the check").tap()
     saved_offline(sign_off)
 

@@ -16,7 +16,7 @@ from ap_field.extensions import db
 from ap_field.photos.models import Photo
 from ap_field.premises.models import CheckStatus, SiteCheck
 from ap_field.premises.services import add_template_version, start_check
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, sign_the_check
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.photos.test_images import phone_photo
 from tests.premises.helpers import make_provider
@@ -92,6 +92,7 @@ def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
     phone.get_by_label("Actions required").check()
     phone.get_by_label("Your competence to make this check").fill("NEBOSH General Certificate")
     phone.get_by_label("I made this check in person").check()
+    sign_the_check(phone)
     phone.get_by_role("button", name="Sign off the check").tap()
     expect(phone.locator(".govuk-panel__title")).to_have_text("Site check signed off")
     revisit = london_today() + timedelta(days=1)
@@ -100,7 +101,9 @@ def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
     )
     phone.get_by_role("link", name="Read the report").tap()
 
-    expect(phone.locator(".app-report img")).to_have_count(2)
+    expect(phone.locator(".app-report__answers img")).to_have_count(2)
+    expect(phone.locator(".app-signatures img")).to_have_count(2)
+    expect(phone.locator(".app-signatures")).to_contain_text("Dee Okafor")
     for thumbnail in phone.locator(".app-report img").all():
         expect(thumbnail).to_have_js_property("complete", True)
         assert thumbnail.evaluate("img => img.naturalWidth") > 0

@@ -1,11 +1,12 @@
 """Providers and site checks for the premises and photo tests."""
 
+import base64
 import io
 import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from ap_field.common.time import london_today
 from ap_field.extensions import db
@@ -71,6 +72,29 @@ def open_action(assessor, provider) -> SiteAction:
     signed = {"outcome": CheckOutcome.ACTIONS_REQUIRED, "competence_statement": "IOSH"}
     sign_off(check, signed, seen_version=check.version)
     return check.actions[0]
+
+
+def signature_png(name: str = "D Okafor") -> str:
+    """A signature as the sign-off page's pad sends it: a PNG data URL, ink on white."""
+    image = Image.new("RGB", (600, 200), "white")
+    ImageDraw.Draw(image).line([(40, 150), (200, 60), (360, 140), (560, 50)], fill="black", width=3)
+    ImageDraw.Draw(image).text((40, 170), name, fill="black")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def signed_form(fields: dict | None = None, **more) -> dict:
+    """A sign-off form's `fields` with both signatures and the representative's name."""
+    return (
+        {
+            "assessor_signature": signature_png("S Patel"),
+            "provider_name": "Dee Okafor",
+            "provider_signature": signature_png(),
+        }
+        | (fields or {})
+        | more
+    )
 
 
 def jpeg_bytes(size=(64, 48), colour=(200, 30, 30), **save) -> bytes:

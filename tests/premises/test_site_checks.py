@@ -29,6 +29,7 @@ from tests.premises.helpers import (
     answer_everything,
     make_check,
     make_provider,
+    signed_form,
     template_named,
 )
 
@@ -147,12 +148,14 @@ def test_an_assessor_starts_answers_resumes_and_signs_off_a_check(client, client
         )
     satisfactory = client_request.post(
         f"/site-checks/{check.id}/sign-off",
-        {
-            "version": check.version,
-            "outcome": "satisfactory",
-            "competence_statement": "IOSH",
-            "confirm": "y",
-        },
+        signed_form(
+            {
+                "version": check.version,
+                "outcome": "satisfactory",
+                "competence_statement": "IOSH",
+                "confirm": "y",
+            }
+        ),
         expected_status=200,
     )
     assert "The check has 1 action: choose Actions required or Unsatisfactory" in satisfactory.text
@@ -168,12 +171,14 @@ def test_an_assessor_starts_answers_resumes_and_signs_off_a_check(client, client
     )
     signed = client_request.post(
         f"/site-checks/{check.id}/sign-off",
-        {
-            "version": check.version,
-            "outcome": "actions_required",
-            "competence_statement": "NEBOSH General Certificate; 8 years of workplace inspections",
-            "confirm": "y",
-        },
+        signed_form(
+            {
+                "version": check.version,
+                "outcome": "actions_required",
+                "competence_statement": "NEBOSH General Certificate; 8 years of inspections",
+                "confirm": "y",
+            }
+        ),
     )
     db.session.expire_all()
     check = db.session.get(SiteCheck, check.id)
@@ -209,12 +214,14 @@ def test_a_stale_sign_off_gets_409_and_signs_nothing_off(client_request, assesso
     answer_everything(check)
     page = client_request.post(
         f"/site-checks/{check.id}/sign-off",
-        {
-            "version": check.version - 1,
-            "outcome": "satisfactory",
-            "competence_statement": "IOSH",
-            "confirm": "y",
-        },
+        signed_form(
+            {
+                "version": check.version - 1,
+                "outcome": "satisfactory",
+                "competence_statement": "IOSH",
+                "confirm": "y",
+            }
+        ),
         expected_status=409,
     )
     assert text_of(page, "h1") == "Someone else changed this check"
@@ -235,12 +242,14 @@ def test_a_signed_off_check_cannot_be_changed(client, client_request, assessor):
     item = check.items()[0]
     client_request.post(
         f"/site-checks/{check.id}/sign-off",
-        {
-            "version": check.version,
-            "outcome": "satisfactory",
-            "competence_statement": "IOSH",
-            "confirm": "y",
-        },
+        signed_form(
+            {
+                "version": check.version,
+                "outcome": "satisfactory",
+                "competence_statement": "IOSH",
+                "confirm": "y",
+            }
+        ),
     )
     page = client_request.post(
         f"/site-checks/{check.id}/items/{item.id}", no_answer(), expected_status=409
@@ -248,12 +257,14 @@ def test_a_signed_off_check_cannot_be_changed(client, client_request, assessor):
     assert text_of(page, "h1") == "This check is signed off"
     client_request.post(
         f"/site-checks/{check.id}/sign-off",
-        {
-            "version": check.version + 1,
-            "outcome": "unsatisfactory",
-            "competence_statement": "x",
-            "confirm": "y",
-        },
+        signed_form(
+            {
+                "version": check.version + 1,
+                "outcome": "unsatisfactory",
+                "competence_statement": "x",
+                "confirm": "y",
+            }
+        ),
         expected_status=409,
     )
     assert client.get(f"/site-checks/{check.id}/items/{item.id}").status_code == 409

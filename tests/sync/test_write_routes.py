@@ -90,6 +90,7 @@ from tests.premises.helpers import (
     make_check,
     make_provider,
     open_action,
+    signed_form,
 )
 from tests.premises.helpers import template_named as latest_template
 from tests.premises.test_providers import provider_form
@@ -492,12 +493,12 @@ WRITES = {
         EDIT,
         ASSESSOR,
         "/site-checks/{check}/sign-off",
-        lambda w: {
-            "outcome": "satisfactory",
-            "summary": "All in order",
-            "competence_statement": "NEBOSH General Certificate",
-            "confirm": "y",
-        },
+        lambda w: signed_form(
+            outcome="satisfactory",
+            summary="All in order",
+            competence_statement="NEBOSH General Certificate",
+            confirm="y",
+        ),
         SiteCheck,
         "check",
     ),
