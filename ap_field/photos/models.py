@@ -29,7 +29,17 @@ class Photo(SyncedRecord, db.Model):
     # None: sent through an emailed link, by someone without an account.
     uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 
+    # A copy with arrows, circles and labels drawn on the phone before it was sent: what a
+    # report shows; this photo is the original, kept as taken.
+    annotated_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("photos.id"))
+
     uploaded_by: so.Mapped[User | None] = so.relationship()
+    annotated: so.Mapped["Photo | None"] = so.relationship(remote_side=[id])
+
+    @property
+    def shown(self) -> "Photo":
+        """The photo a report shows: the marked copy where there is one."""
+        return self.annotated or self
 
     def __repr__(self) -> str:
         return f"<Photo {self.id} {self.stored_name}>"

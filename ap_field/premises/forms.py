@@ -372,6 +372,7 @@ class PhotoForm(BaseForm):
 
     photo_uuid = wtforms.HiddenField()
     photo = FileField("Photo")
+    annotated = FileField("The photo with your marks")
     caption = StringField(
         "Caption", description="What the photo shows", validators=[Length(max=300)]
     )

@@ -57,15 +57,20 @@ OUTSTANDING = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 @photo_rule
 def _site_check_photos(user: User, photo: Photo) -> bool | None:
-    """A site check's photos, and the evidence its actions were done, are for those who read
-    site checks; a teacher never sees them."""
+    """A site check's photos (with the copies marked on the phone), and the evidence its
+    actions were done, are for those who read site checks; a teacher never sees them."""
+    original = photo.id
+    if (
+        marked_from := db.session.scalar(sa.select(Photo.id).where(Photo.annotated_id == photo.id))
+    ) is not None:
+        original = marked_from
     linked = db.session.scalar(
         sa.union(
             sa.select(check_answer_photos.c.photo_id).where(
-                check_answer_photos.c.photo_id == photo.id
+                check_answer_photos.c.photo_id == original
             ),
             sa.select(site_action_photos.c.photo_id).where(
-                site_action_photos.c.photo_id == photo.id
+                site_action_photos.c.photo_id == original
             ),
         )
     )

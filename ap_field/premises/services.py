@@ -313,14 +313,18 @@ def add_photo(
     uploader: User,
     client_uuid: uuid.UUID,
     caption: str | None,
+    annotated: CleanPhoto | None = None,
 ) -> Photo:
-    """Add a photo to an item's answer; the same picture sent again is the photo it already is."""
+    """Add a photo to an item's answer, with the copy marked on the phone if there is one; the
+    same picture sent again is the photo it already is."""
     _refuse_if_signed_off(check)
     answer = _answer_row(check, item)
     for photo in answer.photos:
         if photo.upload_sha256 == clean.upload_sha256:
             return photo
     photo = keep_photo(clean, uploader, client_uuid, caption)
+    if annotated is not None:
+        photo.annotated = keep_photo(annotated, uploader, uuid.uuid4(), caption)
     answer.photos.append(photo)
     record("site_check.photo_added", pupil_id=None, check_id=check.id, photo_id=photo.id)
     db.session.commit()
@@ -331,10 +335,13 @@ def remove_photo(check: SiteCheck, answer: CheckAnswer, photo: Photo) -> None:
     """Take a photo off a draft check: its record goes, then its files."""
     _refuse_if_signed_off(check)
     answer.photos.remove(photo)
-    db.session.delete(photo)
+    copies = [photo, *([photo.annotated] if photo.annotated else [])]
+    for copy in copies:
+        db.session.delete(copy)
     record("site_check.photo_removed", pupil_id=None, check_id=check.id, photo_id=photo.id)
     db.session.commit()
-    delete_files(photo)
+    for copy in copies:
+        delete_files(copy)
 
 
 def unanswered_items(check: SiteCheck) -> list[CheckItem]:

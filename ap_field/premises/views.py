@@ -423,14 +423,16 @@ def add_item_photo(check_id: int, item_id: int):
     back = url_for("premises.item", check_id=check.id, item_id=item.id)
     if not upload or not upload.filename:
         return _item_page(check, item_id, photo_form=form, photo_error="Choose a photo", status=422)
-    data = upload.read()
     client_uuid = form.photo_client_uuid()
+    marked = form.annotated.data
     try:
-        clean = clean_photo(data)
+        clean = clean_photo(upload.read())
+        annotated = clean_photo(marked.read()) if marked and marked.filename else None
     except PhotoRefused as refused:
         return _item_page(check, item_id, photo_form=form, photo_error=str(refused), status=422)
     if replayed_photo(client_uuid, clean.upload_sha256) is None:
-        add_photo(check, item, clean, current_user, client_uuid, form.caption.data)
+        caption = form.caption.data
+        add_photo(check, item, clean, current_user, client_uuid, caption, annotated)
     db.session.expire_all()
     if htmx:
         return _item_page(check_or_404(check.id), item_id)

@@ -30,6 +30,8 @@ async function prepare(input) {
     const files = new DataTransfer();
     files.items.add(smaller);
     input.files = files.files;
+    // static/js/annotate.js opens its editor on the photo as it will be sent.
+    input.dispatchEvent(new CustomEvent("photo:ready", { bubbles: true, detail: { file: smaller } }));
   } catch {
     // A file this browser cannot read is sent as it is; the server says what is wrong with it.
   } finally {

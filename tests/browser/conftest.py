@@ -11,7 +11,7 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from ap_field import create_app
@@ -199,15 +199,33 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     pass_second_factor(page, email)
 
 
-def sign_with_a_finger(page: Page, canvas_id: str) -> None:
-    """Draws a stroke across a signature pad, as a finger would."""
+def mark_the_photo(phone: Page) -> None:
+    """Draws an arrow on the chosen photo in the editor that opens for it."""
+    canvas = phone.locator("[data-annotate-canvas]")
+    expect(canvas).to_be_visible()
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    phone.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.8)
+    phone.mouse.down()
+    phone.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.3, steps=6)
+    phone.mouse.up()
+    marked = phone.locator("[data-annotated-input]")
+    for _ in range(50):
+        if marked.evaluate("input => input.files.length") == 1:
+            return
+        phone.wait_for_timeout(100)
+    raise AssertionError("the marked copy was not made")
+
+
+def sign_with_a_finger(page: Page, canvas_id: str, strokes: int = 5) -> None:
+    """Draws a zigzag of `strokes` across a signature pad, as a finger would."""
     canvas = page.locator(f"#{canvas_id}")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
     page.mouse.down()
-    for step in range(1, 6):
-        x = box["x"] + 20 + step * (box["width"] - 40) / 5
+    for step in range(1, strokes + 1):
+        x = box["x"] + 20 + step * (box["width"] - 40) / strokes
         page.mouse.move(x, box["y"] + box["height"] * (0.3 if step % 2 else 0.7))
     page.mouse.up()
 
@@ -216,7 +234,7 @@ def sign_the_check(page: Page, representative: str = "Dee Okafor") -> None:
     """The competent person's and the provider's representative's signatures at sign-off."""
     sign_with_a_finger(page, "assessor_signature")
     page.get_by_label("Name of the provider's representative").fill(representative)
-    sign_with_a_finger(page, "provider_signature")
+    sign_with_a_finger(page, "provider_signature", strokes=3)
 
 
 def pass_second_factor(page: Page, email: str) -> None:

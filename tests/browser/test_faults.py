@@ -48,7 +48,7 @@ from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit, VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit
 from tests.attendance.helpers import put_marks
-from tests.browser.conftest import sign_in, sign_the_check
+from tests.browser.conftest import mark_the_photo, sign_in, sign_the_check
 from tests.browser.faults import record_outcome, seeds
 from tests.browser.test_outbox import fill_assessment, fill_note
 from tests.helpers import write_demo_plan, write_test_note
@@ -338,6 +338,7 @@ def site_check(world: World, network: Network, photo) -> Counted:
     submitted(network, lambda: page.get_by_role("button", name="Save and continue").tap())
     page.goto(item_url)
     page.get_by_label("Take or choose a photo").set_input_files(photo)
+    mark_the_photo(page)
     expect(page.get_by_role("button", name="Add photo")).to_be_enabled()
     page.get_by_label("Caption").fill(world.text("photo"))
     submitted(network, lambda: page.get_by_role("button", name="Add photo").tap())
@@ -349,7 +350,7 @@ def site_check(world: World, network: Network, photo) -> Counted:
     submitted(network, lambda: page.get_by_role("button", name="Sign off the check").tap())
     return lambda: [
         count(CheckAnswer, CheckAnswer.comment == world.text("answer")),
-        count(Photo, Photo.caption == world.text("photo")),
+        count(Photo, Photo.caption == world.text("photo"), Photo.annotated_id.is_not(None)),
         count(
             SiteCheck,
             SiteCheck.competence_statement == world.text("competence"),

@@ -3,8 +3,9 @@ its action, signs off, and prints the report."""
 
 import hashlib
 import io
+import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from PIL import Image
@@ -16,11 +17,12 @@ from ap_field.extensions import db
 from ap_field.photos.models import Photo
 from ap_field.premises.models import CheckStatus, SiteCheck
 from ap_field.premises.services import add_template_version, start_check
-from tests.browser.conftest import sign_in, sign_the_check
+from tests.browser.conftest import mark_the_photo, sign_in, sign_the_check
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.photos.test_images import phone_photo
 from tests.premises.helpers import make_provider
 
+OWNER = "manager@riverside.example.org"
 SHORT_CHECK = """
 # Physical check of the premises
 - Fire precautions
@@ -180,3 +182,101 @@ def test_a_photo_chosen_but_not_added_is_not_lost_without_a_word(
     assert db.session.scalar(sa.select(sa.func.count(Photo.id))) == 1
     answers = {answer.item_id: answer for answer in db.session.get(SiteCheck, check.id).answers}
     assert [len(answers[item.id].photos) for item in (first, second)] == [1, 0]
+
+
+def test_actions_are_followed_from_the_check_to_the_providers_phone_and_the_report(
+    new_phone, live_server, make_user, mailbox, clock, monkeypatch, tmp_path
+):
+    """Two answers of No raise a high and a low action; the provider closes the high one from
+    the emailed link with a photo; the competent person verifies it; the low one goes overdue
+    and the provider shows amber; the PDF report carries the marked photo and both signatures."""
+    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
+    clock(10, 0, on=date(2026, 11, 2))
+    assessor = make_user(Role.ASSESSOR, name="Sam Patel")
+    lead = make_user(Role.LEAD)
+    provider = make_provider("Riverside Motor Skills")
+    template = add_template_version(
+        "Quick premises check", "Test", SHORT_CHECK, assessor, uuid.uuid4()
+    )
+    check = start_check(provider.sites[0], template, assessor, None, uuid.uuid4())
+    fire = check.items()[0]
+    photo = tmp_path / "IMG_0007.jpg"
+    photo.write_bytes(phone_photo(size=(1200, 900)))
+    phone = new_phone()
+    sign_in(phone, assessor.email)
+
+    phone.goto(f"/site-checks/{check.id}/items/{fire.id}")
+    phone.get_by_label("Take or choose a photo").set_input_files(photo)
+    mark_the_photo(phone)
+    expect(phone.get_by_role("button", name="Add photo")).to_be_enabled()
+    phone.get_by_label("Caption").fill("Fire exit blocked")
+    phone.get_by_role("button", name="Add photo").tap()
+    expect(phone.locator(".app-photo")).to_have_count(1)
+    expect(phone.get_by_role("link", name="the photo without marks")).to_be_visible()
+    for values in (
+        ("Fire exit blocked by pallets", "Clear the fire exit", OWNER, "High: within 1 day"),
+        ("Offcuts on the floor", "Sweep the floor daily", "", "Low: within 28 days"),
+    ):
+        comment, action, email, risk = values
+        expect(phone.locator("h1")).to_have_text("Fire precautions" if email else "Housekeeping")
+        phone.get_by_label("No", exact=True).check()
+        phone.get_by_label("Comment").fill(comment)
+        phone.get_by_label("Action: what needs doing").fill(action)
+        phone.get_by_label("Who will do it").fill("Workshop manager")
+        phone.get_by_label("Their email (optional)").fill(email)
+        phone.get_by_label(risk).check()
+        phone.get_by_role("button", name="Save and continue").tap()
+    expect(phone.locator("h1")).to_have_text("Guarding of machines")
+    phone.get_by_label("Yes", exact=True).check()
+    phone.get_by_role("button", name="Save and continue").tap()
+    expect(phone.locator("#progress")).to_have_text("3 of 3 items answered.")
+    phone.get_by_role("link", name="Outcome and sign-off").tap()
+    phone.get_by_label("Actions required").check()
+    phone.get_by_label("Your competence to make this check").fill("NEBOSH General Certificate")
+    phone.get_by_label("I made this check in person").check()
+    sign_the_check(phone)
+    phone.get_by_role("button", name="Sign off the check").tap()
+    expect(phone.locator("#next-check")).to_contain_text("re-visit by Tuesday 3 November 2026")
+
+    [mail] = mailbox.wait_for(1)
+    assert mail["To"] == OWNER
+    providers_phone = new_phone()
+    providers_phone.goto(re.search(r"http://\S+/action-links/\S+", mail.get_content())[0])
+    expect(providers_phone.locator("#action-description")).to_have_text("Clear the fire exit")
+    providers_phone.get_by_label("Take or choose a photo that shows it is done").set_input_files(
+        photo
+    )
+    providers_phone.get_by_label("What was done").fill("Pallets moved to the yard")
+    expect(providers_phone.get_by_role("button", name="Send")).to_be_enabled()
+    providers_phone.get_by_role("button", name="Send").tap()
+    expect(providers_phone.locator(".govuk-panel__title")).to_have_text("Action sent")
+
+    phone.bring_to_front()
+    phone.goto("/site-actions")
+    phone.get_by_role("link", name="Clear the fire exit").tap()
+    expect(phone.locator("#evidence img")).to_have_count(1)
+    phone.get_by_label("I have checked it is done: verified").check()
+    phone.get_by_role("button", name="Save the update").tap()
+    expect(phone.locator(".govuk-summary-list")).to_contain_text("Verified")
+
+    clock(10, 0, on=date(2026, 12, 1))
+    leads_phone = new_phone()
+    sign_in(leads_phone, lead.email)
+    leads_phone.goto(f"/providers/{provider.id}")
+    overdue = leads_phone.locator(".app-flag", has_text="A low-risk action")
+    expect(overdue.locator(".govuk-tag--orange")).to_have_text("Site check actions")
+    expect(leads_phone.locator(".app-flag--stop")).to_have_count(0)
+    leads_phone.goto("/programme")
+    expect(leads_phone.locator("#figures")).to_contain_text(
+        "0 Providers with an overdue high-risk action"
+    )
+
+    pdf = leads_phone.request.get(f"/site-checks/{check.id}/report.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    body = pdf.body()
+    # The marked photo (not its original), the provider's evidence and the two signatures.
+    assert body.startswith(b"%PDF") and body.count(b"/Subtype /Image") == 4
+    db.session.expire_all()
+    [original] = db.session.get(SiteCheck, check.id).answers[0].photos
+    assert original.annotated is not None
+    assert db.session.get(SiteCheck, check.id).next_due_on == date(2026, 11, 3)
