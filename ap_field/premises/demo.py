@@ -30,12 +30,14 @@ from ap_field.premises.models import (
     Answer,
     CheckAnswer,
     CheckOutcome,
+    CheckSignature,
     CheckStatus,
     CheckTemplate,
     HigherRisk,
     InsurancePolicy,
     PolicyKind,
     Provider,
+    Signer,
     SiteAction,
     SiteCheck,
 )
@@ -92,6 +94,15 @@ def fire_exit_photo() -> bytes:
     draw.text((300, 280), "FIRE EXIT", fill=(34, 139, 34))
     out = io.BytesIO()
     image.save(out, "JPEG")
+    return out.getvalue()
+
+
+def signature_png(points: list[tuple[int, int]]) -> bytes:
+    """A drawn signature for the demo's signed-off checks, as a signature pad keeps it."""
+    image = Image.new("RGB", (600, 200), "white")
+    ImageDraw.Draw(image).line(points, fill="black", width=3, joint="curve")
+    out = io.BytesIO()
+    image.save(out, "PNG")
     return out.getvalue()
 
 
@@ -159,6 +170,18 @@ def _signed_off_check(provider, template, assessor, signed_on: date, outcome, an
         created_at=signed_at - timedelta(hours=2),
         answers=answers,
     )
+    check.signatures = [
+        CheckSignature(
+            signer=signer,
+            name=name,
+            signed_at=signed_at,
+            png=signature_png([(40, 150), (140 + shift, 50), (260, 160), (400, 60), (560, 120)]),
+        )
+        for signer, name, shift in (
+            (Signer.COMPETENT_PERSON, assessor.name, 0),
+            (Signer.PROVIDER, "Pat Morgan", 60),
+        )
+    ]
     check.actions = [
         SiteAction(
             answer=answer,

@@ -36,6 +36,8 @@ NOT_PAGES = {
     "attendance.export",
     "reports.subject_access",
     "safeguarding.chronology_pdf",
+    "premises.report_pdf",
+    "premises.signature",
     "pupils.results",
     "pupils.nc_year",
     "plans.timetable_total",

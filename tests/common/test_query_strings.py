@@ -20,9 +20,11 @@ from ap_field.plans.models import LearningPlan, Review, TimetableSlot
 from ap_field.premises.models import (
     CheckItem,
     CheckSection,
+    CheckSignature,
     CheckTemplate,
     InsurancePolicy,
     ProviderSite,
+    SiteAction,
     SiteCheck,
 )
 from ap_field.pupils.models import CaseloadAssignment
@@ -112,6 +114,10 @@ def records_to_ask_about() -> dict[str, int]:
             sa.select(InsurancePolicy.id).where(InsurancePolicy.provider_id == provider)
         ),
         "check_id": check,
+        "action_id": first_id(sa.select(SiteAction.id)),
+        "signature_id": first_id(
+            sa.select(CheckSignature.id).where(CheckSignature.check_id == check)
+        ),
         "template_id": first_id(sa.select(CheckTemplate.id)),
         "item_id": first_id(
             sa.select(CheckItem.id).join(CheckSection).where(CheckSection.template_id == template)

@@ -331,3 +331,29 @@ def test_a_new_placement_at_a_provider_with_an_overdue_high_risk_action_needs_a_
 
     edit = client_request.get(f"/pupils/{pupil.id}/edit")
     assert edit.select_one("#placement_override") is None
+
+
+ACTION_PAGES = {
+    "/site-actions/{action}": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
+    "/site-checks/{check}/report.pdf": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("path", sorted(ACTION_PAGES))
+def test_each_role_reaches_only_its_site_check_pages(client, make_user, auth, role, path):
+    action = checked(make_user(Role.ASSESSOR), [ActionRisk.LOW]).actions[0]
+    auth.login(make_user(role))
+    response = client.get(path.format(action=action.id, check=action.check_id))
+    assert response.status_code == (200 if role in ACTION_PAGES[path] else 403)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_a_competent_person_moves_an_action_on(client, make_user, auth, role):
+    action = checked(make_user(Role.ASSESSOR), [ActionRisk.LOW]).actions[0]
+    auth.login(make_user(role))
+    response = client.post(
+        f"/site-actions/{action.id}/status",
+        data={"version": action.version, "status": "in_progress", "note": ""},
+    )
+    assert response.status_code == (302 if role == Role.ASSESSOR else 403)
