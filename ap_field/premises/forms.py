@@ -29,7 +29,13 @@ from ap_field.auth.forms import email_address_problem
 from ap_field.common.forms import BaseForm, DateField, DecimalField, SyncedForm, choices
 from ap_field.common.time import london_today
 from ap_field.extensions import db
-from ap_field.photos.images import SignatureRefused, clean_signature
+from ap_field.photos.images import (
+    CleanPhoto,
+    PhotoRefused,
+    SignatureRefused,
+    clean_photo,
+    clean_signature,
+)
 from ap_field.premises.models import (
     NEXT_STATUSES,
     ActionRisk,
@@ -458,6 +464,8 @@ class ActionUpdateForm(SyncedForm):
         description="Required when the action is done or reopened",
         validators=[Length(max=LONG_TEXT)],
     )
+    photo_uuid = wtforms.HiddenField()
+    photo = FileField("A photo that shows it (optional)")
 
     LABELS: ClassVar[dict[ActionStatus, str]] = {
         ActionStatus.IN_PROGRESS: "Work has started",
@@ -486,6 +494,17 @@ class ActionUpdateForm(SyncedForm):
 
     def chosen_status(self) -> ActionStatus:
         return ActionStatus(self.status.data)
+
+    def evidence(self) -> CleanPhoto | None:
+        """The photo sent with the update, cleaned; a refused one is the photo field's error."""
+        upload = self.photo.data
+        if not upload or not upload.filename:
+            return None
+        try:
+            return clean_photo(upload.read())
+        except PhotoRefused as refused:
+            self.photo.errors = [str(refused)]
+            raise
 
 
 class ActionLinkForm(BaseForm):

@@ -415,7 +415,12 @@ def _action_snapshot(action: SiteAction) -> dict:
 
 
 def update_action(
-    action: SiteAction, status: ActionStatus, note: str | None, by: User, seen_version: int | None
+    action: SiteAction,
+    status: ActionStatus,
+    note: str | None,
+    by: User,
+    seen_version: int | None,
+    evidence: CleanPhoto | None = None,
 ) -> None:
     """Move an action on: done carries what was done; verified, who verified it and when;
     back to open (reopened) clears both, keeping the earlier ones in the audit trail, and
@@ -431,6 +436,8 @@ def update_action(
     elif status == ActionStatus.OPEN:
         values |= dict.fromkeys(("done_note", "done_at", "verified_at", "verified_by_id"))
     before, after = apply_edit(action, values, seen_version, _action_snapshot)
+    if evidence is not None:
+        action.evidence.append(keep_photo(evidence, by, uuid.uuid4(), f"Added by {by.name}"))
     if status == ActionStatus.OPEN:
         send_action_link(action)
     record(

@@ -594,12 +594,15 @@ def update_action_status(action_id: int):
     back = url_for("premises.action", action_id=action.id)
     if form.version.data != action.version:
         return _stale_action(action, form, back)
-    if not form.validate_on_submit():
+    try:
+        if not form.validate_on_submit():
+            return _action_page(action, form, status=422)
+        evidence = form.evidence()
+    except PhotoRefused:
         return _action_page(action, form, status=422)
     try:
-        update_action(
-            action, form.chosen_status(), form.note.data or None, current_user, action.version
-        )
+        status, note = form.chosen_status(), form.note.data or None
+        update_action(action, status, note, current_user, form.version.data, evidence)
     except (StaleEdit, NotANextStatus):
         return _stale_action(action_or_404(action_id), form, back)
     send_soon()

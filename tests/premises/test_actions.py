@@ -1,6 +1,7 @@
 """Actions from site checks: a risk that sets the due date, followed after sign-off until
 verified, a re-visit when one is high-risk, and overdue ones flagged where leads look."""
 
+import io
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -22,7 +23,7 @@ from ap_field.premises.models import (
 from ap_field.premises.services import answer_item, sign_off
 from ap_field.pupils.models import Pupil
 from tests.helpers import text_of
-from tests.premises.helpers import make_check, make_provider
+from tests.premises.helpers import jpeg_bytes, make_check, make_provider
 
 MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=LONDON)
 
@@ -357,3 +358,33 @@ def test_only_a_competent_person_moves_an_action_on(client, make_user, auth, rol
         data={"version": action.version, "status": "in_progress", "note": ""},
     )
     assert response.status_code == (302 if role == Role.ASSESSOR else 403)
+
+
+def test_done_may_carry_a_photo_and_a_file_that_is_not_one_is_refused(
+    client, client_request, assessor, app, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(app.config, "PHOTO_DIR", str(tmp_path / "photos"))
+    action = checked(assessor, [ActionRisk.LOW]).actions[0]
+    path = f"/site-actions/{action.id}/status"
+
+    def done(photo: bytes) -> dict:
+        return {
+            "version": str(action.version),
+            "status": "done",
+            "note": "Exit cleared",
+            "photo_uuid": "",
+            "photo": (io.BytesIO(photo), "IMG_0003.jpg"),
+        }
+
+    refused = client_request.post(
+        path, done(b"not a photo"), content_type="multipart/form-data", expected_status=422
+    )
+    assert "photo" in text_of(refused, "#photo-error").lower()
+    assert refused.select_one("#note").get_text().strip() == "Exit cleared"
+    db.session.refresh(action)
+    assert (action.status, action.evidence) == (ActionStatus.OPEN, [])
+
+    client_request.post(path, done(jpeg_bytes()), content_type="multipart/form-data")
+    db.session.refresh(action)
+    assert action.status == ActionStatus.DONE
+    assert [photo.caption for photo in action.evidence] == ["Added by Sam Patel"]
