@@ -38,10 +38,14 @@ from ap_field.premises.models import (
     PolicyKind,
     Provider,
     Signer,
-    SiteAction,
     SiteCheck,
 )
-from ap_field.premises.services import answer_item, standard_templates, start_check
+from ap_field.premises.services import (
+    actions_from_answers,
+    answer_item,
+    standard_templates,
+    start_check,
+)
 from ap_field.premises.standard_templates import APPENDIX_1, HEALTH_AND_SAFETY
 from ap_field.pupils.models import Pupil
 
@@ -182,20 +186,12 @@ def _signed_off_check(provider, template, assessor, signed_on: date, outcome, an
             (Signer.PROVIDER, "Pat Morgan", 60),
         )
     ]
-    check.actions = [
-        SiteAction(
-            answer=answer,
-            description=answer.action_description,
-            owner=answer.action_owner,
-            risk=answer.action_risk,
-            due_on=answer.action_due_on,
-            status=ActionStatus.DONE,
-            done_note="Renewed certificate sent by email and filed with the provider's papers.",
-            done_at=datetime.combine(answer.action_due_on, time(11, 0), tzinfo=LONDON),
-        )
-        for answer in answers
-        if answer.answer == Answer.NO
-    ]
+    check.actions = actions_from_answers(
+        answers,
+        status=ActionStatus.DONE,
+        done_note="Renewed certificate sent by email and filed with the provider's papers.",
+        done_at=signed_at + timedelta(days=20),
+    )
     db.session.add(check)
 
 

@@ -362,7 +362,7 @@ def sign_off(
         setattr(check, name, value)
     check.status = CheckStatus.SIGNED_OFF
     check.signed_off_at = now = utcnow()
-    actions = _actions_from_answers(check)
+    actions = actions_from_answers(check.answers, check=check)
     db.session.add_all(actions)
     check.next_due_on = next_check_due(actions, london_today())
     db.session.add_all(
@@ -390,19 +390,20 @@ def next_check_due(actions: list[SiteAction], today: date) -> date:
     return max(high) if high else add_months(today, SITE_CHECK_MONTHS)
 
 
-def _actions_from_answers(check: SiteCheck) -> list[SiteAction]:
-    """Each "No" answer's action, to be followed from the sign-off until it is verified."""
+def actions_from_answers(answers: list[CheckAnswer], **fields) -> list[SiteAction]:
+    """Each "No" answer's action, to be followed from the sign-off until it is verified, with
+    `fields`: its check, or where it has got to (the demo's past checks)."""
     return [
         SiteAction(
-            check=check,
             answer=answer,
             description=answer.action_description,
             owner=answer.action_owner,
             owner_email=answer.action_owner_email,
             risk=answer.action_risk,
             due_on=answer.action_due_on,
+            **fields,
         )
-        for answer in check.answers
+        for answer in answers
         if answer.answer == Answer.NO
     ]
 
