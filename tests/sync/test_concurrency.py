@@ -79,9 +79,9 @@ def test_two_identical_edits_at_once_are_one_edit_and_neither_is_a_conflict(
 def pretend_the_first_look_missed(monkeypatch) -> None:
     """The next request looks for its key and the record's client_uuid just before its twin
     commits both, so it goes on to make the write again."""
+    missed = iter([lambda _key: None])
     real_find = protocol._find
-    first_looks = iter([None])
-    monkeypatch.setattr(protocol, "_find", lambda key: next(first_looks, None) or real_find(key))
+    monkeypatch.setattr(protocol, "_find", lambda key: next(missed, real_find)(key))
     monkeypatch.setattr(synced_forms, "by_client_uuid", lambda model, client_uuid, **same: None)
 
 
