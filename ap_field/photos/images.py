@@ -12,7 +12,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 # A 48-megapixel phone camera sent without the in-browser downscale still fits.
@@ -142,4 +142,15 @@ def clean_signature(data_url: str) -> bytes:
         raise SignatureRefused("Sign in the box again") from error
     out = io.BytesIO()
     _flatten(image).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def typed_signature(name: str) -> bytes:
+    """A name typed instead of drawn, set as a signature pad's PNG would be: for someone who
+    cannot draw one (a keyboard, a screen reader)."""
+    font = ImageFont.load_default(size=44)
+    image = Image.new("RGB", (600, 200), "white")
+    ImageDraw.Draw(image).text((30, 70), name[:40], fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -35,6 +35,7 @@ from ap_field.photos.images import (
     SignatureRefused,
     clean_photo,
     clean_signature,
+    typed_signature,
 )
 from ap_field.premises.models import (
     NEXT_STATUSES,
@@ -406,6 +407,7 @@ class SignOffForm(SyncedForm):
         "I made this check in person and the answers are true. After sign-off it cannot be changed."
     )
     assessor_signature = wtforms.HiddenField("Your signature")
+    assessor_typed = BooleanField("Sign with my name typed instead of drawn")
     provider_name = StringField(
         "Name of the provider's representative",
         validators=[
@@ -414,19 +416,28 @@ class SignOffForm(SyncedForm):
         ],
     )
     provider_signature = wtforms.HiddenField("Their signature")
+    provider_typed = BooleanField("They sign with their name typed instead of drawn")
 
-    def __init__(self, *args, actions: int, **kwargs):
+    def __init__(self, *args, actions: int, assessor_name: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.actions = actions
+        self.assessor_name = assessor_name
         self.signature_pngs: dict[Signer, bytes] = {}
 
     def validate_assessor_signature(self, field) -> None:
-        self._signature(field, Signer.COMPETENT_PERSON)
+        self._signature(
+            field, Signer.COMPETENT_PERSON, self.assessor_typed.data, self.assessor_name
+        )
 
     def validate_provider_signature(self, field) -> None:
-        self._signature(field, Signer.PROVIDER)
+        self._signature(field, Signer.PROVIDER, self.provider_typed.data, self.provider_name.data)
 
-    def _signature(self, field, signer: Signer) -> None:
+    def _signature(self, field, signer: Signer, typed: bool, name: str | None) -> None:
+        """The pad's drawing, or the signer's name set as a signature where it is typed."""
+        if typed:
+            if name:
+                self.signature_pngs[signer] = typed_signature(name)
+            return
         try:
             self.signature_pngs[signer] = clean_signature(field.data or "")
         except SignatureRefused as refused:

@@ -475,7 +475,7 @@ def remove_item_photo(check_id: int, item_id: int, photo_id: int):
 def sign_off_check(check_id: int):
     check = _draft_of_mine_or_refuse(check_id)
     actions = [answer for answer in check.answers if answer.answer == Answer.NO]
-    form = SignOffForm(obj=check, actions=len(actions))
+    form = SignOffForm(obj=check, actions=len(actions), assessor_name=current_user.name)
     unanswered = unanswered_items(check)
     if not unanswered and form.validate_on_submit():
         try:

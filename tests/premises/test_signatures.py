@@ -87,3 +87,27 @@ def test_a_signature_is_for_those_who_read_site_checks(
     auth.logout()
     auth.login(make_user(Role.TEACHER))
     assert client.get(path).status_code == 403
+
+
+def test_someone_who_cannot_draw_signs_with_their_name_typed(client, client_request, check):
+    form = outcome(check, assessor_typed="y", provider_typed="y", provider_name="Dee Okafor")
+    client_request.post(f"/site-checks/{check.id}/sign-off", form)
+    db.session.refresh(check)
+    assert check.status == CheckStatus.SIGNED_OFF
+    signed = {signature.signer: signature for signature in check.signatures}
+    assert signed[Signer.PROVIDER].name == "Dee Okafor"
+    for signature in signed.values():
+        assert signature.png.startswith(b"\x89PNG")
+    assert signed[Signer.PROVIDER].png != signed[Signer.COMPETENT_PERSON].png
+
+
+def test_a_typed_signature_still_needs_the_representatives_name(client_request, check):
+    page = client_request.post(
+        f"/site-checks/{check.id}/sign-off",
+        outcome(check, assessor_typed="y", provider_typed="y"),
+        expected_status=200,
+    )
+    assert [link.get_text() for link in page.select(".govuk-error-summary a")] == [
+        "Enter the name of the provider's representative"
+    ]
+    assert page.select_one("#provider_typed").has_attr("checked")
