@@ -14,13 +14,22 @@ from playwright.sync_api import expect
 from ap_field.auth.models import Role
 from ap_field.common.time import format_long_date, london_today
 from ap_field.extensions import db
+from ap_field.mail.services import send_pending
 from ap_field.photos.models import Photo
-from ap_field.premises.models import CheckStatus, SiteCheck
-from ap_field.premises.services import add_template_version, start_check
+from ap_field.premises.models import (
+    ActionRisk,
+    ActionStatus,
+    Answer,
+    CheckOutcome,
+    CheckStatus,
+    SiteCheck,
+)
+from ap_field.premises.services import add_template_version, answer_item, sign_off, start_check
 from tests.browser.conftest import mark_the_photo, sign_in, sign_the_check
+from tests.browser.test_outbox import NO_SIGNAL
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.photos.test_images import phone_photo
-from tests.premises.helpers import make_provider
+from tests.premises.helpers import make_check, make_provider
 
 OWNER = "manager@riverside.example.org"
 SHORT_CHECK = """
@@ -280,3 +289,49 @@ def test_actions_are_followed_from_the_check_to_the_providers_phone_and_the_repo
     [original] = db.session.get(SiteCheck, check.id).answers[0].photos
     assert original.annotated is not None
     assert db.session.get(SiteCheck, check.id).next_due_on == date(2026, 11, 3)
+
+
+def test_a_provider_with_no_signal_keeps_the_photo_and_note_until_it_can_send_them(
+    new_phone, live_server, make_user, mailbox, monkeypatch, tmp_path, expected_errors
+):
+    expected_errors.append(NO_SIGNAL)
+    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
+    check = make_check(make_user(Role.ASSESSOR))
+    for number, item in enumerate(check.items()):
+        values = {"answer": Answer.YES, "comment": None}
+        if number == 0:
+            values = {
+                "answer": Answer.NO,
+                "comment": "Fire exit blocked by pallets",
+                "action_description": "Clear the fire exit",
+                "action_owner": "Workshop manager",
+                "action_owner_email": OWNER,
+                "action_risk": ActionRisk.MEDIUM,
+                "action_due_on": None,
+            }
+        answer_item(check, item, values)
+    signed = {"outcome": CheckOutcome.ACTIONS_REQUIRED, "competence_statement": "IOSH"}
+    sign_off(check, signed, check.version)
+    send_pending()
+    [mail] = mailbox.wait_for(1)
+    link = re.search(r"(?:http://\S+)?(/action-links/\S+)", mail.get_content())[1]
+    photo = tmp_path / "IMG_0009.jpg"
+    photo.write_bytes(phone_photo(size=(1200, 900)))
+
+    phone = new_phone()
+    phone.goto(link)
+    phone.context.set_offline(True)
+    phone.get_by_label("Take or choose a photo that shows it is done").set_input_files(photo)
+    phone.get_by_label("What was done").fill("Pallets moved to the yard")
+    expect(phone.get_by_role("button", name="Send")).to_be_enabled()
+    phone.get_by_role("button", name="Send").tap()
+    expect(phone.locator("[data-link-waiting]")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(SiteCheck, check.id).actions[0].status == ActionStatus.OPEN
+
+    phone.context.set_offline(False)
+    expect(phone.locator(".govuk-panel__title")).to_have_text("Action sent", timeout=15_000)
+    db.session.expire_all()
+    [action] = db.session.get(SiteCheck, check.id).actions
+    assert (action.status, action.done_note) == (ActionStatus.DONE, "Pallets moved to the yard")
+    assert len(action.evidence) == 1

@@ -133,7 +133,8 @@ LEFT_OUT = {
     "push.test_notification": "sends a test reminder and records nothing",
     "schools.receipt": "a school confirming a notice from its emailed link, with no session",
     "premises.action_link": "a provider closing an action from its emailed link, with no "
-    "session; the link takes one photo and note, and a photo is read and checked whole online",
+    "session or outbox of their own: the link's page keeps the photo and note on the phone "
+    "until they arrive (static/js/action-link.js), and the link takes one photo and note",
     "schools.new_officer": "accounts, invited by a lead online: the link exists only in its mail",
     "schools.welcome": "an invited officer setting a first password from the link, no session",
 }
