@@ -38,6 +38,7 @@ from ap_field.premises.models import (
 )
 from ap_field.premises.standard_templates import STANDARD_TEMPLATES
 from ap_field.premises.template_text import SectionText, parse_template_text
+from ap_field.push.reminders import claim_mail
 
 PROVIDER_FIELDS = (
     "name",
@@ -493,6 +494,48 @@ def send_action_link(action: SiteAction, reminder: bool = False) -> ActionLink |
 
 
 REMINDER_OPENING = "This action is due tomorrow and is not done yet.\n\n"
+
+
+def mail_overdue_actions(now: datetime) -> int:
+    """Mail the competent person who made the check, once, when one of its actions passes its
+    due date not done (their phone hears of it too: site_action_overdue)."""
+    today = now.astimezone(LONDON).date()
+    overdue = db.session.scalars(
+        sa.select(SiteAction).where(
+            SiteAction.status.in_((ActionStatus.OPEN, ActionStatus.IN_PROGRESS)),
+            SiteAction.due_on < today,
+        )
+    ).all()
+    mailed = 0
+    for action in overdue:
+        assessor = action.check.assessor
+        if assessor.active and claim_mail(
+            "site_action_overdue_mail", action.id, action.due_on, assessor.id, now
+        ):
+            queue_mail(
+                assessor.email,
+                f"Overdue: an action from your site check at {action.check.site.provider.name}",
+                OVERDUE_MAIL.format(
+                    description=action.description,
+                    owner=action.owner,
+                    due=format_long_date(action.due_on),
+                    risk=action.risk.label.lower(),
+                    link=link_to("premises.action", action_id=action.id),
+                ),
+            )
+            mailed += 1
+        db.session.commit()
+    return mailed
+
+
+OVERDUE_MAIL = """An action from a site check you made was due by {due} and is not done.
+
+Action: {description}
+Who does it: {owner}
+Risk: {risk}
+
+{link}
+"""
 
 
 def remind_action_owners(now: datetime) -> int:

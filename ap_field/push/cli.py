@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from ap_field.common.time import utcnow
 from ap_field.mail.services import send_pending
 from ap_field.parents.services import ask_by_mail
-from ap_field.premises.services import remind_action_owners
+from ap_field.premises.services import mail_overdue_actions, remind_action_owners
 from ap_field.push import vapid
 from ap_field.push.reminders import tick
 from ap_field.retention.services import anonymise_due
@@ -58,8 +58,8 @@ def tick_command() -> None:
     Mail goes first: it needs no push key, so it is sent even where push is not configured.
     It includes the mail about safeguarding concerns nobody has seen in time, to parents
     with sessions to confirm and no phone that takes reminders, each school's attendance at a
-    session's cut-off, to leads about attendance notices no school has confirmed, and to the
-    owners of site check actions due the next day.
+    session's cut-off, to leads about attendance notices no school has confirmed, to the
+    owners of site check actions due the next day, and to the assessors of those overdue.
     """
     now = utcnow()
     forgotten = forget_old_keys(now)
@@ -77,6 +77,8 @@ def tick_command() -> None:
         click.echo(f"Attendance notices not confirmed by schools, leads mailed: {unread}")
     if owners := remind_action_owners(now):
         click.echo(f"Site check actions due tomorrow, owners mailed: {owners}")
+    if assessors := mail_overdue_actions(now):
+        click.echo(f"Site check actions overdue, the checks' assessors mailed: {assessors}")
     mailed = send_pending()
     click.echo(f"Mail: {mailed.sent} sent, {mailed.retrying} to retry, {mailed.failed} failed")
     try:

@@ -14,7 +14,12 @@ from ap_field.common.time import LONDON, utcnow
 from ap_field.extensions import db
 from ap_field.mail.services import send_pending
 from ap_field.premises.models import ActionRisk, ActionStatus, Answer, CheckOutcome, SiteAction
-from ap_field.premises.services import answer_item, remind_action_owners, sign_off
+from ap_field.premises.services import (
+    answer_item,
+    mail_overdue_actions,
+    remind_action_owners,
+    sign_off,
+)
 from tests.helpers import text_of
 from tests.photos.test_images import phone_photo
 from tests.premises.helpers import make_check, make_provider
@@ -253,3 +258,22 @@ def test_the_owner_is_mailed_a_new_link_the_day_before_the_action_is_due(
     db.session.refresh(medium)
     assert medium.status == ActionStatus.DONE
     assert high_risk_tomorrow < medium.due_on
+
+
+def test_the_assessor_is_mailed_once_when_an_action_passes_its_due_date(
+    client, make_user, mailbox, clock
+):
+    clock.set(datetime(2026, 11, 2, 10, 0, tzinfo=LONDON))
+    assessor = make_user(Role.ASSESSOR, email="sam.patel@example.org")
+    action = signed_off_with_action(assessor, email=None, risk=ActionRisk.LOW)
+    clock.set(datetime.combine(action.due_on, time(18), tzinfo=LONDON))
+    assert mail_overdue_actions(utcnow()) == 0
+
+    clock.set(datetime.combine(action.due_on + timedelta(days=1), time(9), tzinfo=LONDON))
+    assert mail_overdue_actions(utcnow()) == 1
+    assert mail_overdue_actions(utcnow()) == 0
+    send_pending()
+    [message] = mailbox.messages
+    assert message["To"] == "sam.patel@example.org"
+    assert message["Subject"] == "Overdue: an action from your site check at Riverside Motor Skills"
+    assert f"/site-actions/{action.id}" in message.get_content()
