@@ -11,12 +11,14 @@ from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role
 from ap_field.common.time import LONDON, format_long_date, london_today
 from ap_field.extensions import db
+from ap_field.photos.images import typed_signature
 from ap_field.premises.compliance import add_months
 from ap_field.premises.models import (
     ActionRisk,
     ActionStatus,
     Answer,
     CheckOutcome,
+    Signer,
     SiteAction,
     SiteCheck,
 )
@@ -46,8 +48,9 @@ def no_with_risk(risk: str, due: str = "") -> dict:
     }
 
 
-def checked(assessor, risks: list[ActionRisk], provider=None) -> SiteCheck:
-    """A check signed off today with an action of each risk in `risks`, Yes to the rest."""
+def checked(assessor, risks: list[ActionRisk], provider=None, signed=False) -> SiteCheck:
+    """A check signed off today with an action of each risk in `risks`, Yes to the rest; with
+    the competent person's signature if `signed`."""
     check = make_check(assessor, provider)
     for number, item in enumerate(check.items()):
         values = {"answer": Answer.YES, "comment": None}
@@ -62,7 +65,9 @@ def checked(assessor, risks: list[ActionRisk], provider=None) -> SiteCheck:
             }
         answer_item(check, item, values)
     outcome = CheckOutcome.ACTIONS_REQUIRED if risks else CheckOutcome.SATISFACTORY
-    sign_off(check, {"outcome": outcome, "competence_statement": "IOSH"}, check.version)
+    signatures = {Signer.COMPETENT_PERSON: (assessor.name, typed_signature(assessor.name))}
+    values = {"outcome": outcome, "competence_statement": "IOSH"}
+    sign_off(check, values, check.version, signatures if signed else None)
     return check
 
 
@@ -337,15 +342,17 @@ def test_a_new_placement_at_a_provider_with_an_overdue_high_risk_action_needs_a_
 ACTION_PAGES = {
     "/site-actions/{action}": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
     "/site-checks/{check}/report.pdf": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
+    "/site-checks/{check}/signatures/{signature}": {Role.ASSESSOR, Role.LEAD, Role.ADMIN},
 }
 
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("path", sorted(ACTION_PAGES))
 def test_each_role_reaches_only_its_site_check_pages(client, make_user, auth, role, path):
-    action = checked(make_user(Role.ASSESSOR), [ActionRisk.LOW]).actions[0]
+    check = checked(make_user(Role.ASSESSOR), [ActionRisk.LOW], signed=True)
+    [action], [signature] = check.actions, check.signatures
     auth.login(make_user(role))
-    response = client.get(path.format(action=action.id, check=action.check_id))
+    response = client.get(path.format(action=action.id, check=check.id, signature=signature.id))
     assert response.status_code == (200 if role in ACTION_PAGES[path] else 403)
 
 
