@@ -200,21 +200,28 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 
 def mark_the_photo(phone: Page) -> None:
-    """Draws an arrow on the chosen photo in the editor that opens for it."""
+    """Draws an arrow on the chosen photo in the editor that opens for it, each step of the
+    finger placed on the canvas where it is at that moment, and waits for the marked copy."""
     canvas = phone.locator("[data-annotate-canvas]")
     expect(canvas).to_be_visible()
-    canvas.scroll_into_view_if_needed()
+    expect(canvas).not_to_have_js_property("width", 300)  # the photo is drawn on it
     box = canvas.bounding_box()
-    phone.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.8)
+    canvas.hover(position={"x": box["width"] * 0.2, "y": box["height"] * 0.8})
     phone.mouse.down()
-    phone.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.3, steps=6)
+    box = canvas.bounding_box()
+    canvas.hover(position={"x": box["width"] * 0.4, "y": box["height"] * 0.55})
+    canvas.hover(position={"x": box["width"] * 0.6, "y": box["height"] * 0.3})
     phone.mouse.up()
     marked = phone.locator("[data-annotated-input]")
-    for _ in range(50):
+    for _ in range(100):
         if marked.evaluate("input => input.files.length") == 1:
             return
         phone.wait_for_timeout(100)
-    raise AssertionError("the marked copy was not made")
+    state = canvas.evaluate(
+        "c => ({width: c.width, shown: c.getBoundingClientRect().width,"
+        " hidden: c.closest('[data-annotate]').hidden})"
+    )
+    raise AssertionError(f"the marked copy was not made: {state}")
 
 
 def sign_with_a_finger(page: Page, canvas_id: str, strokes: int = 5) -> None:
