@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from ap_field.audit.models import plain, record
@@ -38,6 +39,7 @@ from ap_field.premises.models import (
 )
 from ap_field.premises.standard_templates import STANDARD_TEMPLATES
 from ap_field.premises.template_text import SectionText, parse_template_text
+from ap_field.push.models import Reminder
 from ap_field.push.reminders import claim_mail
 
 PROVIDER_FIELDS = (
@@ -500,18 +502,32 @@ def mail_overdue_actions(now: datetime) -> int:
     """Mail the competent person who made the check, once, when one of its actions passes its
     due date not done (their phone hears of it too: site_action_overdue)."""
     today = now.astimezone(LONDON).date()
+    mailed_before = sa.exists().where(
+        Reminder.kind == OVERDUE_MAIL_KIND,
+        Reminder.object_id == SiteAction.id,
+        Reminder.due_on == SiteAction.due_on,
+    )
     overdue = db.session.scalars(
-        sa.select(SiteAction).where(
+        sa.select(SiteAction)
+        .join(SiteCheck, SiteCheck.id == SiteAction.check_id)
+        .join(User, User.id == SiteCheck.assessor_id)
+        .where(
             SiteAction.status.in_((ActionStatus.OPEN, ActionStatus.IN_PROGRESS)),
             SiteAction.due_on < today,
+            User.active,
+            ~mailed_before,
+        )
+        .options(
+            so.contains_eager(SiteAction.check).contains_eager(SiteCheck.assessor),
+            so.contains_eager(SiteAction.check)
+            .joinedload(SiteCheck.site)
+            .joinedload(ProviderSite.provider),
         )
     ).all()
     mailed = 0
     for action in overdue:
         assessor = action.check.assessor
-        if assessor.active and claim_mail(
-            "site_action_overdue_mail", action.id, action.due_on, assessor.id, now
-        ):
+        if claim_mail(OVERDUE_MAIL_KIND, action.id, action.due_on, assessor.id, now):
             queue_mail(
                 assessor.email,
                 f"Overdue: an action from your site check at {action.check.site.provider.name}",
@@ -528,6 +544,7 @@ def mail_overdue_actions(now: datetime) -> int:
     return mailed
 
 
+OVERDUE_MAIL_KIND = "site_action_overdue_mail"
 OVERDUE_MAIL = """An action from a site check you made was due by {due} and is not done.
 
 Action: {description}
