@@ -19,17 +19,17 @@ from ap_field.photos.models import Photo
 from ap_field.premises.models import (
     ActionRisk,
     ActionStatus,
-    Answer,
-    CheckOutcome,
     CheckStatus,
+    SiteAction,
     SiteCheck,
 )
-from ap_field.premises.services import add_template_version, answer_item, sign_off, start_check
+from ap_field.premises.services import add_template_version, start_check
 from tests.browser.conftest import mark_the_photo, sign_in, sign_the_check
 from tests.browser.test_outbox import NO_SIGNAL
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.photos.test_images import phone_photo
-from tests.premises.helpers import make_check, make_provider
+from tests.premises.helpers import make_provider
+from tests.premises.test_action_links import signed_off_with_action
 
 OWNER = "manager@riverside.example.org"
 SHORT_CHECK = """
@@ -296,22 +296,7 @@ def test_a_provider_with_no_signal_keeps_the_photo_and_note_until_it_can_send_th
 ):
     expected_errors.append(NO_SIGNAL)
     monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
-    check = make_check(make_user(Role.ASSESSOR))
-    for number, item in enumerate(check.items()):
-        values = {"answer": Answer.YES, "comment": None}
-        if number == 0:
-            values = {
-                "answer": Answer.NO,
-                "comment": "Fire exit blocked by pallets",
-                "action_description": "Clear the fire exit",
-                "action_owner": "Workshop manager",
-                "action_owner_email": OWNER,
-                "action_risk": ActionRisk.MEDIUM,
-                "action_due_on": None,
-            }
-        answer_item(check, item, values)
-    signed = {"outcome": CheckOutcome.ACTIONS_REQUIRED, "competence_statement": "IOSH"}
-    sign_off(check, signed, check.version)
+    action = signed_off_with_action(make_user(Role.ASSESSOR), risk=ActionRisk.MEDIUM)
     send_pending()
     [mail] = mailbox.wait_for(1)
     link = re.search(r"(?:http://\S+)?(/action-links/\S+)", mail.get_content())[1]
@@ -327,11 +312,11 @@ def test_a_provider_with_no_signal_keeps_the_photo_and_note_until_it_can_send_th
     phone.get_by_role("button", name="Send").tap()
     expect(phone.locator("[data-link-waiting]")).to_be_visible()
     db.session.expire_all()
-    assert db.session.get(SiteCheck, check.id).actions[0].status == ActionStatus.OPEN
+    assert db.session.get(SiteAction, action.id).status == ActionStatus.OPEN
 
     phone.context.set_offline(False)
     expect(phone.locator(".govuk-panel__title")).to_have_text("Action sent", timeout=15_000)
     db.session.expire_all()
-    [action] = db.session.get(SiteCheck, check.id).actions
+    action = db.session.get(SiteAction, action.id)
     assert (action.status, action.done_note) == (ActionStatus.DONE, "Pallets moved to the yard")
     assert len(action.evidence) == 1
