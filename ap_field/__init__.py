@@ -17,6 +17,8 @@ from ap_field.common.templating import register_template_helpers
 from ap_field.config import config_for_environment, database_url, secret_key
 from ap_field.demo import demo_cli
 from ap_field.extensions import csrf, db, htmx, limiter, login_manager, mailman, migrate
+from ap_field.photos.cli import photos_cli
+from ap_field.photos.storage import check_storage
 from ap_field.push.cli import push_cli, reminders_cli
 from ap_field.pwa.services import SessionInterface
 
@@ -64,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(config_for_environment())
     app.config.update(config or {})
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance_path))
+    check_storage(app.config["PHOTO_STORAGE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance_path)
 
@@ -78,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(importlib.import_module(f"ap_field.{area}.views").bp)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(photos_cli)
     app.cli.add_command(push_cli)
     app.cli.add_command(reminders_cli)
     register_error_handlers(app)

@@ -90,7 +90,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
-    # Where photos are kept: shared storage when several app servers run; else instance/photos.
+    # Where photo files are kept: "database" (every app server over it shares them) or
+    # "folder", PHOTO_DIR or else instance/photos (ap_field/photos/storage.py).
+    PHOTO_STORAGE = os.environ.get("AP_FIELD_PHOTO_STORAGE", "database")
     PHOTO_DIR = os.environ.get("AP_FIELD_PHOTO_DIR")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "swept-memory://")
     RATELIMIT_STRATEGY = "moving-window"

@@ -33,7 +33,7 @@ from ap_field.parents.models import Answer as ParentAnswer
 from ap_field.parents.models import ParentLink, SessionConfirmation
 from ap_field.photos.images import clean_photo
 from ap_field.photos.models import Photo
-from ap_field.photos.services import photo_path
+from ap_field.photos.storage import photo_store
 from ap_field.plans.models import (
     Focus,
     LearningPlan,
@@ -848,6 +848,7 @@ class ScaleBuilder:
 
     def _photos(self, counts: dict, check_ids: list[int], item_id: int) -> None:
         clean = clean_photo(fire_exit_photo())
+        store = photo_store()
         rows = []
         for _ in check_ids:
             stem = secrets.token_hex(16)
@@ -865,8 +866,8 @@ class ScaleBuilder:
                     **_synced(self.now),
                 }
             )
-            photo_path(f"{stem}.jpg").write_bytes(clean.image)
-            photo_path(f"{stem}.thumb.jpg").write_bytes(clean.thumbnail)
+            store.put(f"{stem}.jpg", clean.image)
+            store.put(f"{stem}.thumb.jpg", clean.thumbnail)
         counts["photos"] = _rows_in_chunks(Photo.__table__, rows)
         photo_ids = _ids(Photo.id, Photo.stored_name)
         answer_ids = dict(

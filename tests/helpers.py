@@ -94,6 +94,8 @@ class SeparateContextClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         _settle_the_tests_session()
+        # A streamed body is read inside the request's context too, as a server reads it.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -1,8 +1,9 @@
 """Photo evidence. A photo belongs to a record of some area (a site check's answer, for one),
 which links to it from its own table and decides who may see it (ap_field.photos.access).
 
-The stored file is a re-encoded JPEG without any metadata, under a generated name outside
-`static/`; `client_uuid` is the id the phone gave the photo, so a replayed upload finds it.
+The stored file is a re-encoded JPEG without any metadata, under a generated name, kept by
+ap_field.photos.storage, never under `static/`; `client_uuid` is the id the phone gave the
+photo, so a replayed upload finds it.
 """
 
 import sqlalchemy as sa
@@ -43,3 +44,14 @@ class Photo(SyncedRecord, db.Model):
 
     def __repr__(self) -> str:
         return f"<Photo {self.id} {self.stored_name}>"
+
+
+class PhotoChunk(db.Model):
+    """A piece of a photo file kept in the database (ap_field.photos.storage.DatabaseStore),
+    named as the file is in Photo.stored_name or Photo.thumbnail_name."""
+
+    __tablename__ = "photo_chunks"
+
+    name: so.Mapped[str] = so.mapped_column(sa.String(80), primary_key=True)
+    part: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    data: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)

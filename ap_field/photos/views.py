@@ -1,24 +1,24 @@
 """Serving photos, only to those the owning record's area allows, and never to a cache."""
 
-from flask import Response, abort
+from flask import Response, abort, stream_with_context
 from flask_login import current_user
 
 from ap_field.common.access import EVERYONE_SIGNED_IN, allow
 from ap_field.photos import bp
 from ap_field.photos.access import may_see
 from ap_field.photos.queries import photo_by_id
-from ap_field.photos.services import photo_path
+from ap_field.photos.storage import photo_store
 
 
 def _serve(photo_id: int, thumbnail: bool):
     photo = photo_by_id(photo_id)
     if photo is None or not may_see(current_user, photo):
         abort(404)
-    path = photo_path(photo.thumbnail_name if thumbnail else photo.stored_name)
-    if not path.is_file():
+    name = photo.thumbnail_name if thumbnail else photo.stored_name
+    store = photo_store()
+    if not store.has(name):
         abort(404)
-    # Photos are at most 1600 px JPEGs: read whole, no file is left open.
-    response = Response(path.read_bytes(), mimetype="image/jpeg")
+    response = Response(stream_with_context(store.pieces(name)), mimetype="image/jpeg")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = f'inline; filename="photo-{photo.id}.jpg"'

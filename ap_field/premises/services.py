@@ -335,16 +335,14 @@ def add_photo(
 
 
 def remove_photo(check: SiteCheck, answer: CheckAnswer, photo: Photo) -> None:
-    """Take a photo off a draft check: its record goes, then its files."""
+    """Take a photo off a draft check: its record and its files go."""
     _refuse_if_signed_off(check)
     answer.photos.remove(photo)
-    copies = [photo, *([photo.annotated] if photo.annotated else [])]
-    for copy in copies:
+    for copy in [photo, *([photo.annotated] if photo.annotated else [])]:
         db.session.delete(copy)
+        delete_files(copy)
     record("site_check.photo_removed", pupil_id=None, check_id=check.id, photo_id=photo.id)
     db.session.commit()
-    for copy in copies:
-        delete_files(copy)
 
 
 def unanswered_items(check: SiteCheck) -> list[CheckItem]:

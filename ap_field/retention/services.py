@@ -29,7 +29,6 @@ from ap_field.parents.models import (
     ParentLink,
     SessionConfirmation,
 )
-from ap_field.photos.models import Photo
 from ap_field.photos.services import delete_files
 from ap_field.plans.models import (
     LearningPlan,
@@ -172,7 +171,7 @@ def anonymise(pupil: Pupil) -> bool:
         return False
     years = current_app.config["RETENTION_YEARS_OF_AGE"]
     with anonymising(db.session, pupil.id):
-        photos = _remove_photos(pupil.id)
+        _remove_photos(pupil.id)
         _remove_parents(pupil.id)
         _blank_records(pupil.id)
         _blank_school_notices(pupil.id)
@@ -185,8 +184,6 @@ def anonymise(pupil: Pupil) -> bool:
         )
         _blank_pupil(pupil)
         db.session.commit()
-    for photo in photos:
-        delete_files(photo)
     return True
 
 
@@ -259,14 +256,14 @@ def _clear_audit_trail(pupil_id: int) -> None:
             event.details = kept
 
 
-def _remove_photos(pupil_id: int) -> list[Photo]:
-    """The links and the photos' rows go in the transaction; the files after it commits."""
+def _remove_photos(pupil_id: int) -> None:
+    """The links, the photos' rows and their files go in the transaction."""
     photos = photos_of(pupil_id)
     for links in photo_links():
         db.session.execute(links.records.table.delete().where(owned_by(links.records, pupil_id)))
     for photo in photos:
         db.session.delete(photo)
-    return photos
+        delete_files(photo)
 
 
 def _remove_parents(pupil_id: int) -> None:

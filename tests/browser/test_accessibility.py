@@ -110,13 +110,10 @@ def problems_at(page: Page, path: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_programme(committing_app, live_server, tmp_path_factory):
+def demo_programme(committing_app, live_server):
     """The demo programme, seeded once for the sweeps, which only read it, and emptied after
-    them. Its photos are written where the served app reads them."""
-    photos = str(tmp_path_factory.mktemp("photos"))
-    with pytest.MonkeyPatch.context() as monkeypatch, committing_app.app_context():
-        for served in (committing_app, live_server.app):
-            monkeypatch.setitem(served.config, "PHOTO_DIR", photos)
+    them."""
+    with committing_app.app_context():
         seed_demo()
         yield
         empty_tables()

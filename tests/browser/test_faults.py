@@ -483,7 +483,6 @@ def test_every_submission_arrives_once_whatever_the_network_does(
 ):
     expected_errors.extend(EXPECTED_ERRORS)
     monkeypatch.setitem(live_server.app.config, "OUTBOX_TIMEOUT_SECONDS", TIMEOUT_SECONDS)
-    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
     clock(9, 5, on=MONDAY)
     world = World(make_user, make_pupil, seed)
     photo = tmp_path / "IMG_0100.jpg"

@@ -92,10 +92,9 @@ def waiting_for_service_worker(page: Page) -> None:
 
 
 def test_three_forms_and_a_photo_saved_offline_survive_a_reload_and_arrive_once(
-    new_phone, live_server, make_user, monkeypatch, tmp_path, expected_errors
+    new_phone, live_server, make_user, tmp_path, expected_errors
 ):
     expected_errors.append(NO_SIGNAL)
-    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
     assessor = make_user(Role.ASSESSOR)
     provider = make_provider("Riverside Motor Skills")
     open_check = make_check(assessor, provider)

@@ -16,6 +16,7 @@ from ap_field.common.time import format_long_date, london_today
 from ap_field.extensions import db
 from ap_field.mail.services import send_pending
 from ap_field.photos.models import Photo
+from ap_field.photos.storage import photo_store
 from ap_field.premises.models import (
     ActionRisk,
     ActionStatus,
@@ -41,9 +42,8 @@ SHORT_CHECK = """
 
 
 def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
-    phone, live_server, make_user, monkeypatch, tmp_path
+    phone, live_server, make_user, tmp_path
 ):
-    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
     assessor = make_user(Role.ASSESSOR, name="Sam Patel")
     make_provider("Riverside Motor Skills")
     add_template_version("Quick premises check", "Test", SHORT_CHECK, assessor, uuid.uuid4())
@@ -133,14 +133,13 @@ def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
     assert [max(photo.width, photo.height) for photo in photos] == [1600, 1200]
     # The phone sent its own smaller JPEG, not the camera's file.
     assert photos[0].upload_sha256 != hashlib.sha256(big_photo.read_bytes()).hexdigest()
-    stored = Image.open(io.BytesIO((tmp_path / "photos" / photos[0].stored_name).read_bytes()))
+    stored = Image.open(io.BytesIO(photo_store().read(photos[0].stored_name)))
     assert dict(stored.getexif()) == {}
 
 
 def test_a_photo_chosen_but_not_added_is_not_lost_without_a_word(
-    phone, live_server, make_user, monkeypatch, tmp_path
+    phone, live_server, make_user, tmp_path
 ):
-    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
     assessor = make_user(Role.ASSESSOR, name="Sam Patel")
     provider = make_provider("Riverside Motor Skills")
     template = add_template_version(
@@ -194,12 +193,11 @@ def test_a_photo_chosen_but_not_added_is_not_lost_without_a_word(
 
 
 def test_actions_are_followed_from_the_check_to_the_providers_phone_and_the_report(
-    new_phone, live_server, make_user, mailbox, clock, monkeypatch, tmp_path
+    new_phone, live_server, make_user, mailbox, clock, tmp_path
 ):
     """Two answers of No raise a high and a low action; the provider closes the high one from
     the emailed link with a photo; the competent person verifies it; the low one goes overdue
     and the provider shows amber; the PDF report carries the marked photo and both signatures."""
-    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
     clock(10, 0, on=date(2026, 11, 2))
     assessor = make_user(Role.ASSESSOR, name="Sam Patel")
     lead = make_user(Role.LEAD)
@@ -292,10 +290,9 @@ def test_actions_are_followed_from_the_check_to_the_providers_phone_and_the_repo
 
 
 def test_a_provider_with_no_signal_keeps_the_photo_and_note_until_it_can_send_them(
-    new_phone, live_server, make_user, mailbox, monkeypatch, tmp_path, expected_errors
+    new_phone, live_server, make_user, mailbox, tmp_path, expected_errors
 ):
     expected_errors.append(NO_SIGNAL)
-    monkeypatch.setitem(live_server.app.config, "PHOTO_DIR", str(tmp_path / "photos"))
     action = signed_off_with_action(make_user(Role.ASSESSOR), risk=ActionRisk.MEDIUM)
     send_pending()
     [mail] = mailbox.wait_for(1)

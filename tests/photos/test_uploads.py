@@ -1,23 +1,23 @@
-"""Photos on a site check: uploaded one at a time beside the answer, cleaned, stored outside
-static/ under generated names, replay-safe, and shown only to those who read site checks."""
+"""Photos on a site check: uploaded one at a time beside the answer, cleaned, stored under
+generated names, replay-safe, and shown only to those who read site checks."""
 
 import hashlib
 import io
 import uuid
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from PIL import ExifTags, Image
 
 from ap_field.auth.models import Role
 from ap_field.extensions import db
-from ap_field.photos.models import Photo
-from ap_field.photos.services import photo_folder
+from ap_field.photos.models import Photo, PhotoChunk
+from ap_field.photos.storage import STORAGES, photo_folder, photo_store
 from ap_field.premises.models import Answer, CheckOutcome
 from ap_field.premises.services import answer_item, sign_off
 from tests.photos.test_images import has_no_metadata, phone_photo
-from tests.premises.helpers import answer_everything, jpeg_bytes, make_check
+from tests.premises.helpers import JPEG_START, answer_everything, jpeg_bytes, make_check
 
 WHOLE_JPEG = jpeg_bytes(size=(400, 300), quality=95)
 TRUNCATED_JPEG = WHOLE_JPEG[: len(WHOLE_JPEG) // 2]
@@ -53,27 +53,31 @@ def photos() -> list[Photo]:
     return list(db.session.scalars(sa.select(Photo).order_by(Photo.id)))
 
 
-def test_a_photo_is_stored_clean_under_a_generated_name_outside_static(app, client, check):
+BOTH_STORES = pytest.mark.parametrize(
+    "app_config", [{"PHOTO_STORAGE": "database"}, {"PHOTO_STORAGE": "folder"}], ids=STORAGES
+)
+
+
+def stored_files() -> list[str]:
+    """The names of the files the configured store holds."""
+    if current_app.config["PHOTO_STORAGE"] == "database":
+        return sorted(db.session.scalars(sa.select(PhotoChunk.name).distinct()))
+    folder = photo_folder()
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_photo_is_stored_clean_under_a_generated_name(client, check):
     response = upload(client, check, phone_photo())
     assert response.status_code == 302
     [photo] = photos()
     assert photo.caption == "Fire exit, rear of workshop"
-    folder = photo_folder()
-    assert folder == Path(app.instance_path, "photos")
-    assert not folder.is_relative_to(Path(app.static_folder))
     assert "IMG_0001" not in photo.stored_name
-    stored = (folder / photo.stored_name).read_bytes()
-    thumbnail = (folder / photo.thumbnail_name).read_bytes()
+    stored = photo_store().read(photo.stored_name)
+    thumbnail = photo_store().read(photo.thumbnail_name)
     has_no_metadata(stored)
     has_no_metadata(thumbnail)
     assert Image.open(io.BytesIO(stored)).getexif().get_ifd(ExifTags.IFD.GPSInfo) == {}
     assert photo.sha256 == hashlib.sha256(stored).hexdigest()
-
-
-def test_the_photo_folder_can_be_configured(make_app, tmp_path, make_user):
-    other = make_app(PHOTO_DIR=str(tmp_path / "shared-photos"))
-    with other.app_context():
-        assert photo_folder() == tmp_path / "shared-photos"
 
 
 def test_a_replayed_upload_adds_nothing_and_the_same_id_with_other_bytes_is_refused(client, check):
@@ -165,6 +169,7 @@ def test_those_who_read_site_checks_see_its_photos_never_cached(
         assert response.mimetype == "image/jpeg"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Cache-Control"] == "no-store"
+        assert response.data.startswith(JPEG_START)
 
 
 @pytest.mark.parametrize("role", [Role.TEACHER, Role.PARENT])
@@ -203,12 +208,12 @@ def test_a_photo_no_area_claims_is_seen_by_nobody(client, assessor):
 def test_a_photo_can_be_removed_from_a_draft(client, check):
     upload(client, check, jpeg_bytes())
     [photo] = photos()
-    stored = photo_folder() / photo.stored_name
     item = check.items()[0]
     response = client.post(f"/site-checks/{check.id}/items/{item.id}/photos/{photo.id}/remove")
     assert response.status_code == 302
     assert photos() == []
-    assert not stored.exists()
+    assert not photo_store().has(photo.stored_name)
+    assert not photo_store().has(photo.thumbnail_name)
 
 
 def test_no_photo_is_added_to_a_signed_off_check(client, check):
@@ -220,6 +225,7 @@ def test_no_photo_is_added_to_a_signed_off_check(client, check):
     assert photos() == []
 
 
+@BOTH_STORES
 def test_a_save_that_fails_leaves_no_photo_file_behind(client, check, monkeypatch):
     def audit_fails(*_args, **_kwargs):
         raise RuntimeError("the database went away")
@@ -228,13 +234,12 @@ def test_a_save_that_fails_leaves_no_photo_file_behind(client, check, monkeypatc
     with pytest.raises(RuntimeError):
         upload(client, check, phone_photo())
     assert photos() == []
-    assert list(photo_folder().iterdir()) == []
+    assert stored_files() == []
 
 
+@BOTH_STORES
 def test_a_saved_photo_keeps_its_files_after_later_transactions(client, check):
     upload(client, check, phone_photo())
     db.session.rollback()
     [photo] = photos()
-    assert sorted(path.name for path in photo_folder().iterdir()) == sorted(
-        [photo.stored_name, photo.thumbnail_name]
-    )
+    assert stored_files() == sorted([photo.stored_name, photo.thumbnail_name])

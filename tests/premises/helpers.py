@@ -97,6 +97,10 @@ def signed_form(fields: dict | None = None, **more) -> dict:
     )
 
 
+# How every JPEG file starts: what a photo served whole begins with.
+JPEG_START = b"\xff\xd8\xff"
+
+
 def jpeg_bytes(size=(64, 48), colour=(200, 30, 30), **save) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, "JPEG", **save)

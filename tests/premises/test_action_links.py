@@ -28,8 +28,7 @@ OWNER = "manager@riverside.example.org"
 
 
 @pytest.fixture
-def assessor(make_user, app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "PHOTO_DIR", str(tmp_path / "photos"))
+def assessor(make_user):
     return make_user(Role.ASSESSOR, name="Sam Patel")
 
 

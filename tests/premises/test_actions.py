@@ -368,9 +368,8 @@ def test_only_a_competent_person_moves_an_action_on(client, make_user, auth, rol
 
 
 def test_done_may_carry_a_photo_and_a_file_that_is_not_one_is_refused(
-    client, client_request, assessor, app, monkeypatch, tmp_path
+    client, client_request, assessor
 ):
-    monkeypatch.setitem(app.config, "PHOTO_DIR", str(tmp_path / "photos"))
     action = checked(assessor, [ActionRisk.LOW]).actions[0]
     path = f"/site-actions/{action.id}/status"
 

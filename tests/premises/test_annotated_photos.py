@@ -10,12 +10,11 @@ import sqlalchemy as sa
 from ap_field.auth.models import Role
 from ap_field.extensions import db
 from ap_field.photos.models import Photo
-from tests.premises.helpers import jpeg_bytes, make_check
+from tests.premises.helpers import JPEG_START, jpeg_bytes, make_check
 
 
 @pytest.fixture
-def assessor(make_user, auth, app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "PHOTO_DIR", str(tmp_path / "photos"))
+def assessor(make_user, auth):
     user = make_user(Role.ASSESSOR)
     auth.login(user)
     return user
@@ -55,8 +54,10 @@ def test_the_marked_copy_is_shown_and_the_original_kept(client, client_request, 
     )
     report = client_request.get(f"/site-checks/{check.id}/report")
     assert report.select_one(".app-report__answers img")["src"] == f"/photos/{marked.id}/thumbnail"
-    assert client.get(f"/photos/{marked.id}").status_code == 200
-    assert client.get(f"/photos/{original.id}").status_code == 200
+    served = {photo: client.get(f"/photos/{photo.id}") for photo in (marked, original)}
+    assert all(response.status_code == 200 for response in served.values())
+    assert served[marked].data.startswith(JPEG_START)
+    assert served[marked].data != served[original].data
 
 
 def test_without_marks_only_the_photo_is_kept(client, assessor):

@@ -18,8 +18,7 @@ LAST_YEAR = datetime(2025, 11, 3, 14, 0, tzinfo=LONDON)
 
 
 @pytest.fixture
-def assessor(make_user, auth, app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "PHOTO_DIR", str(tmp_path / "photos"))
+def assessor(make_user, auth):
     user = make_user(Role.ASSESSOR, name="Sam Patel")
     auth.login(user)
     return user

@@ -30,7 +30,8 @@ from ap_field.parents.services import (
 )
 from ap_field.photos.images import clean_photo
 from ap_field.photos.models import Photo
-from ap_field.photos.services import keep_photo, photo_path
+from ap_field.photos.services import keep_photo
+from ap_field.photos.storage import photo_store
 from ap_field.plans.models import Focus, Mode, Party, Progress
 from ap_field.plans.services import add_slot, hold_review, record_agreement
 from ap_field.pupils.models import Destination, Pupil
@@ -345,7 +346,7 @@ def world(transaction, rollback_app, visit_photos) -> World:
             pupil, {"status": "closed", "destination": Destination.MAINSTREAM}, pupil.version
         )
         photo = made["photo"]
-        files = [photo_path(photo.stored_name), photo_path(photo.thumbnail_name)]
+        files = [photo.stored_name, photo.thumbnail_name]
         original = {
             "case_number": pupil.case_number,
             "upn": pupil.upn,
@@ -353,7 +354,7 @@ def world(transaction, rollback_app, visit_photos) -> World:
             "files": files,
             "counts": _row_counts(),
         }
-        assert all(path.exists() for path in files)
+        assert all(photo_store().has(name) for name in files)
 
         assert anonymise_due() == 1
 
@@ -426,7 +427,9 @@ def test_the_record_keeps_what_the_programme_counts(world):
     assert db.session.get(Assessment, world.ids["assessment"]).literacy_score == 42
 
 
-def test_only_links_invitations_photos_and_the_parents_devices_and_mail_go(world):
+def test_only_links_invitations_photos_with_their_files_and_the_parents_devices_and_mail_go(
+    world,
+):
     before, after = world.original["counts"], _row_counts()
     changed = {name: after[name] - before[name] for name in before if after[name] != before[name]}
     assert changed == {
@@ -434,6 +437,7 @@ def test_only_links_invitations_photos_and_the_parents_devices_and_mail_go(world
         "parent_links": -2,
         "parent_invitations": -2,
         "photos": -1,
+        "photo_chunks": -2,
         "visit_photos_in_tests": -1,
         "push_subscriptions": -1,
         "outgoing_mail": -1,
@@ -455,7 +459,7 @@ def test_one_audit_event_says_so_and_the_trail_keeps_only_what_happened(world):
 
 def test_the_photos_and_their_files_are_gone(world):
     assert db.session.get(Photo, world.ids["photo"]) is None
-    assert [path for path in world.original["files"] if path.exists()] == []
+    assert [name for name in world.original["files"] if photo_store().has(name)] == []
 
 
 def test_a_parent_with_no_other_child_can_no_longer_sign_in_and_is_not_named(world, auth):
