@@ -205,18 +205,23 @@ def is_pupils_school_day(pupil: Pupil, day: date) -> bool:
 
 
 def closed_pupils(pupil_ids: Iterable[int], day: date) -> dict[int, str]:
-    """The pupils whose school is closed on `day`, with why: one query for their schools."""
+    """The pupils whose school is closed on `day`, with why: one query for their schools, and
+    each school's calendar read once however many of its pupils there are."""
     ids = list(pupil_ids)
     if not ids:
         return {}
     schools = db.session.execute(
         sa.select(Pupil.id, Pupil.school_id).where(Pupil.id.in_(ids))
     ).all()
-    found = {}
-    for pupil_id, school_id in schools:
-        if (why := _why_closed(day, school_id, _la_of(school_id))) is not None:
-            found[pupil_id] = why
-    return found
+    closed_schools = {
+        school_id: _why_closed(day, school_id, _la_of(school_id))
+        for school_id in {school_id for _, school_id in schools}
+    }
+    return {
+        pupil_id: closed_schools[school_id]
+        for pupil_id, school_id in schools
+        if closed_schools[school_id] is not None
+    }
 
 
 def on_school_days(

@@ -158,12 +158,26 @@ def pupils_of_school(school: School) -> list[Pupil]:
     )
 
 
-def active_teachers() -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User).where(User.role == Role.TEACHER, User.active).order_by(User.name)
-        )
+def active_teachers() -> list[sa.Row]:
+    """Each active teacher's id and name, by name, for a list to choose from: a county's
+    programme has hundreds."""
+    return db.session.execute(
+        sa.select(User.id, User.name)
+        .where(User.role == Role.TEACHER, User.active)
+        .order_by(User.name, User.id)
+    ).all()
+
+
+def active_teachers_with_caseloads() -> list[tuple[sa.Row, int]]:
+    """Each active teacher, as active_teachers gives them, with how many pupils they hold."""
+    held = dict(
+        db.session.execute(
+            sa.select(CaseloadAssignment.teacher_id, sa.func.count())
+            .where(CaseloadAssignment.ended_on.is_(None))
+            .group_by(CaseloadAssignment.teacher_id)
+        ).all()
     )
+    return [(teacher, held.get(teacher.id, 0)) for teacher in active_teachers()]
 
 
 CHRONOLOGY_SHOWN = 50  # the pupil page's latest events; the audit trail pages through all
@@ -301,13 +315,5 @@ def current_assignment(pupil: Pupil) -> CaseloadAssignment | None:
     return db.session.scalar(
         sa.select(CaseloadAssignment).where(
             CaseloadAssignment.pupil_id == pupil.id, CaseloadAssignment.ended_on.is_(None)
-        )
-    )
-
-
-def caseload_size(teacher: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).where(
-            CaseloadAssignment.teacher_id == teacher.id, CaseloadAssignment.ended_on.is_(None)
         )
     )

@@ -28,8 +28,8 @@ from ap_field.pupils.queries import (
     PAGE_SIZE,
     PupilFilters,
     active_teachers,
+    active_teachers_with_caseloads,
     assignment_history,
-    caseload_size,
     chronology_of,
     current_assignment,
     current_teachers,
@@ -233,8 +233,7 @@ def _shown(value) -> str:
 @allow(*STAFF)
 def assign_teacher(pupil_id: int):
     pupil = pupil_in_scope_or_404(current_user, pupil_id)
-    teachers = [(teacher, caseload_size(teacher)) for teacher in active_teachers()]
-    form = AssignForm(teachers=teachers)
+    form = AssignForm(teachers=active_teachers_with_caseloads())
     if form.validate_on_submit():
         teacher = user_by_id(form.teacher_id.data)
         try:

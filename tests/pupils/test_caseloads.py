@@ -10,9 +10,14 @@ import sqlalchemy.orm as so
 from ap_field.auth.models import Role, User
 from ap_field.extensions import db
 from ap_field.pupils.models import CaseloadAssignment, Pupil
-from ap_field.pupils.queries import caseload_size, current_assignment
+from ap_field.pupils.queries import current_assignment
 from ap_field.pupils.services import CaseloadFull, assign
 from tests.helpers import AuthActions, text_of
+
+
+def caseload_size(teacher: User) -> int:
+    held = sa.select(CaseloadAssignment).filter_by(teacher_id=teacher.id, ended_on=None)
+    return len(db.session.scalars(held).all())
 
 
 @pytest.fixture
