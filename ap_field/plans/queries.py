@@ -190,10 +190,12 @@ def disagreements(in_scope: sa.Select, first: date, last: date) -> sa.CompoundSe
         in_scope,
     ).where(SessionNote.held_on.between(first, last), AttendanceMark.code.in_(ABSENT_CODES))
     both = sa.union_all(present_without_note, note_marked_absent)
-    columns = both.selected_columns
-    return both.order_by(
-        columns.day.desc(), columns.session.desc(), columns.pupil_name, columns.note_id
-    )
+    return both.order_by(*disagreement_order(both.selected_columns))
+
+
+def disagreement_order(columns) -> list[sa.ColumnElement]:
+    """Latest session first; within a session, by the pupil's name."""
+    return [columns.day.desc(), columns.session.desc(), columns.pupil_name, columns.note_id]
 
 
 def disagreements_of(pupil: Pupil, first: date, last: date) -> list[Disagreement]:

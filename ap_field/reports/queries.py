@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from math import ceil
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -16,16 +17,22 @@ from ap_field.attendance.figures import Period, Tally, periods, week_first_day
 from ap_field.attendance.models import AttendanceMark
 from ap_field.attendance.queries import missing_education_ids, tallies, under_full_time_ids
 from ap_field.auth.models import Role, User
-from ap_field.common.pagination import ListPage, rows_page
+from ap_field.common.pagination import ListPage
 from ap_field.common.time import LONDON
 from ap_field.extensions import db
 from ap_field.plans.models import PlanTarget, Progress, Review, TargetProgress
-from ap_field.plans.queries import Disagreement, current_plan, disagreements, review_attendance
+from ap_field.plans.queries import (
+    Disagreement,
+    current_plan,
+    disagreement_order,
+    disagreements,
+    review_attendance,
+)
 from ap_field.premises.queries import compliance_of_all
 from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
 from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
 from ap_field.reports.charts import Chart, Point, columns, rows, trend
-from ap_field.reports.models import ProgrammeSnapshot
+from ap_field.reports.models import ProgrammeDisagreement, ProgrammeSnapshot
 from ap_field.sessions.models import SessionNote
 from ap_field.sessions.queries import Delivery, delivery_between
 
@@ -62,8 +69,9 @@ def programme_snapshot(user: User, now: datetime, half_term_starts) -> Programme
     today = now.astimezone(LONDON).date()
     snapshot = db.session.get(ProgrammeSnapshot, PROGRAMME)
     if snapshot is None or snapshot.for_day != today or now - snapshot.computed_at >= KEPT_FOR:
-        figures = _programme_figures(pupils_in_scope(user), today, half_term_starts)
-        snapshot = _keep(today, now, figures)
+        in_scope = pupils_in_scope(user)
+        figures = _programme_figures(in_scope, today, half_term_starts)
+        snapshot = _keep(now, figures, in_scope, today, half_term_starts)
     return snapshot
 
 
@@ -87,22 +95,48 @@ def dashboard(snapshot: ProgrammeSnapshot, half_term_starts) -> Dashboard:
 @dataclass
 class Disagreements:
     """A page of the sessions this half-term where the register and the session notes
-    disagree, as of now."""
+    disagree, as kept with the programme's figures."""
 
     period: Period
     page: ListPage
 
 
 def disagreements_this_half_term(
-    in_scope: sa.Select, today: date, half_term_starts, page: int
+    snapshot: ProgrammeSnapshot, half_term_starts, page: int
 ) -> Disagreements:
-    """In two queries: how many, then the page."""
+    """The page numbered `page`, read by position in one query: how many there are is kept
+    with the figures."""
+    _week, half_term, _year = periods(snapshot.for_day, half_term_starts)
+    total = snapshot.figures["disagreements"]
+    page = min(max(page, 1), max(1, ceil(total / DISAGREEMENTS_PAGE_SIZE)))
+    first = (page - 1) * DISAGREEMENTS_PAGE_SIZE + 1
+    kept = ProgrammeDisagreement
+    columns = (kept.pupil_id, Pupil.display_name, kept.day, kept.session, kept.code, kept.note_id)
+    rows = db.session.execute(
+        sa.select(*columns)
+        .join(Pupil, Pupil.id == kept.pupil_id)
+        .where(kept.position.between(first, first + DISAGREEMENTS_PAGE_SIZE - 1))
+        .order_by(kept.position)
+    ).all()
+    items = [Disagreement(*row) for row in rows]
+    return Disagreements(half_term, ListPage(items, page, DISAGREEMENTS_PAGE_SIZE, total))
+
+
+def _keep_disagreements(in_scope: sa.Select, today: date, half_term_starts) -> int:
+    """This half-term's disagreements written over those kept, numbered in the page's order;
+    how many there are."""
     _week, half_term, _year = periods(today, half_term_starts)
-    found = rows_page(
-        disagreements(in_scope, half_term.first, half_term.last), page, DISAGREEMENTS_PAGE_SIZE
+    found = disagreements(in_scope, half_term.first, half_term.last)
+    listed = found.order_by(None).subquery()
+    position = sa.func.row_number().over(order_by=disagreement_order(listed.c))
+    columns = ("pupil_id", "day", "session", "code", "note_id")
+    db.session.execute(sa.delete(ProgrammeDisagreement))
+    db.session.execute(
+        sa.insert(ProgrammeDisagreement).from_select(
+            ["position", *columns], sa.select(position, *(listed.c[name] for name in columns))
+        )
     )
-    items = [Disagreement(*row) for row in found.items]
-    return Disagreements(half_term, ListPage(items, found.page, found.per_page, found.total))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ProgrammeDisagreement))
 
 
 def _trend(weekly: list[list]) -> Chart:
@@ -129,9 +163,14 @@ def _programme_figures(in_scope: sa.Select, today: date, half_term_starts) -> di
     }
 
 
-def _keep(today: date, now: datetime, figures: dict) -> ProgrammeSnapshot:
-    """The figures written over the snapshot and committed at once: the pages that read them
-    change nothing else. Two leads computing at once both write; the last wins."""
+def _keep(
+    now: datetime, figures: dict, in_scope: sa.Select, today: date, half_term_starts
+) -> ProgrammeSnapshot:
+    """The figures written over the snapshot, then the disagreements over those kept, their
+    number added to the figures, and all committed at once: the pages that read them change
+    nothing else. Two leads computing at once both write; the last wins. The snapshot's row,
+    written first, keeps the second waiting until the first has committed, so that it numbers
+    the disagreements anew over the first's."""
     dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
     values = {"id": PROGRAMME, "for_day": today, "computed_at": now, "figures": figures}
     upsert = dialect.insert(ProgrammeSnapshot).values(values)
@@ -140,6 +179,9 @@ def _keep(today: date, now: datetime, figures: dict) -> ProgrammeSnapshot:
         set_={name: upsert.excluded[name] for name in ("for_day", "computed_at", "figures")},
     )
     db.session.execute(upsert)
+    figures["disagreements"] = _keep_disagreements(in_scope, today, half_term_starts)
+    kept = sa.update(ProgrammeSnapshot).where(ProgrammeSnapshot.id == PROGRAMME)
+    db.session.execute(kept.values(figures=figures))
     db.session.commit()
     return ProgrammeSnapshot(**values)
 

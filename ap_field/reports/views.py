@@ -54,11 +54,12 @@ def programme():
     in_scope = pupils_in_scope(current_user).subquery()
     now = london_now()
     starts = half_term_starts(now.date())
+    snapshot = programme_snapshot(current_user, now, starts)
     return render_template(
         "reports/programme.html",
-        figures=dashboard(programme_snapshot(current_user, now, starts), starts),
+        figures=dashboard(snapshot, starts),
         figures_kept_for=KEPT_FOR.seconds // 60,
-        **_disagreements(starts),
+        **_disagreements(snapshot, starts),
         reviews_overdue=reviews_overdue(in_scope, london_today()),
         by_status=pupils_by_status(in_scope),
         caseloads=rows_page(teacher_caseloads(), page_number("teachers-page"), TEACHERS_PAGE_SIZE),
@@ -71,13 +72,11 @@ def programme():
     )
 
 
-def _disagreements(starts) -> dict:
+def _disagreements(snapshot, starts) -> dict:
     """The Programme page's list of sessions where the register and the notes disagree."""
     page = page_number("disagreements-page")
     return {
-        "disagreements": disagreements_this_half_term(
-            pupils_in_scope(current_user), london_today(), starts, page
-        ),
+        "disagreements": disagreements_this_half_term(snapshot, starts, page),
         "disagreements_url": lambda n: list_page_url(
             "reports.programme", "disagreements-page", n, "register-and-notes"
         ),

@@ -15,9 +15,10 @@ from ap_field.extensions import db
 from ap_field.plans.models import Review
 from ap_field.plans.queries import current_plan
 from ap_field.pupils.services import assign
+from ap_field.reports.queries import KEPT_FOR
 from tests.helpers import text_of, write_demo_plan, write_test_note
 from tests.plans.test_reviews import review_form, timetable_slot
-from tests.reports.test_programme import figure
+from tests.reports.test_programme import age_the_figures, figure
 
 AM = RegisterSession.AM
 
@@ -79,6 +80,25 @@ def test_the_programme_counts_attendance_from_the_register_and_lists_disagreemen
     )
     assert f"/pupils/{pupil.id}/notes/{note_id}" in links
     assert f"/register?date={monday.isoformat()}&session=am" in links
+
+
+def test_the_disagreements_are_kept_with_the_figures_and_worked_out_again_with_them(
+    client_request, pupil, make_user
+):
+    first = client_request.get("/programme")
+    assert figure(first, "Sessions where the register and notes disagree") == "2"
+    tuesday = last_monday() + timedelta(days=1)
+    write_test_note(pupil, make_user(Role.TEACHER), held_on=tuesday, starts_at=time(10))
+
+    kept = client_request.get("/programme")
+    assert len(kept.select("#disagreements > li")) == 2
+    assert "As at" in text_of(kept, "#register-and-notes + p")
+
+    age_the_figures(KEPT_FOR)
+    again = client_request.get("/programme")
+    assert figure(again, "Sessions where the register and notes disagree") == "1"
+    [row] = again.select("#disagreements > li")
+    assert "A session note says it was taught" in row.get_text()
 
 
 def test_the_programme_says_when_the_register_and_notes_agree(client_request, lead):
