@@ -1,7 +1,7 @@
 """Reads for registers and attendance figures; each runs a fixed number of queries, however
 many pupils or marks there are."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,7 +27,13 @@ from ap_field.attendance.models import (
     reportable_pupils,
 )
 from ap_field.auth.models import User
-from ap_field.calendars.queries import closed_pupils, is_pupils_school_day, on_school_days
+from ap_field.calendars.queries import (
+    NO_SCHOOL,
+    is_pupils_school_day,
+    on_school_days,
+    schools_closed_on,
+)
+from ap_field.common.pagination import ListPage
 from ap_field.extensions import db
 from ap_field.plans.models import FULL_TIME_MINUTES, TimetableSlot, minutes_between
 from ap_field.pupils.models import (
@@ -134,42 +140,69 @@ def register_statuses(day: date, now: datetime) -> list[RegisterStatus]:
     """Each teacher with a caseload, how much of each of the day's registers is marked, and
     which are still not taken after their due time. A pupil whose school is closed on the day
     has no register due (docs/architecture.md, "Term calendars")."""
-    teachers = db.session.execute(
-        sa.select(so.Bundle("teacher", User.id, User.name))
-        .join(CaseloadAssignment, CaseloadAssignment.teacher_id == User.id)
-        .where(CaseloadAssignment.ended_on.is_(None))
+    statuses = _statuses(day, now).subquery()
+    rows = db.session.execute(sa.select(statuses).order_by(statuses.c.name, statuses.c.id))
+    return [_status(row, day, now) for row in rows]
+
+
+def register_statuses_page(
+    day: date, now: datetime, page: int, per_page: int
+) -> tuple[ListPage, int]:
+    """A page of register_statuses, those not taken by their due time first, and how many
+    are not: worked out in the database, one query however many teachers there are."""
+    statuses = _statuses(day, now).subquery()
+    overdue = sa.func.sum(sa.cast(statuses.c.overdue, sa.Integer)).over()
+    query = sa.select(statuses, sa.func.count().over().label("total"), overdue.label("late"))
+    rows = db.session.execute(
+        query.order_by(statuses.c.overdue.desc(), statuses.c.name, statuses.c.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    if not rows and page > 1:
+        return register_statuses_page(day, now, 1, per_page)
+    total, late = (rows[0].total, rows[0].late or 0) if rows else (0, 0)
+    return ListPage([_status(row, day, now) for row in rows], page, per_page, total), late
+
+
+def _statuses(day: date, now: datetime) -> sa.Select:
+    """Per teacher with a caseload: id, name, the pupils due a register (their school open on
+    the day), how many of them are marked each session, and whether a register is overdue."""
+    held = CaseloadAssignment
+    is_open = sa.func.coalesce(Pupil.school_id, NO_SCHOOL).not_in(schools_closed_on(day))
+    marked = {
+        session: so.aliased(AttendanceMark, name=f"marked_{session.value}") for session in (AM, PM)
+    }
+    due = sa.func.count(Pupil.id).filter(is_open)
+    counts = {session: sa.func.count(mark.id).filter(is_open) for session, mark in marked.items()}
+    late = [counts[session] < due for session in (AM, PM) if _past_due(day, session, now)]
+    query = (
+        sa.select(
+            User.id,
+            User.name,
+            due.label("pupils"),
+            counts[AM].label("marked_am"),
+            counts[PM].label("marked_pm"),
+            (sa.or_(*late) if late else sa.false()).label("overdue"),
+        )
+        .join(held, held.teacher_id == User.id)
+        .join(Pupil, Pupil.id == held.pupil_id)
+        .where(held.ended_on.is_(None))
         .group_by(User.id, User.name)
-        .order_by(User.name, User.id)
-    ).all()
-    held = db.session.execute(
-        sa.select(CaseloadAssignment.teacher_id, CaseloadAssignment.pupil_id).where(
-            CaseloadAssignment.ended_on.is_(None)
-        )
-    ).all()
-    closed = closed_pupils({pupil_id for _, pupil_id in held}, day)
-    due: Counter[int] = Counter(
-        teacher_id for teacher_id, pupil_id in held if pupil_id not in closed
     )
-    marked = db.session.execute(
-        sa.select(CaseloadAssignment.teacher_id, AttendanceMark.session, sa.func.count())
-        .join(AttendanceMark, AttendanceMark.pupil_id == CaseloadAssignment.pupil_id)
-        .where(
-            CaseloadAssignment.ended_on.is_(None),
-            AttendanceMark.date == day,
-            AttendanceMark.pupil_id.not_in(closed),
+    for session, mark in marked.items():
+        query = query.outerjoin(
+            mark,
+            sa.and_(mark.pupil_id == held.pupil_id, mark.date == day, mark.session == session),
         )
-        .group_by(CaseloadAssignment.teacher_id, AttendanceMark.session)
-    ).all()
-    counts = {(teacher_id, session): count for teacher_id, session, count in marked}
-    statuses = []
-    for (teacher,) in teachers:
-        pupils = due[teacher.id]
-        done = {session: counts.get((teacher.id, session), 0) for session in (AM, PM)}
-        overdue = {
-            session: done[session] < pupils and _past_due(day, session, now) for session in (AM, PM)
-        }
-        statuses.append(RegisterStatus(teacher, pupils, done, overdue))
-    return statuses
+    return query
+
+
+def _status(row, day: date, now: datetime) -> RegisterStatus:
+    marked = {AM: row.marked_am, PM: row.marked_pm}
+    overdue = {
+        session: marked[session] < row.pupils and _past_due(day, session, now) for session in marked
+    }
+    return RegisterStatus(row, row.pupils, marked, overdue)
 
 
 def _past_due(day: date, session: RegisterSession, now: datetime) -> bool:

@@ -40,7 +40,7 @@ from ap_field.attendance.queries import (
     marks_for,
     missing_education,
     quick_codes,
-    register_statuses,
+    register_statuses_page,
     under_full_time,
     unexplained_absences,
 )
@@ -95,10 +95,12 @@ def _chosen_session(now: datetime) -> tuple[date, RegisterSession]:
 def _registers_context(day: date, now: datetime, page_url) -> dict:
     """A page of the teachers' registers for a day, those not taken by their due time first,
     and how many are not."""
-    statuses = sorted(register_statuses(day, now), key=lambda status: not status.is_overdue)
+    statuses, overdue_count = register_statuses_page(
+        day, now, page_number("registers-page"), REGISTERS_PAGE_SIZE
+    )
     return {
-        "statuses": page_of(statuses, page_number("registers-page"), REGISTERS_PAGE_SIZE),
-        "overdue_count": sum(1 for status in statuses if status.is_overdue),
+        "statuses": statuses,
+        "overdue_count": overdue_count,
         "registers_url": page_url,
         "sessions": list(RegisterSession),
         "due_by": due_by,

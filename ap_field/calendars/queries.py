@@ -11,7 +11,6 @@ about one (docs/architecture.md, "Term calendars").
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -204,24 +203,15 @@ def is_pupils_school_day(pupil: Pupil, day: date) -> bool:
     return pupil_closure(pupil, day) is None
 
 
-def closed_pupils(pupil_ids: Iterable[int], day: date) -> dict[int, str]:
-    """The pupils whose school is closed on `day`, with why: one query for their schools, and
-    each school's calendar read once however many of its pupils there are."""
-    ids = list(pupil_ids)
-    if not ids:
-        return {}
-    schools = db.session.execute(
-        sa.select(Pupil.id, Pupil.school_id).where(Pupil.id.in_(ids))
-    ).all()
-    closed_schools = {
-        school_id: _why_closed(day, school_id, _la_of(school_id))
-        for school_id in {school_id for _, school_id in schools}
-    }
-    return {
-        pupil_id: closed_schools[school_id]
-        for pupil_id, school_id in schools
-        if closed_schools[school_id] is not None
-    }
+def schools_closed_on(day: date) -> list[int]:
+    """The ids of the schools closed on `day`, and NO_SCHOOL if the programme's own calendar
+    is (for pupils without a school): for SQL that counts pupils by their school's calendar,
+    as `sa.func.coalesce(Pupil.school_id, NO_SCHOOL).not_in(...)`."""
+    return [
+        school_id
+        for school_id in [NO_SCHOOL, *_school_las()]
+        if _why_closed(day, school_id or None, _la_of(school_id or None)) is not None
+    ]
 
 
 def on_school_days(

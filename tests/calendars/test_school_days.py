@@ -7,12 +7,12 @@ from ap_field.attendance import clock as register_clock
 from ap_field.calendars.models import EventKind
 from ap_field.calendars.queries import (
     bank_holidays,
-    closed_pupils,
     closure_on,
     half_term_starts,
     is_pupils_school_day,
     is_school_day,
     school_days_between,
+    schools_closed_on,
 )
 from ap_field.extensions import db
 from tests.calendars.conftest import Statements
@@ -76,9 +76,7 @@ def test_a_pupil_keeps_their_schools_days(app, close, make_pupil, northside, riv
 
     assert not is_pupils_school_day(at_riverside, INSET)
     assert is_pupils_school_day(at_northside, INSET)
-    assert closed_pupils([at_riverside.id, at_northside.id], INSET) == {
-        at_riverside.id: "Staff training"
-    }
+    assert schools_closed_on(INSET) == [riverside.id]
 
 
 def test_with_no_school_the_programme_keeps_its_local_authoritys_calendar(app, close):
