@@ -12,8 +12,11 @@ from ap_field.pupils.models import Pupil, PupilStatus
 from ap_field.schools.models import School
 
 
-def schools_by_name() -> list[School]:
-    return list(db.session.scalars(sa.select(School).order_by(School.name)))
+def schools_by_name() -> list[sa.Row]:
+    """Each school's id and name, by name, for a list to choose from."""
+    return db.session.execute(
+        sa.select(School.id, School.name).order_by(School.name, School.id)
+    ).all()
 
 
 def schools_with_pupil_counts() -> list[tuple[School, int]]:

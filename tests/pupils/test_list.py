@@ -61,6 +61,23 @@ def test_filters(client_request, lead, make_user, make_pupil):
     assert names(page) == []
 
 
+def test_the_filters_keep_the_chosen_teacher_and_school_and_escape_their_names(
+    client_request, lead, make_user
+):
+    teacher = make_user(Role.TEACHER, name="Tom <b>Okafor</b>")
+    school = school_named("Riverside & Hill School")
+    page = client_request.get(f"/pupils?teacher={teacher.id}&school={school.id}")
+    [chosen_teacher] = page.select("#teacher option[selected]")
+    assert (chosen_teacher["value"], chosen_teacher.get_text()) == (
+        str(teacher.id),
+        "Tom <b>Okafor</b>",
+    )
+    assert page.select_one("#teacher b") is None
+    [chosen_school] = page.select("#school option[selected]")
+    assert chosen_school.get_text() == "Riverside & Hill School"
+    assert page.select_one("#teacher option")["value"] == ""
+
+
 def test_the_list_is_paginated(client_request, lead, make_pupil):
     for number in range(PAGE_SIZE + 3):
         make_pupil(legal_name=f"Pupil {number:03d}")
