@@ -1,5 +1,5 @@
 """GOV.UK Frontend's behaviour on a phone: the menu folds behind one button while signing out
-stays one tap away, and a page with errors puts the reader in its error summary, whose links
+stays one tap away, without the page jumping as it loads, and a page with errors puts the reader in its error summary, whose links
 go to each field's first input."""
 
 from playwright.sync_api import Page, expect
@@ -22,6 +22,23 @@ def test_the_menu_folds_behind_one_button_and_signing_out_stays_in_sight(phone: 
     expect(schools).to_be_visible()
     schools.tap()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Schools")
+
+
+LAYOUT_SHIFTS = """() => new Promise((done) => {
+  new PerformanceObserver((list, observer) => {
+    observer.disconnect();
+    done(list.getEntries().map((shift) => shift.value));
+  }).observe({ type: "layout-shift", buffered: true });
+  setTimeout(() => done([]), 1000);
+})"""
+
+
+def test_the_page_does_not_jump_as_the_menu_folds(phone: Page, make_user):
+    teacher = make_user(Role.TEACHER)
+    sign_in(phone, teacher.email)
+    phone.goto("/caseload")
+    expect(phone.get_by_role("button", name="Menu")).to_be_visible()
+    assert phone.evaluate(LAYOUT_SHIFTS) == []
 
 
 def test_the_error_summary_takes_focus_and_its_links_go_to_the_first_input(phone: Page, make_user):

@@ -237,7 +237,11 @@ function showSaved(form, entry) {
 
 // While a form is being sent, its buttons wait: a second tap would be a second write.
 function busy(form, on) {
-  for (const control of form.querySelectorAll('[type="submit"]')) control.disabled = on;
+  // The register's code buttons have no type (a button submits its form anyway): htmx sets up
+  // each [type=submit] as a page loads, and a register has some 200 of them.
+  for (const control of form.querySelectorAll('button:not([type]), [type="submit"]')) {
+    control.disabled = on;
+  }
   form.toggleAttribute("aria-busy", on);
 }
 
