@@ -65,8 +65,12 @@ faults: $(INSTALLED) chromium
 ## throwaway folder, serves them with gunicorn on SQLite and, when it answers, PostgreSQL
 ## (BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1/postgres; it makes bench_small
 ## and bench_large there), prints a table, writes bench-results.json, fails naming each budget exceeded
-bench: $(INSTALLED) chromium
+bench: $(INSTALLED) chromium tests/bench/lighthouse/node_modules/.package-lock.json
 	$(BIN)/python -m tests.bench.run
+
+# Lighthouse for the bench, apart from the root package.json that `make lint` installs in CI.
+tests/bench/lighthouse/node_modules/.package-lock.json: tests/bench/lighthouse/package-lock.json
+	npm ci --prefix tests/bench/lighthouse --no-audit --no-fund
 
 ## lint: ruff for the Python, ESLint for our JavaScript (needs Node and npm)
 lint: $(INSTALLED) node_modules/.package-lock.json
