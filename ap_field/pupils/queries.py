@@ -112,13 +112,17 @@ class PupilFilters:
 
     def apply(self, query: sa.Select, today) -> sa.Select:
         if self.q:
-            pattern = f"%{self.q.lower()}%"
             query = query.where(
                 sa.or_(
-                    sa.func.lower(Pupil.legal_name).like(pattern),
-                    sa.func.lower(Pupil.preferred_name).like(pattern),
-                    sa.func.lower(Pupil.case_number).like(pattern),
-                    sa.func.lower(Pupil.upn).like(pattern),
+                    *(
+                        _contains(column, self.q)
+                        for column in (
+                            Pupil.legal_name,
+                            Pupil.preferred_name,
+                            Pupil.case_number,
+                            Pupil.upn,
+                        )
+                    )
                 )
             )
         if self.status in {status.value for status in PupilStatus}:
@@ -145,6 +149,14 @@ class PupilFilters:
                 Pupil.id.in_(reportable_pupils(today)), of_compulsory_school_age(today)
             )
         return query.order_by(Pupil.display_name, Pupil.id)
+
+
+def _contains(column: sa.ColumnElement[str], text: str) -> sa.ColumnElement[bool]:
+    """`column` holds `text`, whatever the case: SQLite's LIKE ignores the case of ASCII
+    letters already (and its lower() knows no others), so it is spared lower() on every row,
+    which triples a search's time; PostgreSQL's ILIKE."""
+    pattern = f"%{text}%"
+    return column.like(pattern) if db.engine.dialect.name == "sqlite" else column.ilike(pattern)
 
 
 def pupils_of_school(school: School) -> list[Pupil]:
