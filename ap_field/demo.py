@@ -608,10 +608,15 @@ def seed_command(if_empty: bool, force: bool) -> None:
 
 
 @demo_cli.command("scale")
-@click.option("--pupils", default=1_000, show_default=True, type=click.IntRange(min=1))
+@click.argument("count", required=False, type=click.IntRange(min=1))
+@click.option("--pupils", type=click.IntRange(min=1), help="The number of pupils, as COUNT.")
 @click.option("--force", is_flag=True, help="Build even outside development.")
-def scale_command(pupils: int, force: bool) -> None:
-    """Build a large programme with a year of records into an empty database, to measure."""
+def scale_command(count: int | None, pupils: int | None, force: bool) -> None:
+    """Build a large programme of COUNT pupils (1,000 unless told) with a year of records
+    into an empty database, to measure: `flask demo scale 10000`."""
+    if count and pupils and count != pupils:
+        raise click.UsageError(f"COUNT says {count:,} pupils and --pupils {pupils:,}: say one.")
+    pupils = count or pupils or 1_000
     if not (current_app.config["DEMO_DATA_ALLOWED"] or force):
         raise click.ClickException(
             "Demo accounts share a published password: add --force outside development."

@@ -1,11 +1,13 @@
 """`flask demo scale`: a large programme with a year of records, to measure ap-field against.
 
 Every row goes in with bulk inserts (and rows that only restate others, such as each mark's
-first history entry, with INSERT ... SELECT), so 1,000 pupils build in well under two
-minutes. Teachers hold blocks of five; each pupil has a year of AM and PM marks, a plan
-with two targets, a weekly timetable, a review every fortnight, three session notes a week,
-a home visit every month and a parent who answers most sessions. 300 providers each have a
-site, insurance, and a signed-off site check with a photo.
+first history entry, with INSERT ... SELECT), and on PostgreSQL the foreign keys are checked
+once when all the rows are in rather than row by row, so 1,000 pupils build in well under
+two minutes and 10,000 (4.4 million marks) in three to four. Teachers hold blocks of five;
+each pupil has a year of AM and PM marks, a plan with two targets, a weekly timetable, a
+review every fortnight, three session notes a week, a home visit every month and a parent
+who answers most sessions. 300 providers each have a site, insurance, and a signed-off site
+check with a photo.
 """
 
 import itertools
@@ -13,6 +15,7 @@ import random
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from time import perf_counter as time_counter
@@ -145,12 +148,12 @@ class ScaleBuilder:
         counts: dict[str, int] = {}
         stages = [self._staff, self._providers, self._pupils, self._teaching, self._marks,
                   self._notes, self._reviews, self._visits, self._site_checks]  # fmt: skip
-        for stage in stages:
-            started = time_counter()
-            stage(counts)
-            report(
-                f"{stage.__name__.strip('_').replace('_', ' ')}: {time_counter() - started:.1f} s"
-            )
+        with _foreign_keys_checked_at_the_end(report):
+            for stage in stages:
+                started = time_counter()
+                stage(counts)
+                name = stage.__name__.strip("_").replace("_", " ")
+                report(f"{name}: {time_counter() - started:.1f} s")
         started = time_counter()
         db.session.commit()
         _gather_statistics()
@@ -884,6 +887,32 @@ class ScaleBuilder:
                 for check_id, row in zip(check_ids, rows, strict=True)
             ),
         )
+
+
+@contextmanager
+def _foreign_keys_checked_at_the_end(report: Callable[[str], None]) -> Iterator[None]:
+    """On PostgreSQL, every foreign key checked once over its whole table when the rows are
+    in, rather than row by row as they go in (a trigger per row and key, most of the build's
+    time): the keys are dropped, then made again as they were, which checks every row. In
+    the build's one transaction, so a failure leaves the schema as it was."""
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    tables = [table.name for table in db.metadata.sorted_tables]
+    keys = db.session.execute(
+        sa.text(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(:tables)"
+        ),
+        {"tables": tables},
+    ).all()
+    for table, name, _ in keys:
+        db.session.execute(sa.text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+    yield
+    started = time_counter()
+    for table, name, definition in keys:
+        db.session.execute(sa.text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+    report(f"foreign keys checked: {time_counter() - started:.1f} s")
 
 
 def _gather_statistics() -> None:
