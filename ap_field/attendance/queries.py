@@ -1,6 +1,7 @@
 """Reads for registers and attendance figures; each runs a fixed number of queries, however
 many pupils or marks there are."""
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ QUICK_CODES = (PRESENT_AM, "L", NOT_YET_ESTABLISHED)
 MORE_QUICK_CODES = 2
 POPULAR_SINCE = timedelta(days=28)
 FOLLOW_UP_DAYS = 7
+EXPORT_BATCH = 1_000  # rows read from the database at a time
 EXPORT_HEADER = [
     "UPN", "Case number", "Legal name", "School on roll", "Date", "Session",
     "Code", "Meaning", "Category", "Minutes late",
@@ -396,35 +398,55 @@ def unexplained_absences_of(user: User, today: date) -> list[AttendanceMark]:
 def export_rows(in_scope: sa.Select, first: date, last: date) -> Iterator[list]:
     """One row per pupil per school-day session of the range, in pupil then date order; a
     session without a mark is exported with an empty code, so gaps are visible. Dates stay
-    dates and minutes late a number (or None), for spreadsheets to sort."""
-    pupils = db.session.scalars(in_scope.order_by(Pupil.display_name, Pupil.id)).all()
-    marks = db.session.execute(
-        sa.select(
-            AttendanceMark.pupil_id,
+    dates and minutes late a number (or None), for spreadsheets to sort.
+
+    One query, its rows read as they are written (a server-side cursor on PostgreSQL), each
+    pupil's marks held only while their rows are: memory stays flat however many pupils."""
+    rows = db.session.execute(
+        in_scope.with_only_columns(
+            Pupil.id,
+            Pupil.upn,
+            Pupil.case_number,
+            Pupil.legal_name,
+            Pupil.school_on_roll,
             AttendanceMark.date,
             AttendanceMark.session,
             AttendanceMark.code,
             AttendanceMark.minutes_late,
-        ).where(
-            AttendanceMark.pupil_id.in_([pupil.id for pupil in pupils]),
-            AttendanceMark.date.between(first, last),
         )
-    ).all()
-    found = {(pupil_id, day, session): (code, late) for pupil_id, day, session, code, late in marks}
+        .outerjoin(
+            AttendanceMark,
+            sa.and_(AttendanceMark.pupil_id == Pupil.id, AttendanceMark.date.between(first, last)),
+        )
+        .order_by(Pupil.display_name, Pupil.id)
+        .execution_options(yield_per=EXPORT_BATCH)
+    )
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    for pupil in pupils:
-        for day in days:
-            if day.weekday() > 4 and not any((pupil.id, day, s) in found for s in (AM, PM)):
-                continue
-            for session in (AM, PM):
-                code, late = found.get((pupil.id, day, session), ("", None))
-                meaning = CODES[code].meaning if code else "No mark"
-                category = CODES[code].category.label if code else ""
-                yield [
-                    pupil.upn or "", pupil.case_number, pupil.legal_name,
-                    pupil.school_on_roll or "", day, session.label,
-                    code, meaning, category, late,
-                ]  # fmt: skip
+    for _, pupil_rows in itertools.groupby(rows, key=lambda row: row.id):
+        yield from _pupil_export_rows(list(pupil_rows), days)
+
+
+def _pupil_export_rows(pupil_rows: list[sa.Row], days: list[date]) -> Iterator[list]:
+    """A pupil's rows of the register export, from their pupil-and-mark rows (one, with no
+    mark, if they have none in the range)."""
+    pupil = pupil_rows[0]
+    found = {
+        (row.date, row.session): (row.code, row.minutes_late)
+        for row in pupil_rows
+        if row.date is not None
+    }
+    for day in days:
+        if day.weekday() > 4 and not any((day, session) in found for session in (AM, PM)):
+            continue
+        for session in (AM, PM):
+            code, late = found.get((day, session), ("", None))
+            meaning = CODES[code].meaning if code else "No mark"
+            category = CODES[code].category.label if code else ""
+            yield [
+                pupil.upn or "", pupil.case_number, pupil.legal_name,
+                pupil.school_on_roll or "", day, session.label,
+                code, meaning, category, late,
+            ]  # fmt: skip
 
 
 def find_mark(pupil_id: int, day: date, session: RegisterSession) -> AttendanceMark | None:
