@@ -6,12 +6,6 @@ import base64
 
 from flask import Response
 from PIL import ImageFile
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
-
-# Importing WeasyPrint tells Pillow, for the whole process, to accept truncated images. The
-# photos area refuses a damaged photo (ap_field/photos/images.py), so that is put back.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 def data_url(data: bytes, mimetype: str) -> str:
@@ -20,6 +14,14 @@ def data_url(data: bytes, mimetype: str) -> str:
 
 
 def pdf_of(page: str) -> bytes:
+    # WeasyPrint and what it loads are some 27 MB in each app worker, which most never need:
+    # loaded with the worker's first PDF.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    # Importing WeasyPrint tells Pillow, for the whole process, to accept truncated images.
+    # The photos area refuses a damaged photo (ap_field/photos/images.py), so that is put back.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     return HTML(string=page, url_fetcher=fetcher).write_pdf()
 

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 import requests
 import sqlalchemy as sa
 from flask import current_app
-from pywebpush import WebPusher, WebPushException
 
 from ap_field.auth.models import User
 from ap_field.common.time import utcnow
@@ -203,6 +202,10 @@ class Sender:
         self.session = session
 
     def push(self, device: PushSubscription, message: dict, topic: str, urgency: str) -> Delivery:
+        # pywebpush and what it loads are some 20 MB, which an app worker that sends nothing
+        # never needs: loaded with the first push.
+        from pywebpush import WebPusher, WebPushException
+
         parts = urlsplit(device.endpoint)
         headers = {
             "Authorization": vapid.authorization(

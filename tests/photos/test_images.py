@@ -8,6 +8,7 @@ import zlib
 import pytest
 from PIL import ExifTags, Image
 
+from ap_field.common.pdf import pdf_of
 from ap_field.photos.images import LONGEST_SIDE, THUMBNAIL_SIDE, PhotoRefused, clean_photo
 from tests.premises.helpers import jpeg_bytes
 
@@ -101,6 +102,12 @@ def test_a_gif_is_not_on_the_allowlist():
 
 
 def test_a_truncated_jpeg_is_refused():
+    data = jpeg_bytes(size=(400, 300), quality=95)
+    assert refusal(data[: len(data) // 2]).startswith("The photo is damaged or incomplete")
+
+
+def test_a_truncated_jpeg_is_still_refused_once_a_pdf_has_been_made():
+    pdf_of("<p>A site check report</p>")
     data = jpeg_bytes(size=(400, 300), quality=95)
     assert refusal(data[: len(data) // 2]).startswith("The photo is damaged or incomplete")
 
