@@ -61,10 +61,11 @@ faults: $(INSTALLED) chromium
 		$(BIN)/pytest -n auto -p no:randomly -q tests/browser/test_faults.py || status=$$?; \
 	$(BIN)/python -m tests.browser.faults fault-report.jsonl; exit $$status
 
-## bench: measure against the budgets in docs/architecture.md: builds 100 and 1,000 pupils (flask demo scale) in a
-## throwaway folder, serves them with gunicorn on SQLite and, when it answers, PostgreSQL
-## (BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1/postgres; it makes bench_small
-## and bench_large there), prints a table, writes bench-results.json, fails naming each budget exceeded
+## bench: measure against the budgets in docs/architecture.md: builds 100, 1,000 and 10,000 pupils
+## (flask demo scale; BENCH_SIZES picks others) in a throwaway folder, serves them with gunicorn on
+## SQLite and, when it answers, PostgreSQL (BENCH_POSTGRES_URL, default
+## postgresql://postgres@127.0.0.1/postgres; it makes bench_100, bench_1000 and bench_10000 there),
+## prints a table per database and size, writes bench-results.json, fails naming each budget exceeded
 bench: $(INSTALLED) chromium tests/bench/lighthouse/node_modules/.package-lock.json
 	$(BIN)/python -m tests.bench.run
 
