@@ -229,3 +229,17 @@ def test_schools_on_roll_become_schools_and_come_back(own_app):
         ("AP-3", "Riverside High School", None),
         ("AP-4", None, None),
     ]
+
+
+def test_going_back_past_photos_in_the_database_is_refused_while_files_are_kept_there(own_app):
+    flask_migrate.upgrade(revision="0031_photo_chunks")
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text("INSERT INTO photo_chunks (name, part, data) VALUES ('a.jpg', 0, :data)"),
+            {"data": b"\xff\xd8\xff"},
+        )
+    with pytest.raises(SystemExit):
+        flask_migrate.downgrade(revision="0030_annotated_photos")
+    with db.engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM photo_chunks")) == 1
+    assert _stored_revisions() == ["0031_photo_chunks"]

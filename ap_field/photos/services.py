@@ -11,7 +11,7 @@ from ap_field.common.writes import by_client_uuid
 from ap_field.extensions import db
 from ap_field.photos.images import CleanPhoto
 from ap_field.photos.models import Photo
-from ap_field.photos.storage import photo_store
+from ap_field.photos.storage import every_store, photo_store
 
 
 def replayed_photo(client_uuid: uuid.UUID, upload_sha256: str) -> Photo | None:
@@ -47,9 +47,10 @@ def keep_photo(
 
 
 def delete_files(photo: Photo) -> None:
-    store = photo_store()
-    for name in (photo.stored_name, photo.thumbnail_name):
-        store.delete(name)
+    """The photo's files go from whichever store holds them, when the transaction commits."""
+    for store in every_store():
+        for name in (photo.stored_name, photo.thumbnail_name):
+            store.delete(name)
 
 
 def photo_data_url(photo: Photo) -> str:

@@ -47,7 +47,10 @@ class DatabaseStore:
         return db.session.scalar(sa.select(sa.exists().where(PhotoChunk.name == name)))
 
     def read(self, name: str) -> bytes:
-        return b"".join(self.pieces(name))
+        pieces = list(self.pieces(name))
+        if not pieces:
+            raise FileNotFoundError(f"No photo file {name} in the database")
+        return b"".join(pieces)
 
     def pieces(self, name: str) -> Iterator[bytes]:
         query = sa.select(PhotoChunk.data).filter_by(name=name).order_by(PhotoChunk.part)
@@ -128,3 +131,9 @@ def store_named(storage: str) -> PhotoStore:
 def photo_store() -> PhotoStore:
     """The store PHOTO_STORAGE names, which new photos go into and are served from."""
     return store_named(current_app.config["PHOTO_STORAGE"])
+
+
+def every_store() -> list[PhotoStore]:
+    """Both stores: a photo's files are removed from both, so that none outlives its record
+    in the store it was kept in before PHOTO_STORAGE changed."""
+    return [store_named(storage) for storage in STORAGES]

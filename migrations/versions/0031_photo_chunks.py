@@ -28,4 +28,9 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().execute(sa.text("SELECT 1 FROM photo_chunks LIMIT 1")).first():
+        raise RuntimeError(
+            "Photo files are kept in the database, and going back would lose them: move them to "
+            "a folder first with AP_FIELD_PHOTO_STORAGE=folder flask photos move."
+        )
     op.drop_table("photo_chunks")

@@ -73,6 +73,23 @@ def test_a_removal_that_does_not_commit_keeps_the_file(app):
     assert stored_files() == []
 
 
+def test_a_file_the_database_does_not_hold_cannot_be_read(app):
+    with pytest.raises(FileNotFoundError):
+        DatabaseStore().read("missing.jpg")
+
+
+def test_removing_a_photo_removes_its_files_from_both_stores(app, client, check):
+    upload(client, check, jpeg_bytes())
+    photo = only_photo()
+    left_in_the_folder = FolderStore(photo_folder())
+    left_in_the_folder.put(photo.stored_name, b"an old copy")
+    db.session.commit()
+    item = check.items()[0]
+    client.post(f"/site-checks/{check.id}/items/{item.id}/photos/{photo.id}/remove")
+    assert not DatabaseStore().has(photo.stored_name)
+    assert not left_in_the_folder.has(photo.stored_name)
+
+
 def move(app, to: str):
     app.config["PHOTO_STORAGE"] = to
     return app.test_cli_runner().invoke(photos_cli, ["move"])
@@ -99,6 +116,20 @@ def test_photos_move_from_a_folder_into_the_database_and_back(app, client, check
     assert "2 moved" in back.output
     assert [FolderStore(photo_folder()).read(name) for name in names] == in_folder
     assert not DatabaseStore().has(photo.stored_name)
+
+
+def test_a_move_run_again_removes_the_old_copies_of_one_that_stopped(app, client, check):
+    upload(client, check, jpeg_bytes())
+    photo = only_photo()
+    folder = FolderStore(photo_folder())
+    for name in (photo.stored_name, photo.thumbnail_name):
+        folder.put(name, DatabaseStore().read(name))
+    db.session.commit()
+    result = move(app, "folder")
+    assert "0 moved, 2 already there, 0 in neither" in result.output
+    assert not DatabaseStore().has(photo.stored_name)
+    assert not DatabaseStore().has(photo.thumbnail_name)
+    assert folder.read(photo.stored_name).startswith(JPEG_START)
 
 
 def test_a_move_names_the_files_in_neither_store(app, client, check):
