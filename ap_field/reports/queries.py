@@ -122,21 +122,44 @@ def disagreements_this_half_term(
     return Disagreements(half_term, ListPage(items, page, DISAGREEMENTS_PAGE_SIZE, total))
 
 
-def _keep_disagreements(in_scope: sa.Select, today: date, half_term_starts) -> int:
-    """This half-term's disagreements written over those kept, numbered in the page's order;
-    how many there are."""
+DISAGREEMENT_COLUMNS = ("position", "pupil_id", "day", "session", "code", "note_id")
+
+
+def _stage_disagreements(in_scope: sa.Select, today: date, half_term_starts) -> sa.Table:
+    """This half-term's disagreements, numbered in the page's order, in a temporary table of
+    the connection's own: the long read takes no lock on what others write (SQLite's one
+    writer at a time)."""
     _week, half_term, _year = periods(today, half_term_starts)
-    found = disagreements(in_scope, half_term.first, half_term.last)
-    listed = found.order_by(None).subquery()
+    listed = disagreements(in_scope, half_term.first, half_term.last).order_by(None).subquery()
     position = sa.func.row_number().over(order_by=disagreement_order(listed.c))
-    columns = ("pupil_id", "day", "session", "code", "note_id")
-    db.session.execute(sa.delete(ProgrammeDisagreement))
+    staged = sa.Table(
+        "staged_disagreements",
+        sa.MetaData(),
+        sa.Column("position", sa.Integer),
+        sa.Column("pupil_id", sa.Integer),
+        sa.Column("day", sa.Date),
+        sa.Column("session", sa.String(2)),
+        sa.Column("code", sa.String(2)),
+        sa.Column("note_id", sa.Integer),
+        prefixes=["TEMPORARY"],
+    )
+    staged.create(db.session.connection())
     db.session.execute(
-        sa.insert(ProgrammeDisagreement).from_select(
-            ["position", *columns], sa.select(position, *(listed.c[name] for name in columns))
+        staged.insert().from_select(
+            DISAGREEMENT_COLUMNS,
+            sa.select(position, *(listed.c[name] for name in DISAGREEMENT_COLUMNS[1:])),
         )
     )
-    return db.session.scalar(sa.select(sa.func.count()).select_from(ProgrammeDisagreement))
+    return staged
+
+
+def _keep_disagreements(staged: sa.Table) -> int:
+    """The staged disagreements written over those kept, the staging dropped; how many."""
+    kept = ProgrammeDisagreement.__table__
+    db.session.execute(kept.delete())
+    db.session.execute(kept.insert().from_select(DISAGREEMENT_COLUMNS, sa.select(staged)))
+    staged.drop(db.session.connection())
+    return db.session.scalar(sa.select(sa.func.count()).select_from(kept))
 
 
 def _trend(weekly: list[list]) -> Chart:
@@ -166,11 +189,12 @@ def _programme_figures(in_scope: sa.Select, today: date, half_term_starts) -> di
 def _keep(
     now: datetime, figures: dict, in_scope: sa.Select, today: date, half_term_starts
 ) -> ProgrammeSnapshot:
-    """The figures written over the snapshot, then the disagreements over those kept, their
-    number added to the figures, and all committed at once: the pages that read them change
-    nothing else. Two leads computing at once both write; the last wins. The snapshot's row,
-    written first, keeps the second waiting until the first has committed, so that it numbers
-    the disagreements anew over the first's."""
+    """The figures written over the snapshot, then the disagreements (worked out first, aside)
+    over those kept, their number added to the figures, and all committed at once: the pages
+    that read them change nothing else. Two leads computing at once both write; the last
+    wins. The snapshot's row, written first, keeps the second waiting until the first has
+    committed, so that it writes its disagreements over the first's."""
+    staged = _stage_disagreements(in_scope, today, half_term_starts)
     dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
     values = {"id": PROGRAMME, "for_day": today, "computed_at": now, "figures": figures}
     upsert = dialect.insert(ProgrammeSnapshot).values(values)
@@ -179,7 +203,7 @@ def _keep(
         set_={name: upsert.excluded[name] for name in ("for_day", "computed_at", "figures")},
     )
     db.session.execute(upsert)
-    figures["disagreements"] = _keep_disagreements(in_scope, today, half_term_starts)
+    figures["disagreements"] = _keep_disagreements(staged)
     kept = sa.update(ProgrammeSnapshot).where(ProgrammeSnapshot.id == PROGRAMME)
     db.session.execute(kept.values(figures=figures))
     db.session.commit()
