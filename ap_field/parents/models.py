@@ -127,6 +127,8 @@ class SessionConfirmation(SyncedRecord, db.Model):
         sa.Index(
             "ix_session_confirmations_answer_note_id_pupil_id", "answer", "note_id", "pupil_id"
         ),
+        # The oldest dispute nobody has answered, for the lead's Programme page.
+        sa.Index("ix_session_confirmations_answer_created_at", "answer", "created_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

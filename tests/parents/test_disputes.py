@@ -164,6 +164,21 @@ def test_the_leads_programme_counts_open_disputes_and_their_age(
     assert "the oldest has waited 6 days." in text
 
 
+def test_an_answered_dispute_is_neither_counted_nor_the_oldest(
+    pupil, parent, make_note, lead, teacher, phone_of, clock
+):
+    clock(9, 0, on=WEDNESDAY - timedelta(days=9))
+    answered = confirm_session(make_note(pupil), parent, Answer.DISPUTED, "No", uuid.uuid4())
+    stands = {"outcome": Outcome.STANDS, "reply": "We were there", "correction": ""}
+    reply_to_dispute(answered, teacher, stands, uuid.uuid4())
+    clock(9, 0, on=WEDNESDAY - timedelta(days=2))
+    confirm_session(make_note(pupil), parent, Answer.DISPUTED, "Late start", uuid.uuid4())
+    clock(9, 0)
+    text = text_of(phone_of(lead).get("/programme"), "[data-open-disputes]")
+    assert "1 not answered" in text
+    assert "the oldest has waited 2 days." in text
+
+
 def test_the_teacher_and_leads_are_pushed_once_and_the_parent_when_answered(
     dispute, teacher, lead, parent, clock
 ):
