@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from math import ceil
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -151,7 +152,8 @@ def register_statuses_page(
     day: date, now: datetime, page: int, per_page: int
 ) -> tuple[ListPage, int]:
     """A page of register_statuses, those not taken by their due time first, and how many
-    are not: worked out in the database, one query however many teachers there are."""
+    are not: worked out in the database, one query however many teachers there are. A page
+    past the end is the last."""
     statuses = _statuses(day, now).subquery()
     overdue = sa.func.sum(sa.cast(statuses.c.overdue, sa.Integer)).over()
     query = sa.select(statuses, sa.func.count().over().label("total"), overdue.label("late"))
@@ -161,7 +163,8 @@ def register_statuses_page(
         .offset((page - 1) * per_page)
     ).all()
     if not rows and page > 1:
-        return register_statuses_page(day, now, 1, per_page)
+        teachers = db.session.scalar(sa.select(sa.func.count()).select_from(statuses))
+        return register_statuses_page(day, now, max(1, ceil(teachers / per_page)), per_page)
     total, late = (rows[0].total, rows[0].late or 0) if rows else (0, 0)
     return ListPage([_status(row, day, now) for row in rows], page, per_page, total), late
 

@@ -321,3 +321,7 @@ def test_the_registers_come_a_page_at_a_time_with_those_not_taken_first(
     assert following == "/register?date=2026-11-18&registers-page=2#registers"
     last = client_request.get(following)
     assert [text_of(row, "th") for row in last.select("#registers tbody tr")] == ["Teacher 24"]
+    past_the_end = client_request.get("/register?date=2026-11-18&registers-page=9")
+    assert [text_of(row, "th") for row in past_the_end.select("#registers tbody tr")] == [
+        "Teacher 24"
+    ]
