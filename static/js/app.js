@@ -1,6 +1,15 @@
 // GOV.UK Frontend styles some components differently once JavaScript runs.
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 
+// On a phone the menu starts folded when scripts run (assets/scss/app.scss), for
+// static/js/govuk.js to open it with its button; if that module never ran, the menu is shown.
+window.addEventListener("load", () => {
+  const toggle = document.querySelector(".govuk-service-navigation__toggle");
+  if (toggle && toggle.hidden && window.matchMedia("(max-width: 40.0525em)").matches) {
+    document.documentElement.classList.add("app-menu-unfolded");
+  }
+});
+
 // The service worker keeps the app's files and kept pages for use without signal, and shows
 // push reminders; registered from every page so it is there whichever page a phone opens
 // first. Without it the app works the same online.

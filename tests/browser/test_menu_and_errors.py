@@ -1,6 +1,6 @@
 """GOV.UK Frontend's behaviour on a phone: the menu folds behind one button while signing out
-stays one tap away, without the page jumping as it loads, and a page with errors puts the reader in its error summary, whose links
-go to each field's first input."""
+stays one tap away, without the page jumping as it loads, and a page with errors puts the
+reader in its error summary, whose links go to each field's first input."""
 
 from playwright.sync_api import Page, expect
 
@@ -39,6 +39,16 @@ def test_the_page_does_not_jump_as_the_menu_folds(phone: Page, make_user):
     phone.goto("/caseload")
     expect(phone.get_by_role("button", name="Menu")).to_be_visible()
     assert phone.evaluate(LAYOUT_SHIFTS) == []
+
+
+def test_the_menu_is_shown_when_its_script_never_runs(new_phone, make_user, expected_errors):
+    expected_errors.append("Failed to load resource: net::ERR_FAILED")
+    phone = new_phone(service_workers="block")
+    phone.route("**/static/js/govuk.js*", lambda route: route.abort())
+    sign_in(phone, make_user(Role.TEACHER).email)
+    menu = phone.get_by_role("navigation", name="Menu")
+    expect(menu.get_by_role("link", name="Caseload")).to_be_visible()
+    expect(menu.get_by_role("button", name="Menu")).to_be_hidden()
 
 
 def test_the_error_summary_takes_focus_and_its_links_go_to_the_first_input(phone: Page, make_user):
