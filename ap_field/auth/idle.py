@@ -13,6 +13,10 @@ from ap_field.sync.protocol import KEY_HEADER
 
 LAST_USED = "last_used"
 LOCKED = "locked"
+# Use is written into the session at most once a minute, not on every request: each write
+# re-signs the session cookie and sends it again. The lock so comes up to a minute early,
+# never late.
+RECORD_USE_EVERY = 60  # seconds
 # Pages a locked person still reaches: the lock itself, signing out, and what the phone's
 # service worker and outbox fetch on their own.
 OPEN_WHEN_LOCKED = frozenset(
@@ -61,7 +65,9 @@ def lock_when_idle():
         if request.headers.get("HX-Request"):
             return "", 200, {"HX-Redirect": target}
         return redirect(target)
-    session[LAST_USED] = _now()
+    now = _now()
+    if now - session.get(LAST_USED, 0) >= RECORD_USE_EVERY:
+        session[LAST_USED] = now
     return None
 
 

@@ -193,21 +193,26 @@ class Passkey(db.Model):
     last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
 
+# Built once: the loader runs on every request, and building the statement cost as much as
+# running it.
+_SIGNED_IN = (
+    sa.select(User, SignedInDevice)
+    .join(SignedInDevice, SignedInDevice.user_id == User.id)
+    .where(
+        User.active,
+        SignedInDevice.token_hash == sa.bindparam("token_hash"),
+        SignedInDevice.signed_out_at.is_(None),
+    )
+)
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: a session counts while its device is signed in and the user is
     active. One query reads both."""
     pk, _, token = user_id.partition(":")
     if not token:
         return None
-    row = db.session.execute(
-        sa.select(User, SignedInDevice)
-        .join(SignedInDevice, SignedInDevice.user_id == User.id)
-        .where(
-            User.active,
-            SignedInDevice.token_hash == token_hash(token),
-            SignedInDevice.signed_out_at.is_(None),
-        )
-    ).first()
+    row = db.session.execute(_SIGNED_IN, {"token_hash": token_hash(token)}).first()
     if row is None or str(row.User.id) != pk:
         return None
     user, device = row

@@ -1,9 +1,10 @@
 """What every template can use: date filters, the navigation for the signed-in role, the
-session tag that kept pages are filed under and a long list's options."""
+session tag that kept pages are filed under, a long list's options and url_for with the
+layout's fixed URLs kept."""
 
 from collections.abc import Iterable
 
-from flask import Flask
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -57,11 +58,27 @@ def options(choices: Iterable[tuple], selected) -> Markup:
     )
 
 
+def fixed_url_for(endpoint: str, **values) -> str:
+    """url_for for templates. A URL that depends only on its endpoint, or on a static file's
+    name, is built once per worker and kept: the layout's menu and static files are on every
+    page, and building them was a tenth of the least a page costs. Static URLs carry a hash
+    of their file read once per process (ap_field/pwa/services.py), so they are fixed too."""
+    fixed = not values or (endpoint == "static" and values.keys() == {"filename"})
+    if not fixed or endpoint.startswith(".") or not has_request_context():
+        return url_for(endpoint, **values)
+    kept = current_app.extensions.setdefault("templating.fixed_urls", {})
+    key = (request.script_root, endpoint, values.get("filename"))
+    if key not in kept:
+        kept[key] = url_for(endpoint, **values)
+    return kept[key]
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_long_date, "long_date")
     app.add_template_filter(format_london_time, "london_time")
     app.add_template_filter(format_london_datetime, "london_datetime")
     app.context_processor(_navigation)
+    app.jinja_env.globals["url_for"] = fixed_url_for
     app.jinja_env.globals["theme_colour"] = THEME_COLOUR
     app.jinja_env.globals["field_errors"] = field_errors
     app.jinja_env.globals["session_tag"] = session_tag
