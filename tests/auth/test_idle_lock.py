@@ -46,6 +46,19 @@ def test_fifteen_minutes_without_use_locks_the_pages(
     assert client.get("/pupils/1").location.startswith("/lock"), "every page, not only the last"
 
 
+def test_use_is_counted_to_the_minute_so_pages_within_it_send_no_new_cookie(
+    client, clock, signed_in_at_nine
+):
+    clock.set(signed_in_at_nine + timedelta(minutes=1))
+    assert "Set-Cookie" in client.get("/today").headers, "a minute on, the use is written"
+    clock.set(signed_in_at_nine + timedelta(minutes=1, seconds=40))
+    assert "Set-Cookie" not in client.get("/caseload").headers
+
+    clock.set(signed_in_at_nine + timedelta(minutes=16, seconds=1))
+
+    assert client.get("/caseload").location.startswith("/lock"), "15 minutes from the use written"
+
+
 def test_the_password_opens_it_where_it_was(client, client_request, clock, signed_in_at_nine):
     clock.set(signed_in_at_nine + timedelta(minutes=16))
     client.get("/caseload")
