@@ -64,9 +64,18 @@ def is_in_scope(user: User, pupil: Pupil) -> bool:
 def joined_to_scope(query: sa.Select, pupil_id: sa.ColumnElement, in_scope: sa.Select) -> sa.Select:
     """`query` narrowed to the pupils of `in_scope` by a join on its `pupil_id` column. A join
     lets the planner read the other table by its own index (marks by date, notes by day);
-    `IN (subquery)` can send it through that table pupil by pupil."""
+    `IN (subquery)` can send it through that table pupil by pupil. A scope of every pupil (a
+    lead's, an admin's) narrows nothing, and `pupil_id` is never empty, so no join is made:
+    it would cost a look-up of each row's pupil."""
+    if is_every_pupil(in_scope):
+        return query
     pupils = in_scope.with_only_columns(Pupil.id).order_by(None).subquery()
     return query.join(pupils, pupils.c.id == pupil_id)
+
+
+def is_every_pupil(in_scope: sa.Select) -> bool:
+    """Whether a scope from pupils_in_scope is every pupil: the pupils table, unnarrowed."""
+    return in_scope.whereclause is None and in_scope.get_final_froms() == [Pupil.__table__]
 
 
 def of_compulsory_school_age(on: date) -> sa.ColumnElement[bool]:
