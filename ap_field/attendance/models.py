@@ -53,6 +53,8 @@ class AttendanceMark(SyncedRecord, db.Model):
         sa.UniqueConstraint("pupil_id", "date", "session"),
         sa.Index("ix_attendance_marks_date_code_pupil_id", "date", "code", "pupil_id"),
         sa.Index("ix_attendance_marks_code_date_pupil_id", "code", "date", "pupil_id"),
+        # A day's registers: the marks of one day lie together, by pupil.
+        sa.Index("ix_attendance_marks_date_pupil_id_session", "date", "pupil_id", "session"),
         sa.CheckConstraint(f"code IN ({_sql_list(CODES)})", name="known_code"),
         sa.CheckConstraint(
             f"(code = '{LATE}' AND minutes_late IS NOT NULL"

@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
         sa.CheckConstraint(
             "(role = 'school') = (school_id IS NOT NULL)", name="school_officer_has_school"
         ),
+        # The people of one role by name: a county's teachers among its parents.
+        sa.Index("ix_users_role_name_id", "role", "name", "id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -323,17 +323,17 @@ def final_report(pupil: Pupil, today: date) -> FinalReport:
 
 
 def teacher_caseloads() -> sa.Select[tuple[User, int]]:
-    """Each active community teacher, by name, with the number of pupils they hold now."""
+    """Each active community teacher, by name, with the number of pupils they hold now. The
+    number is a subquery per teacher, so a page of them counts only its own teachers'
+    pupils and the list's length is a count of teachers."""
+    held = (
+        sa.select(sa.func.count())
+        .where(CaseloadAssignment.teacher_id == User.id, CaseloadAssignment.ended_on.is_(None))
+        .scalar_subquery()
+    )
     return (
-        sa.select(User, sa.func.count(CaseloadAssignment.id))
-        .outerjoin(
-            CaseloadAssignment,
-            sa.and_(
-                CaseloadAssignment.teacher_id == User.id, CaseloadAssignment.ended_on.is_(None)
-            ),
-        )
+        sa.select(User, held)
         .where(User.role == Role.TEACHER, User.active)
-        .group_by(User.id)
         .order_by(User.name, User.id)
     )
 
