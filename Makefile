@@ -73,11 +73,13 @@ bench: $(INSTALLED) chromium tests/bench/lighthouse/node_modules/.package-lock.j
 tests/bench/lighthouse/node_modules/.package-lock.json: tests/bench/lighthouse/package-lock.json
 	npm ci --prefix tests/bench/lighthouse --no-audit --no-fund
 
-## lint: ruff for the Python, ESLint for our JavaScript (needs Node and npm)
+## lint: ruff for the Python, ESLint for our JavaScript, and a check that the committed
+## static/build is what static/js builds to (needs Node and npm)
 lint: $(INSTALLED) node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	npx --no-install eslint static/js static/sw.js eslint.config.js
+	bash assets/build_scripts.sh --check
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -86,7 +88,8 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## assets: rebuild the committed CSS, htmx and icons (needs Node and npm)
+## assets: rebuild the committed CSS, htmx, icons and our minified JavaScript (static/build,
+## from static/js) (needs Node and npm)
 assets: $(INSTALLED)
 	bash assets/build.sh
 

@@ -1,10 +1,12 @@
-// ESLint for ap-field's own JavaScript (make lint): the pages' scripts and the service worker.
-// They run as the browser loads them, with no build step: the outbox and the service worker
-// as ES modules, the rest as plain scripts.
+// ESLint for ap-field's own JavaScript (make lint): the sources of the pages' scripts and the
+// service worker. What every page runs (static/js/every-page.js and what it imports) and the
+// service worker are ES modules, the rest plain scripts. static/build holds what they build to
+// (assets/build_scripts.sh), minified, and is not linted.
 const js = require("@eslint/js");
 const globals = require("globals");
 
 module.exports = [
+  { ignores: ["static/build/"] },
   js.configs.recommended,
   {
     files: ["static/js/**/*.js"],
@@ -15,7 +17,14 @@ module.exports = [
     },
   },
   {
-    files: ["static/js/outbox/*.js", "static/js/govuk.js"],
+    files: [
+      "static/js/every-page.js",
+      "static/js/site-check-item.js",
+      "static/js/outbox/*.js",
+      "static/js/govuk.js",
+      "static/js/offline-pages.js",
+      "static/js/idle-lock.js",
+    ],
     languageOptions: { sourceType: "module" },
   },
   {

@@ -17,9 +17,8 @@ npx --no-install sass \
   assets/scss/app.scss static/css/app.css
 
 cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
-# GOV.UK Frontend's components as an ES module, for static/js/govuk.js; its source map stays behind.
-sed 's|//# sourceMappingURL=.*||' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
-  > static/vendor/govuk-frontend.min.js
+# Our JavaScript, minified, with the GOV.UK Frontend components it uses (see the script).
+bash assets/build_scripts.sh
 
 # axe-core, which the accessibility tests run in the browser (tests/browser/test_accessibility.py).
 mkdir -p tests/browser/vendor

@@ -80,8 +80,9 @@ self.addEventListener("pushsubscriptionchange", (event) => {
 // ---- Outbox ------------------------------------------------------------------------------
 // Where the browser has Background Sync, it wakes the worker when the signal comes back, even
 // with no page of ap-field open, and the worker sends what the pages saved in the outbox
-// (static/js/outbox/sender.js). Elsewhere the pages send it themselves.
-import { configure, flush, request, session } from "/static/js/outbox/sender.js";
+// (static/js/outbox/sender.js, built with the store it uses as the pages' outbox is, by
+// `make assets`). Elsewhere the pages send it themselves.
+import { configure, flush, request, session } from "/static/build/outbox/sender.js";
 
 configure({ timeout: OUTBOX_TIMEOUT * 1000 });
 

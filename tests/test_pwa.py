@@ -59,7 +59,7 @@ def test_pages_name_each_static_file_by_its_content(client_request):
     used += [tag["src"] for tag in page.select("script[src]")]
     assert "/static/css/app.css?v=" + static_hash("css/app.css") in used
     assert "/static/vendor/htmx.min.js?v=" + static_hash("vendor/htmx.min.js") in used
-    assert "/static/js/offline-pages.js?v=" + static_hash("js/offline-pages.js") in used
+    assert "/static/build/every-page.js?v=" + static_hash("build/every-page.js") in used
     assert all(re.search(r"\?v=[0-9a-f]{12}$", url) for url in used)
 
 
@@ -86,8 +86,9 @@ def test_the_worker_precaches_every_static_file_pages_use(client, client_request
     used = {tag["href"] for tag in page.select("link[href^='/static/']")}
     used |= {tag["src"] for tag in page.select("script[src]")}
     assert used <= set(precache)
-    for path in ("icons/icon-192.png", "js/reminders.js", "js/photos.js"):
+    for path in ("icons/icon-192.png", "build/reminders.js", "build/photos.js", "build/page.js"):
         assert f"/static/{path}?v={static_hash(path)}" in precache
+    assert not any(url.startswith("/static/js/") for url in precache), "sources are not loaded"
     assert not any(url.startswith("/static/sw.js") for url in precache)
     assert 'addEventListener("fetch"' in script
 

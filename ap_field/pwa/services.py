@@ -20,8 +20,10 @@ from ap_field.parents.queries import unanswered_disputes
 from ap_field.plans.models import LearningPlan
 
 WORKER = "sw.js"
-# ES modules, which import each other by their plain URLs
-MODULES = ("js/outbox/", "vendor/govuk-frontend.min.js")
+SOURCES = "js/"  # what static/build is built from (assets/build_scripts.sh)
+# The scripts built from static/js (assets/build_scripts.sh): a module that imports another by
+# its plain URL gets the other's bytes of the same version
+MODULES = ("build/",)
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600  # a hashed URL's bytes never change
 UNHASHED_MAX_AGE = 300  # a URL without its file's current hash: ask again soon
 # The offline page is rendered from these; a change to them is a new worker, so phones
@@ -79,8 +81,9 @@ class Fingerprints:
         return cls(static=static, offline_page=_short_sha256(templates))
 
     def precached(self) -> list[str]:
-        """The static files pages use: everything under static/ but the worker itself."""
-        return [name for name in self.static if name != WORKER]
+        """The static files pages use: everything under static/ but the worker itself and
+        the scripts' sources, which pages load as built (static/build)."""
+        return [name for name in self.static if name != WORKER and not name.startswith(SOURCES)]
 
 
 def fingerprints(app: Flask | None = None) -> Fingerprints:

@@ -44,7 +44,7 @@ def test_the_page_does_not_jump_as_the_menu_folds(phone: Page, make_user):
 def test_the_menu_is_shown_when_its_script_never_runs(new_phone, make_user, expected_errors):
     expected_errors.append("Failed to load resource: net::ERR_FAILED")
     phone = new_phone(service_workers="block")
-    phone.route("**/static/js/govuk.js*", lambda route: route.abort())
+    phone.route("**/static/build/every-page.js*", lambda route: route.abort())
     sign_in(phone, make_user(Role.TEACHER).email)
     menu = phone.get_by_role("navigation", name="Menu")
     expect(menu.get_by_role("link", name="Caseload")).to_be_visible()

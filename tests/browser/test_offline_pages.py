@@ -78,8 +78,8 @@ def test_a_repeat_visit_takes_every_static_file_from_the_service_worker(phone, m
     assert {response.url.split("/static/")[1].split("?")[0] for response in page_files} >= {
         "css/app.css",
         "vendor/htmx.min.js",
-        "js/app.js",
-        "js/offline-pages.js",
+        "build/app.js",
+        "build/every-page.js",
     }
     assert all(response.from_service_worker for response in page_files)
     assert all("?v=" in response.url for response in page_files)

@@ -48,7 +48,7 @@ def test_static_files_and_the_sign_in_page_may_be_cached(client, make_user, auth
 
 
 def test_scripts_and_stylesheets_carry_only_the_headers_that_apply_to_them(client):
-    for path in ("/static/css/app.css", "/static/js/app.js"):
+    for path in ("/static/css/app.css", "/static/build/app.js"):
         with client.get(path) as response:
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert "Content-Security-Policy" not in response.headers
@@ -96,8 +96,8 @@ def test_no_page_relies_on_inline_script_or_style(client, make_user, auth, make_
 
 
 def test_the_import_map_is_the_one_inline_script_and_the_policy_names_it(client):
-    """The outbox's modules import each other by plain URLs; the page's import map sends
-    each to its current bytes, and the policy lets that one inline script run by its hash."""
+    """A built module imports another by its plain URL; the page's import map sends each to
+    its current bytes, and the policy lets that one inline script run by its hash."""
     response = client.get("/sign-in")
     page = BeautifulSoup(response.text, "html.parser")
     [inline] = page.find_all("script", type="importmap")
@@ -106,7 +106,7 @@ def test_the_import_map_is_the_one_inline_script_and_the_policy_names_it(client)
     assert inline.string == text
     assert f"script-src 'self' 'sha256-{digest}'" in response.headers["Content-Security-Policy"]
     imports = json.loads(text)["imports"]
-    assert "/static/js/outbox/store.js" in imports
+    assert "/static/build/every-page.js" in imports
     for plain, hashed in imports.items():
         assert hashed.startswith(f"{plain}?v=")
         with client.get(hashed) as module:

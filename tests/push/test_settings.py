@@ -39,7 +39,7 @@ def test_the_page_gives_the_public_key_and_never_the_private_one(client_request,
     assert vapid.raw_private_key(TEST_KEY.encode()) not in html
     for line in TEST_KEY.splitlines()[1:-1]:
         assert line not in html
-    assert page.select_one('script[type="module"][src*="js/reminders.js?v="]')
+    assert page.select_one('script[type="module"][src*="build/reminders.js?v="]')
     assert "Turn on reminders on this phone" in text_of(page, "[data-push-action]")
 
 

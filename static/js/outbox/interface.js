@@ -6,7 +6,6 @@
 // The form hears "outbox:kept" once its submission is stored, "outbox:sent" once the server
 // has it and "outbox:refused" when the server sends it back to be corrected.
 import { button, element, notificationBanner, onIPhone } from "./dom.js";
-import { showOutboxPage } from "./page.js";
 import * as sender from "./sender.js";
 import * as store from "./store.js";
 
@@ -634,7 +633,11 @@ async function redraw() {
   await showSent(entries, sent);
   showCount(entries);
   showRegisterCount(entries);
-  await showOutboxPage({ user, entries, sent, send: flush });
+  // The outbox page's drawing is fetched on that page only (precached, so offline too).
+  if (document.querySelector("[data-outbox-page]")) {
+    const { showOutboxPage } = await import("./page.js");
+    await showOutboxPage({ user, entries, sent, send: flush });
+  }
 }
 
 // What the page shows of the outbox, drawn again after each change, one drawing at a time.

@@ -197,12 +197,11 @@ function fillSection(name, entries, render) {
 
 let flush = () => {};
 
-/** Fills the outbox page, if this is it, with `entries` and `sent`, those of `user`, the
+/** Fills the outbox page (the caller loads this module there only) with `entries` and `sent`, those of `user`, the
  * person whose outbox it is (null when nobody is: signed out here, the phone is no one's);
  * `send` sends the outbox, for the page's buttons. */
 export async function showOutboxPage({ user, entries, sent, send }) {
   const page = document.querySelector("[data-outbox-page]");
-  if (!page) return;
   flush = send;
   const waiting = entries.filter((entry) => store.waiting(entry));
   fillSection("waiting", waiting, waitingCard);

@@ -1,0 +1,1 @@
+(function(){"use strict";const t=document.querySelector("[data-concern-form]"),e=document.getElementById("emergency");!t||!e||t.addEventListener("change",n=>{if(n.target.name!=="immediate_danger")return;const r=n.target.value==="yes";e.hidden=!r,r&&(e.setAttribute("tabindex","-1"),e.scrollIntoView({block:"start"}),e.focus({preventScroll:!0}))})})();

@@ -1,0 +1,1 @@
+for(const t of document.querySelectorAll("[data-copy]")){const e=document.getElementById(t.dataset.copy);e&&navigator.clipboard&&(t.hidden=!1,t.addEventListener("click",async()=>{try{await navigator.clipboard.writeText(e.value),t.textContent="Link copied"}catch{e.select()}}))}
