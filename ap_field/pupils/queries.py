@@ -20,11 +20,15 @@ from ap_field.schools.models import School
 PAGE_SIZE = 25
 
 
+# Leads' and admins' scope, one statement (statements are immutable) that is_every_pupil knows.
+EVERY_PUPIL = sa.select(Pupil)
+
+
 def pupils_in_scope(user: User) -> sa.Select[tuple[Pupil]]:
     """Teachers see their current caseload, parents their linked children, a school's
     attendance officer the pupils on its roll, leads and admins everyone, assessors no pupil at
     all."""
-    query = sa.select(Pupil)
+    query = EVERY_PUPIL
     match user.role:
         case Role.LEAD | Role.ADMIN:
             return query
@@ -74,8 +78,8 @@ def joined_to_scope(query: sa.Select, pupil_id: sa.ColumnElement, in_scope: sa.S
 
 
 def is_every_pupil(in_scope: sa.Select) -> bool:
-    """Whether a scope from pupils_in_scope is every pupil: the pupils table, unnarrowed."""
-    return in_scope.whereclause is None and in_scope.get_final_froms() == [Pupil.__table__]
+    """Whether a scope is pupils_in_scope's of every pupil, unnarrowed since."""
+    return in_scope is EVERY_PUPIL
 
 
 def of_compulsory_school_age(on: date) -> sa.ColumnElement[bool]:

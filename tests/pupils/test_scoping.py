@@ -27,7 +27,7 @@ from ap_field.plans.models import Focus, Mode
 from ap_field.plans.queries import current_plan
 from ap_field.plans.services import add_slot, hold_review
 from ap_field.pupils.models import Pupil
-from ap_field.pupils.queries import current_assignment
+from ap_field.pupils.queries import current_assignment, is_every_pupil, pupils_in_scope
 from ap_field.pupils.services import assign
 from ap_field.sessions.queries import delivery_between
 from ap_field.visits.models import VisitPlace, VisitPurpose
@@ -271,3 +271,11 @@ def test_a_tampered_link_id_of_another_pupil_is_404(client, auth, world):
     assert client.get(path).status_code == 404
     assert client.post(path + "/unlink").status_code == 404
     assert db.session.get(ParentLink, theirs_link) is not None
+
+
+def test_only_the_unnarrowed_scope_of_leads_and_admins_reads_as_every_pupil(world):
+    """Queries narrowed to such a scope make no join (joined_to_scope)."""
+    for role, user in world.users.items():
+        scope = pupils_in_scope(user)
+        assert is_every_pupil(scope) == (role in {Role.LEAD, Role.ADMIN}), role
+        assert not is_every_pupil(scope.where(Pupil.id == world.mine.id))
