@@ -171,16 +171,34 @@ def register_statuses_page(
 
 def _statuses(day: date, now: datetime) -> sa.Select:
     """Per teacher with a caseload: id, name, the pupils due a register (their school open on
-    the day), how many of them are marked each session, and whether a register is overdue."""
+    the day), how many of them are marked each session, and whether a register is overdue.
+    The day's marks are read first, by day (ix_attendance_marks_date_pupil_id_session), one
+    row per pupil, whatever statistics the database has: looked up pupil by pupil, they would
+    be a search of every pupil's year."""
     held = CaseloadAssignment
     is_open = sa.func.coalesce(Pupil.school_id, NO_SCHOOL).not_in(schools_closed_on(day))
-    marked = {
-        session: so.aliased(AttendanceMark, name=f"marked_{session.value}") for session in (AM, PM)
-    }
+    sessions = (AM, PM)
+    marks = (
+        sa.select(
+            AttendanceMark.pupil_id,
+            *(
+                sa.func.max(sa.cast(AttendanceMark.session == session, sa.Integer)).label(
+                    session.value
+                )
+                for session in sessions
+            ),
+        )
+        .where(AttendanceMark.date == day)
+        .group_by(AttendanceMark.pupil_id)
+        .subquery("marks_of_the_day")
+    )
     due = sa.func.count(Pupil.id).filter(is_open)
-    counts = {session: sa.func.count(mark.id).filter(is_open) for session, mark in marked.items()}
-    late = [counts[session] < due for session in (AM, PM) if _past_due(day, session, now)]
-    query = (
+    counts = {
+        session: sa.func.count(Pupil.id).filter(is_open, marks.c[session.value] == 1)
+        for session in sessions
+    }
+    late = [counts[session] < due for session in sessions if _past_due(day, session, now)]
+    return (
         sa.select(
             User.id,
             User.name,
@@ -191,15 +209,10 @@ def _statuses(day: date, now: datetime) -> sa.Select:
         )
         .join(held, held.teacher_id == User.id)
         .join(Pupil, Pupil.id == held.pupil_id)
+        .outerjoin(marks, marks.c.pupil_id == held.pupil_id)
         .where(held.ended_on.is_(None))
         .group_by(User.id, User.name)
     )
-    for session, mark in marked.items():
-        query = query.outerjoin(
-            mark,
-            sa.and_(mark.pupil_id == held.pupil_id, mark.date == day, mark.session == session),
-        )
-    return query
 
 
 def _status(row, day: date, now: datetime) -> RegisterStatus:
