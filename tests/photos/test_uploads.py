@@ -152,7 +152,9 @@ def test_the_capture_form_asks_for_the_camera_and_warns_about_children(client_re
     assert field["accept"] == "image/*"
     assert field["capture"] == "environment"
     assert "Do not photograph children unless their consent is recorded" in page.text
-    assert page.select_one("script[type=module][src*='photos.js?v=']")
+    assert page.select_one("script[type=module][src*='build/site-check-item.js?v=']"), (
+        "the photo input's script, built with the item's others (static/js/site-check-item.js)"
+    )
 
 
 @pytest.mark.parametrize("role", [Role.ASSESSOR, Role.LEAD, Role.ADMIN])
