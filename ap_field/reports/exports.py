@@ -6,6 +6,7 @@ CSV is written by `common.csv_files`; XLSX through openpyxl's write-only workboo
 rows on disk rather than in memory, and is then sent in chunks.
 """
 
+import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -13,18 +14,25 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from ap_field.attendance.figures import academic_year_first_day
+from ap_field.attendance.queries import EXPORT_BATCH
 from ap_field.attendance.queries import EXPORT_HEADER as REGISTER_HEADER
 from ap_field.attendance.queries import export_rows as register_rows
 from ap_field.auth.models import Role
 from ap_field.common.csv_files import Cell
 from ap_field.extensions import db
+from ap_field.premises.models import Provider
 from ap_field.premises.queries import compliance_of_all
-from ap_field.pupils.models import FULL_TIME_HOURS, Pupil, PupilStatus, nc_year_label
+from ap_field.pupils.models import (
+    FULL_TIME_HOURS,
+    Pupil,
+    PupilStatus,
+    nc_year_label,
+    pupil_providers,
+)
 
 # Ofsted 2013, Annex B: exemplar data collection tracking sheet, its columns in its order.
 TRACKING_SHEET_HEADER = [
@@ -57,42 +65,49 @@ def hours_flag(hours: Decimal | None) -> str:
     return "Fewer than 25 hours" if hours < FULL_TIME_HOURS else "25 hours or more"
 
 
-def _pupils(in_scope: sa.Select, today: date) -> Iterable[Pupil]:
-    """Open pupils, and those closed this school year: a year's return counts every child the
-    programme had in it."""
+def _pupils(in_scope: sa.Select, today: date) -> Iterator[tuple[Pupil, list[Provider]]]:
+    """Open pupils, and those closed this school year (a year's return counts every child the
+    programme had in it), each with their providers by name. One query, read as it is written
+    (a server-side cursor on PostgreSQL), each pupil held only while their row is: memory
+    stays flat however many pupils."""
     this_year = academic_year_first_day(today)
-    return db.session.scalars(
-        in_scope.where(sa.or_(Pupil.status != PupilStatus.CLOSED, Pupil.closed_on >= this_year))
-        # One query for every pupil's providers; selectinload would add one per 500 pupils.
-        .options(so.subqueryload(Pupil.providers))
-        .order_by(Pupil.case_number)
+    rows = db.session.execute(
+        in_scope.add_columns(Provider)
+        .outerjoin(pupil_providers, pupil_providers.c.pupil_id == Pupil.id)
+        .outerjoin(Provider, Provider.id == pupil_providers.c.provider_id)
+        .where(sa.or_(Pupil.status != PupilStatus.CLOSED, Pupil.closed_on >= this_year))
+        .order_by(Pupil.case_number, Pupil.id, Provider.name)
+        .execution_options(yield_per=EXPORT_BATCH)
     )
+    for _, pupil_rows in itertools.groupby(rows, key=lambda row: row[0].id):
+        pupil_rows = list(pupil_rows)
+        yield pupil_rows[0][0], [provider for _, provider in pupil_rows if provider is not None]
 
 
 def tracking_sheet_rows(in_scope: sa.Select, today: date) -> Iterator[list[Cell]]:
-    for pupil in _pupils(in_scope, today):
+    for pupil, providers in _pupils(in_scope, today):
         yield [
             pupil.case_number, pupil.legal_name,
             pupil.ethnicity.label if pupil.ethnicity else None,
             pupil.gender.label if pupil.gender else None,
             pupil.date_of_birth, nc_year_label(pupil.nc_year(today)), pupil.send_status.label,
             pupil.locality_team, pupil.school_on_roll, pupil.commissioner,
-            "; ".join(provider.name for provider in pupil.providers) or None,
+            "; ".join(provider.name for provider in providers) or None,
             pupil.provision_start_date, pupil.planned_hours_per_week, pupil.review_date,
             "; ".join(pupil.reason_labels) or None, pupil.action_to_be_taken,
         ]  # fmt: skip
 
 
-def provision_type(pupil: Pupil) -> str:
+def provision_type(providers: list[Provider]) -> str:
     """The programme's own teaching, and any provider the child also attends, by its type."""
-    providers = [f"{p.name} ({p.provider_type.label})" for p in pupil.providers]
-    return "; ".join([COMMUNITY_TEACHING, *providers])
+    attended = [f"{p.name} ({p.provider_type.label})" for p in providers]
+    return "; ".join([COMMUNITY_TEACHING, *attended])
 
 
 def central_record_rows(in_scope: sa.Select, today: date) -> Iterator[list[Cell]]:
-    for pupil in _pupils(in_scope, today):
+    for pupil, providers in _pupils(in_scope, today):
         yield [
-            pupil.case_number, pupil.date_of_birth, pupil.upn, provision_type(pupil),
+            pupil.case_number, pupil.date_of_birth, pupil.upn, provision_type(providers),
             pupil.planned_hours_per_week, hours_flag(pupil.planned_hours_per_week),
             pupil.exclusion_type.label, pupil.provision_start_date,
         ]  # fmt: skip
