@@ -8,8 +8,6 @@ to dress them up (l33t, dates, keyboard walks), and needs no network.
 
 import re
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 MIN_SCORE = 3  # zxcvbn: "safely unguessable", roughly 10^8 guesses or more
@@ -24,6 +22,10 @@ def password_problem(password: str, personal: list[str] = ()) -> str | None:
     words = _words(personal)
     if _built_on_personal_words(password, words):
         return "Do not build your password from your name or email address"
+    # zxcvbn's lists are some 12 MB in each app worker, which most never need: loaded with
+    # the worker's first password to check.
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password, user_inputs=words, max_length=MAX_LENGTH)
     if _built_on_a_leaked_password(result):
         return "This password appears in lists of leaked passwords. Choose a different one."
