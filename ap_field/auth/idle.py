@@ -13,9 +13,9 @@ from ap_field.sync.protocol import KEY_HEADER
 
 LAST_USED = "last_used"
 LOCKED = "locked"
-# Use is written into the session at most once a minute, not on every request: each write
-# re-signs the session cookie and sends it again. The lock so comes up to a minute early,
-# never late.
+# Use is written into the session at most once a minute (a tenth of a shorter lock), not on
+# every request: each write re-signs the session cookie and sends it again. The lock so comes
+# up to that much early, never late.
 RECORD_USE_EVERY = 60  # seconds
 # Pages a locked person still reaches: the lock itself, signing out, and what the phone's
 # service worker and outbox fetch on their own.
@@ -66,7 +66,8 @@ def lock_when_idle():
             return "", 200, {"HX-Redirect": target}
         return redirect(target)
     now = _now()
-    if now - session.get(LAST_USED, 0) >= RECORD_USE_EVERY:
+    every = min(RECORD_USE_EVERY, current_app.config["IDLE_LOCK_MINUTES"] * 6)
+    if now - session.get(LAST_USED, 0) >= every:
         session[LAST_USED] = now
     return None
 

@@ -20,7 +20,6 @@ from ap_field.parents.queries import unanswered_disputes
 from ap_field.plans.models import LearningPlan
 
 WORKER = "sw.js"
-SOURCES = "js/"  # what static/build is built from (assets/build_scripts.sh)
 # The scripts built from static/js (assets/build_scripts.sh): a module that imports another by
 # its plain URL gets the other's bytes of the same version
 MODULES = ("build/",)
@@ -81,9 +80,11 @@ class Fingerprints:
         return cls(static=static, offline_page=_short_sha256(templates))
 
     def precached(self) -> list[str]:
-        """The static files pages use: everything under static/ but the worker itself and
-        the scripts' sources, which pages load as built (static/build)."""
-        return [name for name in self.static if name != WORKER and not name.startswith(SOURCES)]
+        """The static files pages use: everything under static/ but the worker itself. The
+        scripts' sources (static/js) are among them: pages load them built (static/build),
+        but a page kept on a phone by an earlier version loads them by their own paths, and
+        offline it gets the current file of the same path."""
+        return [name for name in self.static if name != WORKER]
 
 
 def fingerprints(app: Flask | None = None) -> Fingerprints:

@@ -59,6 +59,18 @@ def test_use_is_counted_to_the_minute_so_pages_within_it_send_no_new_cookie(
     assert client.get("/caseload").location.startswith("/lock"), "15 minutes from the use written"
 
 
+def test_under_a_short_lock_use_is_counted_to_a_tenth_of_it(
+    app, client, clock, signed_in_at_nine, monkeypatch
+):
+    monkeypatch.setitem(app.config, "IDLE_LOCK_MINUTES", 1)
+    clock.set(signed_in_at_nine + timedelta(seconds=50))
+    assert client.get("/today").status_code == 200
+
+    clock.set(signed_in_at_nine + timedelta(seconds=105))
+
+    assert client.get("/today").status_code == 200, "a minute from the use at 50 s, not from 0"
+
+
 def test_the_password_opens_it_where_it_was(client, client_request, clock, signed_in_at_nine):
     clock.set(signed_in_at_nine + timedelta(minutes=16))
     client.get("/caseload")

@@ -636,7 +636,7 @@ async function redraw() {
   // The outbox page's drawing is fetched on that page only (precached, so offline too).
   if (document.querySelector("[data-outbox-page]")) {
     const { showOutboxPage } = await import("./page.js");
-    await showOutboxPage({ user, entries, sent, send: flush });
+    await showOutboxPage({ outbox: store, user, entries, sent, send: flush });
   }
 }
 

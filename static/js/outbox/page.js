@@ -3,7 +3,11 @@
 // in (static/js/outbox/interface.js says who). The page itself holds nothing; it is filled
 // from the phone's storage, so it works with no signal and signed out.
 import { button, element, onIPhone, timeOf } from "./dom.js";
-import * as store from "./store.js";
+
+// The outbox's store (./store.js) as the page's outbox opened it, passed in by
+// showOutboxPage: this module is loaded on its own (build/page.js), and a copy of the store
+// of its own would be a second connection that the page's outbox does not hear.
+let store = null;
 
 const STATES = {
   saved: "Saved on this phone",
@@ -197,11 +201,13 @@ function fillSection(name, entries, render) {
 
 let flush = () => {};
 
-/** Fills the outbox page (the caller loads this module there only) with `entries` and `sent`, those of `user`, the
+/** Fills the outbox page (the caller loads this module there only, with its `outbox`, the
+ * store module) with `entries` and `sent`, those of `user`, the
  * person whose outbox it is (null when nobody is: signed out here, the phone is no one's);
  * `send` sends the outbox, for the page's buttons. */
-export async function showOutboxPage({ user, entries, sent, send }) {
+export async function showOutboxPage({ outbox, user, entries, sent, send }) {
   const page = document.querySelector("[data-outbox-page]");
+  store = outbox;
   flush = send;
   const waiting = entries.filter((entry) => store.waiting(entry));
   fillSection("waiting", waiting, waitingCard);
