@@ -31,12 +31,14 @@ build() {
     --bundle --format=esm "${MINIFY[@]}" --outfile="$out/page.js"
   npx --no-install esbuild static/js/site-check-item.js \
     --bundle --format=esm "${MINIFY[@]}" --outfile="$out/site-check-item.js"
-  # A plain script of its own, run before the module: if the module never runs (a request
-  # lost on a weak signal), app.js shows the menu the module would have folded.
-  npx --no-install esbuild static/js/app.js "${MINIFY[@]}" --outfile="$out/app.js"
+  # Each minified alone. app.js is a plain script of its own, run before the module: if the
+  # module never runs (a request lost on a weak signal), app.js shows the menu the module
+  # would have folded.
+  local plain=(static/js/app.js)
   for name in "${PAGE_SCRIPTS[@]}"; do
-    npx --no-install esbuild "static/js/$name.js" "${MINIFY[@]}" --outfile="$out/$name.js"
+    plain+=("static/js/$name.js")
   done
+  npx --no-install esbuild "${plain[@]}" "${MINIFY[@]}" --outdir="$out"
 }
 
 if [[ "${1:-}" == "--check" ]]; then
