@@ -8,6 +8,7 @@ from flask import Flask
 
 from ap_field.auth.models import STAFF_ROLES, Role, SafeguardingRole
 from ap_field.common.access import PUBLIC, access_rule, allow, needs_dsl, public
+from tests.helpers import new_user, signed_in_cookie
 
 PUBLIC_ENDPOINTS = {
     "auth.sign_in",
@@ -151,6 +152,27 @@ def test_every_signed_in_page_is_in_the_matrix(app):
     assert signed_in_get_pages == set(PAGES)
 
 
+@pytest.fixture(scope="module")
+def transaction(module_transaction):
+    """The people below sign in once for the module's hundreds of cases."""
+    return module_transaction
+
+
+@pytest.fixture(scope="module")
+def cookies(transaction, rollback_app) -> dict[tuple[Role, bool], str]:
+    """A person of each role signed in, by (role, whether they are a DSL)."""
+    with rollback_app.app_context():
+        return {
+            (role, dsl): signed_in_cookie(rollback_app, new_user(role, **duty))
+            for role in Role
+            for dsl, duty in ((False, {}), (True, {"safeguarding_role": SafeguardingRole.DSL}))
+        }
+
+
+def sign_in_as(client, cookies, role: Role, dsl: bool = False) -> None:
+    client.set_cookie(client.application.config["SESSION_COOKIE_NAME"], cookies[role, dsl])
+
+
 @pytest.mark.parametrize("path", sorted(PAGES.keys() - OUTBOX_PAGES))
 def test_strangers_are_sent_to_sign_in(client, path):
     response = client.get(path)
@@ -165,8 +187,8 @@ def test_strangers_asking_for_outbox_pages_hear_401(client, path):
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("path", sorted(PAGES))
-def test_each_role_reaches_only_its_pages(client, make_user, auth, role, path):
-    auth.login(make_user(role))
+def test_each_role_reaches_only_its_pages(client, cookies, role, path):
+    sign_in_as(client, cookies, role)
     response = client.get(path, follow_redirects=path in FORWARDING_PAGES)
     if role in PAGES[path]:
         assert response.status_code == 200
@@ -184,8 +206,8 @@ def test_strangers_posting_actions_are_sent_to_sign_in(client, path):
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("path", sorted(ACTIONS))
-def test_each_role_posts_only_its_actions(client, make_user, auth, role, path):
-    auth.login(make_user(role))
+def test_each_role_posts_only_its_actions(client, cookies, role, path):
+    sign_in_as(client, cookies, role)
     response = client.post(path)
     if role in ACTIONS[path]:
         assert response.status_code in {200, 302, 400}
@@ -196,9 +218,9 @@ def test_each_role_posts_only_its_actions(client, make_user, auth, role, path):
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("path", sorted(DSL_PAGES))
-def test_dsls_reach_their_pages(client, make_user, auth, role, path):
+def test_dsls_reach_their_pages(client, cookies, role, path):
     """A safeguarding duty is held beside a role; a parent or assessor never holds one."""
-    auth.login(make_user(role, safeguarding_role=SafeguardingRole.DSL))
+    sign_in_as(client, cookies, role, dsl=True)
     response = client.get(path)
     assert response.status_code == (200 if role in DSL_PAGES[path] else 403)
 
