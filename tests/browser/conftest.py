@@ -1,6 +1,7 @@
 """A live ap-field on loopback and a phone-sized Chromium driven by Playwright."""
 
 import os
+import re
 import shutil
 import threading
 from dataclasses import dataclass
@@ -10,8 +11,9 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 import sqlalchemy as sa
+from bs4 import BeautifulSoup
 from flask import Flask
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import APIResponse, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from ap_field import create_app
@@ -197,6 +199,34 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").tap()
     pass_second_factor(page, email)
+
+
+def sign_in_by_requests(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Signs in through the same forms as `sign_in`, sent by the page's own requests (whose
+    cookies are the page's) instead of typed into drawn pages, then opens the person's first
+    page: for tests about what comes after signing in, which need not draw the sign-in pages."""
+    answer = _send_form(page, page.request.get("/sign-in"), email=email, password=password)
+    step = urlsplit(answer.url).path
+    if step == "/sign-in/set-up-two-factor":
+        secret = "".join(_page_of(answer).select_one("#authenticator-key").get_text().split())
+        answer = _send_form(page, answer, code=pyotp.TOTP(secret).at(utcnow()))
+        page.goto(_page_of(answer).find("a", string=re.compile("I have kept my codes"))["href"])
+        return
+    if step == "/sign-in/code":
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        answer = _send_form(page, answer, code=second_factor_code(user))
+    assert answer.ok and not urlsplit(answer.url).path.startswith("/sign-in"), answer.url
+    page.goto(answer.url)
+
+
+def _page_of(answer: APIResponse) -> BeautifulSoup:
+    return BeautifulSoup(answer.text(), "html.parser")
+
+
+def _send_form(page: Page, form_page: APIResponse, **fields) -> APIResponse:
+    """Posts the form on `form_page` with its CSRF token and `fields`, following redirects."""
+    token = _page_of(form_page).select_one("input[name=csrf_token]")["value"]
+    return page.request.post(form_page.url, form={"csrf_token": token, **fields})
 
 
 def mark_the_photo(phone: Page) -> None:

@@ -4,14 +4,14 @@ from playwright.sync_api import expect
 
 from ap_field.auth.models import Role
 from ap_field.pupils.services import assign
-from tests.browser.conftest import open_from_menu, sign_in
+from tests.browser.conftest import open_from_menu, sign_in_by_requests
 
 
 def test_a_teacher_records_a_baseline_assessment_on_a_phone(phone, make_user, make_pupil):
     teacher = make_user(Role.TEACHER, name="Tom Okafor")
     pupil = make_pupil(legal_name="Jayden Clarke", reasons=["ebsa"])
     assign(pupil, teacher, make_user(Role.LEAD))
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
 
     open_from_menu(phone, "Caseload")
     phone.get_by_role("link", name="Jayden Clarke").tap()

@@ -14,7 +14,7 @@ from ap_field.pupils.services import assign
 from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit, update_visit
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in_by_requests
 from tests.helpers import write_demo_plan
 from tests.premises.helpers import make_check
 
@@ -81,7 +81,7 @@ def test_a_note_is_offered_back_after_a_reload_restored_in_full_and_gone_once_se
     teacher, pupil = teacher_with_a_pupil(make_user, make_pupil)
     write_demo_plan(pupil, teacher)
     form_url = f"/pupils/{pupil.id}/notes/new"
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(form_url)
     opened_as = phone.locator("[name=client_uuid]").input_value()
     type_a_note(phone)
@@ -116,7 +116,7 @@ def test_a_safeguarding_concern_typed_and_not_sent_leaves_nothing_on_the_phone(
     phone, make_user, make_pupil
 ):
     teacher, pupil = teacher_with_a_pupil(make_user, make_pupil)
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(f"/pupils/{pupil.id}/concerns/new")
     phone.get_by_label("What you saw or heard").fill(CONCERN_TEXT)
     phone.get_by_label("The child's own words").fill(CONCERN_TEXT)
@@ -135,7 +135,7 @@ def test_a_note_typed_before_a_crash_is_offered_on_a_new_page_and_can_be_discard
 ):
     teacher, pupil = teacher_with_a_pupil(make_user, make_pupil)
     form_url = f"/pupils/{pupil.id}/notes/new"
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(form_url)
     phone.get_by_label("Wellbeing observations").fill("Anxious about the bus")
     wait_for_draft(phone)
@@ -159,7 +159,7 @@ def test_signing_out_removes_the_persons_drafts_so_the_next_person_finds_none(
 ):
     teacher, pupil = teacher_with_a_pupil(make_user, make_pupil)
     form_url = f"/pupils/{pupil.id}/notes/new"
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(form_url)
     phone.get_by_label("Wellbeing observations").fill("Worried about his brother")
     phone.reload()
@@ -167,13 +167,13 @@ def test_signing_out_removes_the_persons_drafts_so_the_next_person_finds_none(
     sign_out(phone)
     assert "Worried about his brother" not in phone.evaluate("() => JSON.stringify(localStorage)")
 
-    sign_in(phone, make_user(Role.LEAD).email)
+    sign_in_by_requests(phone, make_user(Role.LEAD).email)
     phone.goto(form_url)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Session note")
     expect(phone.locator(".govuk-notification-banner")).to_have_count(0)
     sign_out(phone)
 
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(form_url)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Session note")
     expect(offer(phone)).to_have_count(0)
@@ -193,7 +193,7 @@ def test_a_visit_record_is_offered_back_after_a_reload_over_a_change_saved_since
             "purpose": VisitPurpose.WELFARE,
         },
     )
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(f"/pupils/{pupil.id}/visits/{visit.id}/record")
     phone.get_by_label("Yes, I am recording what happened").check()
     phone.get_by_label("The pupil", exact=True).check()
@@ -224,7 +224,7 @@ def test_a_site_check_answer_is_offered_back_after_a_reload(phone, make_user):
     check = make_check(assessor)
     item = check.items()[0]
     due = (london_today() + timedelta(days=30)).isoformat()
-    sign_in(phone, assessor.email)
+    sign_in_by_requests(phone, assessor.email)
     phone.goto(f"/site-checks/{check.id}/items/{item.id}")
     phone.get_by_label("No", exact=True).check()
     phone.get_by_label("Comment").fill("Fire door wedged open")

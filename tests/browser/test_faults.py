@@ -48,7 +48,7 @@ from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit, VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit
 from tests.attendance.helpers import put_marks
-from tests.browser.conftest import mark_the_photo, sign_in, sign_the_check
+from tests.browser.conftest import mark_the_photo, sign_in_by_requests, sign_the_check
 from tests.browser.faults import record_outcome, seeds
 from tests.browser.test_outbox import fill_assessment, fill_note
 from tests.helpers import write_demo_plan, write_test_note
@@ -155,7 +155,7 @@ class Network:
                 route.fulfill(response=answer)
         if self.expired:
             self.expired = False
-            sign_in(self.page, self.person.email)
+            sign_in_by_requests(self.page, self.person.email)
 
 
 def outbox_state(page: Page) -> dict | None:
@@ -503,7 +503,7 @@ def test_every_submission_arrives_once_whatever_the_network_does(
         role, fill = FORMS[name]
         if role not in networks:
             page = new_phone(service_workers="block")
-            sign_in(page, people[role].email)
+            sign_in_by_requests(page, people[role].email)
             networks[role] = Network(page, people[role], random.Random(f"{seed}-{role.value}"))
             page.context.route("**/*", networks[role].route)
         arguments = (photo,) if fill is site_check else ()

@@ -5,12 +5,12 @@ reader in its error summary, whose links go to each field's first input."""
 from playwright.sync_api import Page, expect
 
 from ap_field.auth.models import Role
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in_by_requests
 
 
 def test_the_menu_folds_behind_one_button_and_signing_out_stays_in_sight(phone: Page, make_user):
     lead = make_user(Role.LEAD)
-    sign_in(phone, lead.email)
+    sign_in_by_requests(phone, lead.email)
     menu = phone.get_by_role("navigation", name="Menu")
     schools = menu.get_by_role("link", name="Schools")
     expect(schools).to_be_hidden()
@@ -35,7 +35,7 @@ LAYOUT_SHIFTS = """() => new Promise((done) => {
 
 def test_the_page_does_not_jump_as_the_menu_folds(phone: Page, make_user):
     teacher = make_user(Role.TEACHER)
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto("/caseload")
     expect(phone.get_by_role("button", name="Menu")).to_be_visible()
     assert phone.evaluate(LAYOUT_SHIFTS) == []
@@ -45,7 +45,7 @@ def test_the_menu_is_shown_when_its_script_never_runs(new_phone, make_user, expe
     expected_errors.append("Failed to load resource: net::ERR_FAILED")
     phone = new_phone(service_workers="block")
     phone.route("**/static/build/every-page.js*", lambda route: route.abort())
-    sign_in(phone, make_user(Role.TEACHER).email)
+    sign_in_by_requests(phone, make_user(Role.TEACHER).email)
     menu = phone.get_by_role("navigation", name="Menu")
     expect(menu.get_by_role("link", name="Caseload")).to_be_visible()
     expect(menu.get_by_role("button", name="Menu")).to_be_hidden()
@@ -53,7 +53,7 @@ def test_the_menu_is_shown_when_its_script_never_runs(new_phone, make_user, expe
 
 def test_the_error_summary_takes_focus_and_its_links_go_to_the_first_input(phone: Page, make_user):
     lead = make_user(Role.LEAD)
-    sign_in(phone, lead.email)
+    sign_in_by_requests(phone, lead.email)
     phone.goto("/schools/new")
     phone.get_by_label("Name").fill("Hillcrest Academy")
     phone.get_by_role("button", name="Save school").tap()

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from ap_field.auth.models import Role
 from ap_field.pupils.services import assign
 from ap_field.pwa.services import fingerprints
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in_by_requests
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -56,7 +56,7 @@ def teacher_with_caseload(make_user, make_pupil, names=("Amara Bello", "Ben Cart
 
 
 def test_a_repeat_visit_takes_every_static_file_from_the_service_worker(phone, make_user):
-    sign_in(phone, make_user(Role.TEACHER).email)
+    sign_in_by_requests(phone, make_user(Role.TEACHER).email)
     under_the_service_worker(phone)
     page_files, worker_fetches = [], []
     phone.on(
@@ -87,7 +87,7 @@ def test_a_repeat_visit_takes_every_static_file_from_the_service_worker(phone, m
 
 
 def test_a_page_not_kept_is_the_offline_page_without_signal(phone, make_user):
-    sign_in(phone, make_user(Role.TEACHER).email)
+    sign_in_by_requests(phone, make_user(Role.TEACHER).email)
     under_the_service_worker(phone)
 
     phone.context.set_offline(True)
@@ -104,7 +104,7 @@ def test_a_page_not_kept_is_the_offline_page_without_signal(phone, make_user):
 
 def test_a_kept_caseload_opens_with_no_signal(phone, make_user, make_pupil):
     teacher, (amara, _ben) = teacher_with_caseload(make_user, make_pupil)
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     under_the_service_worker(phone)
     phone.goto("/caseload")
     panel = phone.locator("[data-keep-pages]")
@@ -161,7 +161,7 @@ def test_a_kept_caseload_opens_with_no_signal(phone, make_user, make_pupil):
 
 def test_a_kept_page_is_refreshed_when_opened_with_signal(phone, make_user, make_pupil):
     teacher, (amara,) = teacher_with_caseload(make_user, make_pupil, names=("Amara Bello",))
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     under_the_service_worker(phone)
     phone.goto(f"/pupils/{amara.id}")
     phone.get_by_role("button", name="Keep on this phone").tap()
@@ -177,7 +177,7 @@ def test_a_kept_page_is_refreshed_when_opened_with_signal(phone, make_user, make
 
 def test_signing_out_deletes_the_kept_pages(phone, make_user, make_pupil):
     teacher, _pupils = teacher_with_caseload(make_user, make_pupil)
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     under_the_service_worker(phone)
     phone.goto("/caseload")
     phone.get_by_role("button", name="Keep on this phone").tap()
@@ -198,7 +198,7 @@ def test_signing_out_deletes_the_kept_pages(phone, make_user, make_pupil):
 def test_another_persons_session_deletes_the_kept_pages(new_phone, make_user, make_pupil):
     teacher, _pupils = teacher_with_caseload(make_user, make_pupil)
     phone = new_phone()
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     under_the_service_worker(phone)
     phone.goto("/caseload")
     phone.get_by_role("button", name="Keep on this phone").tap()
@@ -206,7 +206,7 @@ def test_another_persons_session_deletes_the_kept_pages(new_phone, make_user, ma
 
     # The session ends elsewhere (a password change on another device); someone else signs in.
     phone.context.clear_cookies()
-    sign_in(phone, make_user(Role.TEACHER).email)
+    sign_in_by_requests(phone, make_user(Role.TEACHER).email)
 
     assert not any(name.startswith("pages-") for name in cache_names(phone))
 
@@ -214,7 +214,7 @@ def test_another_persons_session_deletes_the_kept_pages(new_phone, make_user, ma
 def test_a_new_version_takes_over_and_deletes_the_old_files(
     phone, live_server, make_user, monkeypatch
 ):
-    sign_in(phone, make_user(Role.TEACHER).email)
+    sign_in_by_requests(phone, make_user(Role.TEACHER).email)
     under_the_service_worker(phone)
     [old_cache] = [name for name in cache_names(phone) if name.startswith("static-")]
     served = fingerprints(live_server.app)

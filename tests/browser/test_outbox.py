@@ -20,7 +20,7 @@ from tests.browser.conftest import (
     CHROMIUM_ARGS,
     PHONE,
     chromium_executable,
-    sign_in,
+    sign_in_by_requests,
     sign_the_check,
 )
 from tests.helpers import PASSWORD
@@ -72,7 +72,7 @@ def saved_offline(page: Page) -> None:
 
 def note_saved_offline(phone: Page, teacher, pupil, place: str) -> Page:
     """The teacher writes a session note with no signal: it waits in the phone's outbox."""
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(f"/pupils/{pupil.id}/notes/new")
     phone.context.set_offline(True)
     fill_note(phone, place)
@@ -106,7 +106,7 @@ def test_three_forms_and_a_photo_saved_offline_survive_a_reload_and_arrive_once(
     photo.write_bytes(phone_photo(size=(2400, 1600)))
 
     phone = new_phone()
-    sign_in(phone, assessor.email)
+    sign_in_by_requests(phone, assessor.email)
     waiting_for_service_worker(phone)
     start, item, sign_off = phone, phone.context.new_page(), phone.context.new_page()
     start.goto("/site-checks/new")
@@ -199,7 +199,7 @@ def test_a_server_error_twice_then_success_delivers_once_and_drops_nothing(
     )
     teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
     phone = new_phone(service_workers="block")
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(f"/pupils/{pupil.id}/notes/new")
     fill_note(phone, "Community centre")
     answers = []
@@ -275,7 +275,7 @@ def test_two_phones_change_one_assessment_and_the_second_chooses(
     teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
     first, second = new_phone(), new_phone(service_workers="block")
     for phone in (first, second):
-        sign_in(phone, teacher.email)
+        sign_in_by_requests(phone, teacher.email)
     first.goto(f"/pupils/{pupil.id}/assessments/new")
     fill_assessment(first, "Drawing")
     first.get_by_role("button", name="Save assessment").tap()
@@ -333,7 +333,7 @@ def test_refused_items_wait_under_needs_attention_while_later_ones_are_sent(
     )
     teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
     phone = new_phone(service_workers="block")
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     big, bigger, small = phone, phone.context.new_page(), phone.context.new_page()
     for page in (big, bigger):
         page.goto(f"/pupils/{pupil.id}/notes/new")
@@ -400,7 +400,7 @@ def test_the_outbox_outlives_closing_the_browser(
         return context, context.pages[0] if context.pages else context.new_page()
 
     context, phone = start_browser()
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(f"/pupils/{pupil.id}/notes/new")
     context.set_offline(True)
     fill_note(phone, "Youth club")
@@ -464,7 +464,7 @@ def test_signing_out_with_unsent_items_warns_first_and_keeps_them(
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 0
 
     phone.context.unroute("**/sync/token")
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto("/outbox")
     expect(outbox_section(phone, "sent")).to_contain_text("Session note")
     assert count(SessionNote, SessionNote.pupil_id == pupil.id) == 1
@@ -481,7 +481,7 @@ def test_a_phone_that_cannot_store_anything_still_sends_a_form_with_signal(
         "Object.defineProperty(window, 'indexedDB', {get() {"
         " throw new DOMException('Storage refused', 'SecurityError'); }})"
     )
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(f"/pupils/{pupil.id}/notes/new")
     fill_note(phone, "Youth centre")
     phone.get_by_role("button", name="Send the note").tap()
@@ -495,7 +495,7 @@ def test_a_refused_form_comes_back_to_correct_and_stays_on_the_phone_until_it_is
 ):
     teacher, pupil = a_teacher_and_pupil(make_user, make_pupil)
     phone = new_phone(service_workers="block")
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto(f"/pupils/{pupil.id}/notes/new")
     fill_note(phone, "")
     phone.get_by_role("button", name="Send the note").tap()

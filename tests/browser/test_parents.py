@@ -11,7 +11,7 @@ from ap_field.common.time import london_today
 from ap_field.plans.models import Focus, Mode
 from ap_field.pupils.services import assign
 from ap_field.sessions.services import write_note
-from tests.browser.conftest import open_from_menu, sign_in
+from tests.browser.conftest import open_from_menu, sign_in_by_requests
 from tests.browser.test_shell import no_sideways_scrolling
 
 
@@ -37,7 +37,7 @@ def test_a_parent_joins_from_the_teachers_phone_and_confirms_a_session(
 
     teachers_phone = new_phone()
     teachers_phone.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    sign_in(teachers_phone, teacher.email)
+    sign_in_by_requests(teachers_phone, teacher.email)
     open_from_menu(teachers_phone, "Caseload")
     teachers_phone.locator(".app-card", has_text="Jayden Clarke").tap()
     teachers_phone.get_by_role("link", name="Invite a parent or carer").tap()

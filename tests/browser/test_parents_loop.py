@@ -14,7 +14,7 @@ from ap_field.parents.services import link_parent
 from ap_field.plans.models import Focus, Mode
 from ap_field.pupils.services import assign
 from ap_field.sessions.services import write_note
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in_by_requests
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.helpers import WEDNESDAY
 
@@ -53,7 +53,7 @@ def test_absence_reported_register_taken_dispute_answered(new_phone, make_user, 
     )
 
     parents_phone = new_phone(viewport=NARROWEST)
-    sign_in(parents_phone, mother.email)
+    sign_in_by_requests(parents_phone, mother.email)
     parents_phone.get_by_role("link", name="Tell us Amara Bello will be away").tap()
     expect(parents_phone.get_by_role("heading", level=1)).to_have_text(
         "Tell us Amara Bello will be away"
@@ -74,7 +74,7 @@ def test_absence_reported_register_taken_dispute_answered(new_phone, make_user, 
 
     clock(9, 5, on=THURSDAY)
     teachers_phone = new_phone()
-    sign_in(teachers_phone, teacher.email)
+    sign_in_by_requests(teachers_phone, teacher.email)
     teachers_phone.goto("/register")
     amara_row = teachers_phone.locator(f"#pupil-{amara.id}")
     expect(amara_row.locator("[data-absence]")).to_contain_text("Suggested code: I")

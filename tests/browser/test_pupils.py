@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from ap_field.auth.models import Role
-from tests.browser.conftest import open_from_menu, sign_in
+from tests.browser.conftest import open_from_menu, sign_in_by_requests
 from tests.helpers import school_named, valid_upn
 
 
@@ -16,7 +16,7 @@ def test_a_lead_creates_and_assigns_a_pupil_who_appears_in_the_caseload(
     school_named("Northside Academy")
     teacher = make_user(Role.TEACHER, name="Tom Okafor")
     phone = new_phone()
-    sign_in(phone, lead.email)
+    sign_in_by_requests(phone, lead.email)
 
     open_from_menu(phone, "Pupils")
     phone.get_by_role("link", name="Add a pupil").tap()
@@ -41,7 +41,7 @@ def test_a_lead_creates_and_assigns_a_pupil_who_appears_in_the_caseload(
     expect(phone.get_by_role("alert")).to_contain_text("now in Tom Okafor's caseload")
 
     teachers_phone = new_phone()
-    sign_in(teachers_phone, teacher.email)
+    sign_in_by_requests(teachers_phone, teacher.email)
     open_from_menu(teachers_phone, "Caseload")
     card = teachers_phone.locator(".app-card", has_text="Jordan Ellis")
     expect(card).to_contain_text("Year 11")
@@ -53,7 +53,7 @@ def test_a_lead_creates_and_assigns_a_pupil_who_appears_in_the_caseload(
 def test_live_search_narrows_the_list_as_the_lead_types(phone, make_user, make_pupil):
     make_pupil(legal_name="Casey Jones")
     make_pupil(legal_name="Robin Hood")
-    sign_in(phone, make_user(Role.LEAD).email)
+    sign_in_by_requests(phone, make_user(Role.LEAD).email)
     phone.goto("/pupils")
     results = phone.locator("#pupil-results .app-card")
     expect(results).to_have_count(2)

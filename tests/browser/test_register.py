@@ -9,7 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from ap_field.auth.models import Role
 from ap_field.pupils.services import assign
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in_by_requests
 
 NAMES = ["Amara Bello", "Ben Carter", "Cara Doyle", "Dev Patel", "Ema Novak"]
 MAX_TAPS = 10
@@ -22,7 +22,7 @@ def block_signed_in(phone: Page, make_user, make_pupil, clock) -> None:
     teacher = make_user(Role.TEACHER)
     for name in NAMES:
         assign(make_pupil(legal_name=name), teacher, None, on=date(2026, 9, 1))
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
 
 
 def test_an_am_register_for_a_block_of_five_in_ten_taps(phone: Page, block_signed_in):

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.pupils.services import assign
-from tests.browser.conftest import open_from_menu, sign_in
+from tests.browser.conftest import open_from_menu, sign_in_by_requests
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.helpers import write_demo_plan
 from tests.push.helpers import Device
@@ -27,7 +27,7 @@ def status_of(phone: Page):
 
 
 def test_the_browser_asks_for_permission_only_after_a_tap(phone, make_user, push_ready):
-    sign_in(phone, make_user(Role.PARENT).email)
+    sign_in_by_requests(phone, make_user(Role.PARENT).email)
     open_from_menu(phone, "Reminders")
 
     expect(status_of(phone)).to_have_text("Reminders are off for this phone.")
@@ -46,7 +46,7 @@ def test_a_teacher_turns_reminders_on_and_a_test_reminder_opens_the_app(
     expected_errors.append(INCOGNITO_PUSH)
     teacher = make_user(Role.TEACHER)
     phone.context.grant_permissions(["notifications"], origin=live_server.url)
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     open_from_menu(phone, "Reminders")
 
     # As far as Chromium goes here: permission granted, the service worker registered,
@@ -88,7 +88,7 @@ def test_a_review_reminder_opens_the_review_page_or_focuses_it(
     pupil = make_pupil(review_date=london_today())
     assign(pupil, teacher, None)
     write_demo_plan(pupil, teacher)
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     review_page = f"/pupils/{pupil.id}/reviews/new"
     message = {"title": "Review due", "body": "A review is due.", "url": review_page, "tag": "t"}
 

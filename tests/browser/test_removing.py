@@ -10,7 +10,7 @@ from ap_field.auth.models import Role
 from ap_field.plans.models import Focus, Mode
 from ap_field.plans.services import add_slot
 from ap_field.pupils.services import assign
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in_by_requests
 from tests.browser.test_shell import no_sideways_scrolling
 
 
@@ -27,7 +27,7 @@ def test_change_opens_the_form_and_remove_asks_first(phone, make_user, make_pupi
         "place": "Central library",
     }
     add_slot(pupil, values, uuid.uuid4())
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     timetable = f"/pupils/{pupil.id}/timetable"
     phone.goto(timetable)
     card = phone.locator(".app-card", has_text="10:00–11:00 Maths")

@@ -12,7 +12,7 @@ from ap_field.common.time import london_today
 from ap_field.pupils.models import Destination
 from ap_field.pupils.services import assign
 from tests.attendance.helpers import put_marks
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in_by_requests
 from tests.helpers import write_demo_plan
 
 SIZES = {
@@ -46,7 +46,7 @@ def placed_pupil(make_user, make_pupil):
 
 def test_the_dashboard_and_a_printed_final_report(screen, make_user, make_pupil):
     lead, pupil = placed_pupil(make_user, make_pupil)
-    sign_in(screen, lead.email)
+    sign_in_by_requests(screen, lead.email)
 
     screen.goto("/programme")
     expect(screen.get_by_role("heading", level=1)).to_have_text("Programme")

@@ -12,7 +12,7 @@ from ap_field.extensions import db
 from ap_field.pupils.services import assign
 from ap_field.push.reminders import tick
 from ap_field.safeguarding.models import Concern, ConcernStatus
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in_by_requests
 from tests.browser.test_outbox import saved_offline, waiting_for_service_worker
 from tests.browser.test_reminders import deliver_push, notifications, subscribe
 from tests.browser.test_shell import no_sideways_scrolling
@@ -90,13 +90,13 @@ def test_a_concern_recorded_offline_reaches_the_dsl_who_acts_on_it_and_closes_it
 
     dsl_phone = new_phone()
     dsl_phone.context.grant_permissions(["notifications"], origin=live_server.url)
-    sign_in(dsl_phone, dsl.email)
+    sign_in_by_requests(dsl_phone, dsl.email)
     dsl_phone.goto("/reminders")
     device = Device(push_service)
     assert subscribe(dsl_phone, device) == 201
 
     phone = new_phone()
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     waiting_for_service_worker(phone)
     record_offline(phone, pupil)
     assert db.session.scalar(sa.select(sa.func.count(Concern.id))) == 0

@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from ap_field.auth.models import Role
 from ap_field.pupils.services import assign
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in_by_requests
 from tests.helpers import school_named
 
 NAMES = ["Amara Bello", "Ben Carter", "Cara Doyle"]
@@ -25,7 +25,7 @@ def test_an_am_register_tells_the_school_and_the_school_confirms(
     for pupil in pupils:
         assign(pupil, teacher, None, on=date(2026, 9, 1))
     phone: Page = new_phone()
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
     phone.goto("/register")
 
     def row(name: str) -> Locator:

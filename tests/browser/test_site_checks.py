@@ -25,7 +25,7 @@ from ap_field.premises.models import (
     SiteCheck,
 )
 from ap_field.premises.services import add_template_version, start_check
-from tests.browser.conftest import mark_the_photo, sign_in, sign_the_check
+from tests.browser.conftest import mark_the_photo, sign_in_by_requests, sign_the_check
 from tests.browser.test_outbox import NO_SIGNAL
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.photos.test_images import phone_photo
@@ -51,7 +51,7 @@ def test_an_assessor_completes_a_check_with_photos_and_prints_the_report(
     big_photo.write_bytes(phone_photo(size=(3000, 2000)))
     second = tmp_path / "IMG_0002.png"
     Image.new("RGB", (1200, 900), (250, 200, 0)).save(second)
-    sign_in(phone, assessor.email)
+    sign_in_by_requests(phone, assessor.email)
 
     phone.get_by_role("link", name="Start a check").tap()
     phone.get_by_label("Provider and site").select_option(label="Riverside Motor Skills: Main site")
@@ -149,7 +149,7 @@ def test_a_photo_chosen_but_not_added_is_not_lost_without_a_word(
     first, second, _ = check.items()
     photo = tmp_path / "IMG_0003.jpg"
     photo.write_bytes(phone_photo(size=(1200, 900)))
-    sign_in(phone, assessor.email)
+    sign_in_by_requests(phone, assessor.email)
     summary = phone.locator(".govuk-error-summary")
     not_added = "Add the photo you chose, or continue without it"
 
@@ -210,7 +210,7 @@ def test_actions_are_followed_from_the_check_to_the_providers_phone_and_the_repo
     photo = tmp_path / "IMG_0007.jpg"
     photo.write_bytes(phone_photo(size=(1200, 900)))
     phone = new_phone()
-    sign_in(phone, assessor.email)
+    sign_in_by_requests(phone, assessor.email)
 
     phone.goto(f"/site-checks/{check.id}/items/{fire.id}")
     phone.get_by_label("Take or choose a photo").set_input_files(photo)
@@ -268,7 +268,7 @@ def test_actions_are_followed_from_the_check_to_the_providers_phone_and_the_repo
 
     clock(10, 0, on=date(2026, 12, 1))
     leads_phone = new_phone()
-    sign_in(leads_phone, lead.email)
+    sign_in_by_requests(leads_phone, lead.email)
     leads_phone.goto(f"/providers/{provider.id}")
     overdue = leads_phone.locator(".app-flag", has_text="A low-risk action")
     expect(overdue.locator(".govuk-tag--orange")).to_have_text("Site check actions")

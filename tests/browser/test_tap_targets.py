@@ -10,7 +10,7 @@ from playwright.sync_api import Page
 from ap_field.auth.models import Role
 from ap_field.parents.services import link_parent
 from ap_field.pupils.services import assign
-from tests.browser.conftest import PAGE_SWEEP, sign_in
+from tests.browser.conftest import PAGE_SWEEP, sign_in_by_requests
 from tests.helpers import write_demo_plan
 
 pytestmark = PAGE_SWEEP
@@ -78,7 +78,7 @@ def accounts(make_user, make_pupil, clock) -> dict[Role, tuple[str, int]]:
 )
 def test_no_control_is_too_small_to_tap(phone: Page, accounts, role, path):
     email, pupil_id = accounts[role]
-    sign_in(phone, email)
+    sign_in_by_requests(phone, email)
     phone.goto(path.format(pupil=pupil_id))
     assert phone.evaluate(SMALL_CONTROLS) == []
     assert phone.evaluate(MAIN_ACTIONS) == []

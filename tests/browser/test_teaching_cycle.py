@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.pupils.services import assign
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in_by_requests
 
 
 def tap_and_wait(page: Page, name: str) -> None:
@@ -115,7 +115,7 @@ def test_the_full_cycle_for_one_pupil_ends_in_a_review_with_computed_attendance_
     pupil = make_pupil(legal_name="Jordan Ellis")
     assign(pupil, teacher, None)
     pupil_url = f"/pupils/{pupil.id}"
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
 
     first_home_visit(phone, pupil_url)
     initial_assessment(phone, pupil_url)

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from ap_field.auth.models import Role
 from ap_field.common.time import london_today
 from ap_field.pupils.services import assign
-from tests.browser.conftest import open_from_menu, sign_in
+from tests.browser.conftest import open_from_menu, sign_in_by_requests
 from tests.browser.test_shell import no_sideways_scrolling
 
 
@@ -14,7 +14,7 @@ def test_a_teacher_arrives_records_the_visit_and_leaves_safely(phone, make_user,
     teacher = make_user(Role.TEACHER, name="Tom Okafor")
     pupil = make_pupil(legal_name="Jayden Clarke")
     assign(pupil, teacher, None)
-    sign_in(phone, teacher.email)
+    sign_in_by_requests(phone, teacher.email)
 
     open_from_menu(phone, "Caseload")
     phone.locator(".app-card", has_text="Jayden Clarke").tap()
