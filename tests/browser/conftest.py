@@ -211,12 +211,25 @@ def sign_in_by_requests(page: Page, email: str, password: str = PASSWORD) -> Non
         secret = "".join(_page_of(answer).select_one("#authenticator-key").get_text().split())
         answer = _send_form(page, answer, code=pyotp.TOTP(secret).at(utcnow()))
         page.goto(_page_of(answer).find("a", string=re.compile("I have kept my codes"))["href"])
+        wait_for_the_service_worker(page)
         return
     if step == "/sign-in/code":
         user = db.session.scalar(sa.select(User).where(User.email == email))
         answer = _send_form(page, answer, code=second_factor_code(user))
     assert answer.ok and not urlsplit(answer.url).path.startswith("/sign-in"), answer.url
     page.goto(answer.url)
+    wait_for_the_service_worker(page)
+
+
+def wait_for_the_service_worker(page: Page) -> None:
+    """Waits until the service worker the page registered is installed and active, so that a
+    test taking the signal away next does not cut its install short (which the page would
+    log as an error). A phone whose context blocks service workers has none to wait for."""
+    page.evaluate(
+        """async () => {
+          if (await navigator.serviceWorker.getRegistration()) await navigator.serviceWorker.ready;
+        }"""
+    )
 
 
 def _page_of(answer: APIResponse) -> BeautifulSoup:

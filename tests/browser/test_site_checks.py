@@ -25,7 +25,12 @@ from ap_field.premises.models import (
     SiteCheck,
 )
 from ap_field.premises.services import add_template_version, start_check
-from tests.browser.conftest import mark_the_photo, sign_in_by_requests, sign_the_check
+from tests.browser.conftest import (
+    mark_the_photo,
+    sign_in_by_requests,
+    sign_the_check,
+    wait_for_the_service_worker,
+)
 from tests.browser.test_outbox import NO_SIGNAL
 from tests.browser.test_shell import no_sideways_scrolling
 from tests.photos.test_images import phone_photo
@@ -302,6 +307,7 @@ def test_a_provider_with_no_signal_keeps_the_photo_and_note_until_it_can_send_th
 
     phone = new_phone()
     phone.goto(link)
+    wait_for_the_service_worker(phone)
     phone.context.set_offline(True)
     phone.get_by_label("Take or choose a photo that shows it is done").set_input_files(photo)
     phone.get_by_label("What was done").fill("Pallets moved to the yard")
