@@ -33,6 +33,14 @@ from tests.mail_server import Mailbox, SmtpServer
 from tests.transactions import allow_savepoints, empty_tables, rolled_back, savepoint
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The browser tests first, their modules in the order pytest-randomly shuffled them to:
+    they are the long modules, and `--dist loadscope` hands modules to the workers in this
+    order, so none is left to run alone at the end while the other worker waits."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """A clean database for this run: a fresh SQLite file, or, when TEST_DATABASE_URL names a
