@@ -210,14 +210,14 @@ def sign_in_by_requests(page: Page, email: str, password: str = PASSWORD) -> Non
     if step == "/sign-in/set-up-two-factor":
         secret = "".join(_page_of(answer).select_one("#authenticator-key").get_text().split())
         answer = _send_form(page, answer, code=pyotp.TOTP(secret).at(utcnow()))
-        page.goto(_page_of(answer).find("a", string=re.compile("I have kept my codes"))["href"])
-        wait_for_the_service_worker(page)
-        return
-    if step == "/sign-in/code":
-        user = db.session.scalar(sa.select(User).where(User.email == email))
-        answer = _send_form(page, answer, code=second_factor_code(user))
-    assert answer.ok and not urlsplit(answer.url).path.startswith("/sign-in"), answer.url
-    page.goto(answer.url)
+        first_page = _page_of(answer).find("a", string=re.compile("I have kept my codes"))["href"]
+    else:
+        if step == "/sign-in/code":
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            answer = _send_form(page, answer, code=second_factor_code(user))
+        assert answer.ok and not urlsplit(answer.url).path.startswith("/sign-in"), answer.url
+        first_page = answer.url
+    page.goto(first_page)
     wait_for_the_service_worker(page)
 
 
