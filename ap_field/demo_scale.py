@@ -916,9 +916,14 @@ def _foreign_keys_checked_at_the_end(report: Callable[[str], None]) -> Iterator[
 
 
 def _gather_statistics() -> None:
-    """The planner's statistics (and on PostgreSQL the visibility map that index-only scans
-    need), as a database in use has them; without them the first plans are guesses."""
-    statement = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
+    """The planner's statistics for the app's tables (and on PostgreSQL the visibility map that
+    index-only scans need), as a database in use has them; without them the first plans are
+    guesses. Only the app's own tables: the database may hold other schemas."""
+    if db.engine.dialect.name == "postgresql":
+        tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        statement = f"VACUUM ANALYZE {tables}"
+    else:
+        statement = "ANALYZE"
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text(statement))
 
