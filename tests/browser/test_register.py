@@ -43,7 +43,7 @@ def test_an_am_register_for_a_block_of_five_in_ten_taps(phone: Page, block_signe
 
     for name in NAMES[:3]:
         tap(row(name).get_by_role("button", name=f"Present ({name})"))
-        expect(row(name)).to_contain_text("Present (AM)")
+        expect(row(name)).to_contain_text("Marked / Present (AM)")
 
     tap(row("Dev Patel").get_by_text("More codes"))
     tap(
@@ -85,7 +85,7 @@ def test_marks_tapped_with_no_signal_wait_on_the_phone_and_count_in_the_register
     expect(counter).to_have_text("2 of 5 pupils marked. 2 saved on this phone, not sent yet.")
 
     phone.context.set_offline(False)
-    expect(row("Amara Bello")).to_contain_text("Present (AM)")
+    expect(row("Amara Bello")).to_contain_text("Marked / Present (AM)")
     expect(row("Ema Novak")).to_contain_text("L (10 minutes late)")
     expect(row("Ema Novak")).to_contain_text("Sent.")
     expect(counter).to_have_text("2 of 5 pupils marked.")
@@ -99,5 +99,5 @@ def test_the_counter_follows_each_mark_as_it_is_made(phone: Page, block_signed_i
     for count, name in enumerate(NAMES[:2], start=1):
         row = phone.locator("#register > li", has=phone.get_by_role("heading", name=name))
         row.get_by_role("button", name=f"Present ({name})").tap()
-        expect(row).to_contain_text("Present (AM)")
+        expect(row).to_contain_text("Marked / Present (AM)")
         expect(counter).to_have_text(f"{count} of 5 pupils marked.")
