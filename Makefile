@@ -38,7 +38,8 @@ run: $(INSTALLED)
 
 ## test: set up, make sure Chromium is there, run the whole suite with the browser tests, one
 ## worker per core (pytest-xdist; each worker has its own database), in random order
-## (pytest-randomly prints the seed: `-p randomly -p "randomly_seed=N"` replays it)
+## (pytest-randomly prints the seed: `.venv/bin/pytest -n auto --dist loadscope --randomly-seed=N`
+## replays that order)
 test: $(INSTALLED) chromium
 	$(BIN)/pytest -n auto --dist loadscope
 
