@@ -12,6 +12,7 @@ from ap_field.parents.services import ask_by_mail
 from ap_field.premises.services import mail_overdue_actions, remind_action_owners
 from ap_field.push import vapid
 from ap_field.push.reminders import tick
+from ap_field.reports.queries import refresh_programme_figures
 from ap_field.retention.services import anonymise_due
 from ap_field.safeguarding.services import remind_unseen
 from ap_field.schools.notices import remind_unread, send_due_notices
@@ -52,8 +53,9 @@ def init(force: bool, if_missing: bool, for_environment: bool) -> None:
 @reminders_cli.command("tick")
 def tick_command() -> None:
     """Send the mail and the reminders that are due, forget the outbox's idempotency keys
-    older than 30 days and anonymise the pupils whose retention period is over. Run it every
-    few minutes (cron or a scheduler).
+    older than 30 days, anonymise the pupils whose retention period is over and work the
+    programme's figures out again, so that leads seldom wait for them. Run it every few
+    minutes (cron or a scheduler).
 
     Mail goes first: it needs no push key, so it is sent even where push is not configured.
     It includes the mail about safeguarding concerns nobody has seen in time, to parents
@@ -81,6 +83,8 @@ def tick_command() -> None:
         click.echo(f"Site check actions overdue, the checks' assessors mailed: {assessors}")
     mailed = send_pending()
     click.echo(f"Mail: {mailed.sent} sent, {mailed.retrying} to retry, {mailed.failed} failed")
+    if refresh_programme_figures(now):
+        click.echo("The programme's figures worked out again")
     try:
         report = tick()
     except vapid.PushNotConfigured as problem:

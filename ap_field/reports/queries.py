@@ -17,6 +17,7 @@ from ap_field.attendance.figures import Period, Tally, periods, week_first_day
 from ap_field.attendance.models import AttendanceMark
 from ap_field.attendance.queries import missing_education_ids, tallies, under_full_time_ids
 from ap_field.auth.models import Role, User
+from ap_field.calendars.queries import half_term_starts as programme_half_term_starts
 from ap_field.common.pagination import ListPage
 from ap_field.common.time import LONDON
 from ap_field.extensions import db
@@ -30,7 +31,7 @@ from ap_field.plans.queries import (
 )
 from ap_field.premises.queries import compliance_of_all
 from ap_field.pupils.models import FULL_TIME_HOURS, CaseloadAssignment, Pupil, PupilStatus
-from ap_field.pupils.queries import joined_to_scope, pupils_in_scope
+from ap_field.pupils.queries import EVERY_PUPIL, joined_to_scope, pupils_in_scope
 from ap_field.reports.charts import Chart, Point, columns, rows, trend
 from ap_field.reports.models import ProgrammeDisagreement, ProgrammeSnapshot
 from ap_field.sessions.models import SessionNote
@@ -41,6 +42,9 @@ WEEKS_CHARTED = 12
 PROGRAMME = 1  # the snapshot's one row
 PROGRAMME_READERS = (Role.LEAD, Role.ADMIN)
 KEPT_FOR = timedelta(minutes=5)
+# `flask reminders tick` works the figures out again unless someone did within this long, so
+# that leads seldom wait for them.
+REFRESHED_WITHIN = timedelta(minutes=1)
 DISAGREEMENTS_PAGE_SIZE = 25
 
 
@@ -66,13 +70,35 @@ def programme_snapshot(user: User, now: datetime, half_term_starts) -> Programme
     everyone who reads them, so only those who see every pupil may."""
     if user.role not in PROGRAMME_READERS:
         raise PermissionError("The programme's figures are for leads and admins")
-    today = now.astimezone(LONDON).date()
     snapshot = db.session.get(ProgrammeSnapshot, PROGRAMME)
-    if snapshot is None or snapshot.for_day != today or now - snapshot.computed_at >= KEPT_FOR:
-        in_scope = pupils_in_scope(user)
-        figures = _programme_figures(in_scope, today, half_term_starts)
-        snapshot = _keep(now, figures, in_scope, today, half_term_starts)
+    if _older_than(snapshot, KEPT_FOR, now):
+        snapshot = _work_out(pupils_in_scope(user), now, half_term_starts)
     return snapshot
+
+
+def refresh_programme_figures(now: datetime) -> bool:
+    """The programme's figures worked out again and kept, as `flask reminders tick` does every
+    few minutes so that a lead's visit finds them kept, unless they were worked out less than
+    REFRESHED_WITHIN ago. Whether they were."""
+    if not _older_than(db.session.get(ProgrammeSnapshot, PROGRAMME), REFRESHED_WITHIN, now):
+        return False
+    _work_out(EVERY_PUPIL, now, programme_half_term_starts(now.astimezone(LONDON).date()))
+    return True
+
+
+def _older_than(snapshot: ProgrammeSnapshot | None, age: timedelta, now: datetime) -> bool:
+    """Whether there are no figures kept today, or they were worked out `age` or longer ago."""
+    return (
+        snapshot is None
+        or snapshot.for_day != now.astimezone(LONDON).date()
+        or now - snapshot.computed_at >= age
+    )
+
+
+def _work_out(in_scope: sa.Select, now: datetime, half_term_starts) -> ProgrammeSnapshot:
+    today = now.astimezone(LONDON).date()
+    figures = _programme_figures(in_scope, today, half_term_starts)
+    return _keep(now, figures, in_scope, today, half_term_starts)
 
 
 def dashboard(snapshot: ProgrammeSnapshot, half_term_starts) -> Dashboard:

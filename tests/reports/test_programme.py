@@ -122,6 +122,47 @@ def test_figures_kept_from_yesterday_are_worked_out_again(
     assert figure(client_request.get("/programme"), "Under 25 hours a week") == "2"
 
 
+@pytest.fixture
+def tick(runner):
+    """Runs `flask reminders tick` on an app with a push key; what it printed."""
+    assert runner.invoke(args=["push", "init"]).exit_code == 0
+
+    def run() -> str:
+        result = runner.invoke(args=["reminders", "tick"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return run
+
+
+def test_the_tick_works_the_figures_out_so_that_the_lead_finds_them_kept(
+    client_request, auth, lead, make_pupil, make_user, tick
+):
+    programme_of(make_pupil, make_user, 2)
+
+    assert "The programme's figures worked out again" in tick()
+
+    make_pupil(planned_hours_per_week=Decimal("12"))
+    auth.login(lead)
+    assert figure(client_request.get("/programme"), "Under 25 hours a week") == "1"
+
+
+def test_the_tick_leaves_figures_worked_out_less_than_a_minute_ago(
+    client_request, auth, lead, make_pupil, make_user, tick
+):
+    programme_of(make_pupil, make_user, 2)
+    auth.login(lead)
+    client_request.get("/programme")
+    make_pupil(planned_hours_per_week=Decimal("12"))
+
+    assert "figures worked out again" not in tick()
+    assert figure(client_request.get("/programme"), "Under 25 hours a week") == "1"
+
+    age_the_figures(timedelta(minutes=1))
+    assert "figures worked out again" in tick()
+    assert figure(client_request.get("/programme"), "Under 25 hours a week") == "2"
+
+
 def test_only_those_who_see_every_pupil_may_read_the_kept_figures(app, make_user):
     for role in (Role.TEACHER, Role.PARENT, Role.ASSESSOR):
         with pytest.raises(PermissionError):
