@@ -130,22 +130,44 @@ class Disagreements:
 def disagreements_this_half_term(
     snapshot: ProgrammeSnapshot, half_term_starts, page: int
 ) -> Disagreements:
-    """The page numbered `page`, read by position in one query: how many there are is kept
-    with the figures."""
+    """The page numbered `page`, or the last one there is, read by position."""
     _week, half_term, _year = periods(snapshot.for_day, half_term_starts)
-    total = snapshot.figures["disagreements"]
-    page = min(max(page, 1), max(1, ceil(total / DISAGREEMENTS_PAGE_SIZE)))
-    first = (page - 1) * DISAGREEMENTS_PAGE_SIZE + 1
+    total, items = _kept_disagreements_page(page)
+    last = max(1, ceil(total / DISAGREEMENTS_PAGE_SIZE))
+    if not 1 <= page <= last:
+        page = min(max(page, 1), last)
+        total, items = _kept_disagreements_page(page)
+    return Disagreements(half_term, ListPage(items, page, DISAGREEMENTS_PAGE_SIZE, total))
+
+
+def _kept_disagreements_page(page: int) -> tuple[int, list[Disagreement]]:
+    """How many disagreements are kept, and the page of them, in one statement: so both come
+    from the same refresh of the figures, even while another is committed. Positions run
+    from 1 without a gap, so the last one is how many there are."""
     kept = ProgrammeDisagreement
-    columns = (kept.pupil_id, Pupil.display_name, kept.day, kept.session, kept.code, kept.note_id)
-    rows = db.session.execute(
-        sa.select(*columns)
+    first = (page - 1) * DISAGREEMENTS_PAGE_SIZE + 1
+    counted = sa.select(sa.func.coalesce(sa.func.max(kept.position), 0).label("total")).subquery()
+    listed = (
+        sa.select(
+            kept.position,
+            kept.pupil_id,
+            Pupil.display_name,
+            kept.day,
+            kept.session,
+            kept.code,
+            kept.note_id,
+        )
         .join(Pupil, Pupil.id == kept.pupil_id)
         .where(kept.position.between(first, first + DISAGREEMENTS_PAGE_SIZE - 1))
-        .order_by(kept.position)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(counted.c.total, *list(listed.c)[1:])
+        .select_from(counted.outerjoin(listed, sa.true()))
+        .order_by(listed.c.position)
     ).all()
-    items = [Disagreement(*row) for row in rows]
-    return Disagreements(half_term, ListPage(items, page, DISAGREEMENTS_PAGE_SIZE, total))
+    items = [Disagreement(*row[1:]) for row in rows if row.pupil_id is not None]
+    return rows[0].total, items
 
 
 DISAGREEMENT_COLUMNS = ("position", "pupil_id", "day", "session", "code", "note_id")
@@ -179,13 +201,12 @@ def _stage_disagreements(in_scope: sa.Select, today: date, half_term_starts) -> 
     return staged
 
 
-def _keep_disagreements(staged: sa.Table) -> int:
-    """The staged disagreements written over those kept, the staging dropped; how many."""
+def _keep_disagreements(staged: sa.Table) -> None:
+    """The staged disagreements written over those kept, the staging dropped."""
     kept = ProgrammeDisagreement.__table__
     db.session.execute(kept.delete())
     db.session.execute(kept.insert().from_select(DISAGREEMENT_COLUMNS, sa.select(staged)))
     staged.drop(db.session.connection())
-    return db.session.scalar(sa.select(sa.func.count()).select_from(kept))
 
 
 def _trend(weekly: list[list]) -> Chart:
@@ -216,10 +237,10 @@ def _keep(
     now: datetime, figures: dict, in_scope: sa.Select, today: date, half_term_starts
 ) -> ProgrammeSnapshot:
     """The figures written over the snapshot, then the disagreements (worked out first, aside)
-    over those kept, their number added to the figures, and all committed at once: the pages
-    that read them change nothing else. Two leads computing at once both write; the last
-    wins. The snapshot's row, written first, keeps the second waiting until the first has
-    committed, so that it writes its disagreements over the first's."""
+    over those kept, all committed at once: the pages that read them change nothing else. Two
+    leads computing at once both write; the last wins. The snapshot's row, written first,
+    keeps the second waiting until the first has committed, so that it writes its
+    disagreements over the first's."""
     staged = _stage_disagreements(in_scope, today, half_term_starts)
     dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
     values = {"id": PROGRAMME, "for_day": today, "computed_at": now, "figures": figures}
@@ -229,9 +250,7 @@ def _keep(
         set_={name: upsert.excluded[name] for name in ("for_day", "computed_at", "figures")},
     )
     db.session.execute(upsert)
-    figures["disagreements"] = _keep_disagreements(staged)
-    kept = sa.update(ProgrammeSnapshot).where(ProgrammeSnapshot.id == PROGRAMME)
-    db.session.execute(kept.values(figures=figures))
+    _keep_disagreements(staged)
     db.session.commit()
     return ProgrammeSnapshot(**values)
 

@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from ap_field.attendance.models import RegisterSession
 from ap_field.attendance.services import MarkValues, record_mark
 from ap_field.auth.models import Role
+from ap_field.calendars.queries import half_term_starts
 from ap_field.common.time import london_today
 from ap_field.extensions import db
 from ap_field.plans.models import Review
 from ap_field.plans.queries import current_plan
 from ap_field.pupils.services import assign
-from ap_field.reports.queries import KEPT_FOR
+from ap_field.reports.models import ProgrammeSnapshot
+from ap_field.reports.queries import KEPT_FOR, PROGRAMME, disagreements_this_half_term
 from tests.helpers import text_of, write_demo_plan, write_test_note
 from tests.plans.test_reviews import review_form, timetable_slot
 from tests.reports.test_programme import age_the_figures, figure
@@ -99,6 +101,24 @@ def test_the_disagreements_are_kept_with_the_figures_and_worked_out_again_with_t
     assert figure(again, "Sessions where the register and notes disagree") == "1"
     [row] = again.select("#disagreements > li")
     assert "A session note says it was taught" in row.get_text()
+
+
+def test_the_count_and_the_page_come_from_the_same_refresh(client_request, pupil, make_user):
+    """A visit that read the figures before another visit's refresh committed still counts
+    the disagreements its page lists."""
+    client_request.get("/programme")
+    kept = db.session.get(ProgrammeSnapshot, PROGRAMME)
+    read_before = ProgrammeSnapshot(
+        id=kept.id, for_day=kept.for_day, computed_at=kept.computed_at, figures=kept.figures
+    )
+    tuesday = last_monday() + timedelta(days=1)
+    write_test_note(pupil, make_user(Role.TEACHER), held_on=tuesday, starts_at=time(10))
+    age_the_figures(KEPT_FOR)
+    client_request.get("/programme")
+
+    listed = disagreements_this_half_term(read_before, half_term_starts(london_today()), 1)
+
+    assert listed.page.total == len(listed.page.items) == 1
 
 
 def test_the_programme_says_when_the_register_and_notes_agree(client_request, lead):
