@@ -1,6 +1,6 @@
 """The service worker on a phone: the app's files come from its cache, a page with no signal
 is the offline page unless the teacher kept it, kept pages last only as long as the session,
-and a new version replaces the old cache."""
+and a new version replaces the old cache while the pages kept by the old one still work."""
 
 import dataclasses
 import json
@@ -14,6 +14,7 @@ from ap_field.auth.models import Role
 from ap_field.pupils.services import assign
 from ap_field.pwa.services import fingerprints
 from tests.browser.conftest import sign_in_by_requests
+from tests.browser.test_outbox import NO_SIGNAL
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -211,21 +212,10 @@ def test_another_persons_session_deletes_the_kept_pages(new_phone, make_user, ma
     assert not any(name.startswith("pages-") for name in cache_names(phone))
 
 
-def test_a_new_version_takes_over_and_deletes_the_old_files(
-    phone, live_server, make_user, monkeypatch
-):
-    sign_in_by_requests(phone, make_user(Role.TEACHER).email)
-    under_the_service_worker(phone)
-    [old_cache] = [name for name in cache_names(phone) if name.startswith("static-")]
-    served = fingerprints(live_server.app)
-    changed_worker = {**served.static, "sw.js": uuid.uuid4().hex[:12]}
-    monkeypatch.setitem(
-        live_server.app.extensions,
-        "pwa.fingerprints",
-        dataclasses.replace(served, static=changed_worker),
-    )
-
-    names = phone.evaluate(
+def take_the_new_version(page: Page, old_cache: str) -> list[str]:
+    """Asks the service worker to update, and waits until the new one has taken over and
+    deleted `old_cache`; the caches then on the phone."""
+    return page.evaluate(
         """async (oldCache) => {
             const registration = await navigator.serviceWorker.getRegistration();
             const updated = registration.update().catch((error) => String(error));
@@ -242,8 +232,65 @@ def test_a_new_version_takes_over_and_deletes_the_old_files(
         old_cache,
     )
 
+
+def test_a_new_version_takes_over_and_deletes_the_old_files(
+    phone, live_server, make_user, monkeypatch
+):
+    sign_in_by_requests(phone, make_user(Role.TEACHER).email)
+    under_the_service_worker(phone)
+    [old_cache] = [name for name in cache_names(phone) if name.startswith("static-")]
+    served = fingerprints(live_server.app)
+    changed_worker = {**served.static, "sw.js": uuid.uuid4().hex[:12]}
+    monkeypatch.setitem(
+        live_server.app.extensions,
+        "pwa.fingerprints",
+        dataclasses.replace(served, static=changed_worker),
+    )
+
+    names = take_the_new_version(phone, old_cache)
+
     [new_cache] = [name for name in names if name.startswith("static-")]
     assert new_cache != old_cache
     assert phone.evaluate("() => navigator.serviceWorker.controller.state") == "activated"
     phone.reload()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Today")
+
+
+def test_a_register_kept_by_the_last_version_still_takes_marks_offline_after_an_update(
+    phone, live_server, make_user, make_pupil, monkeypatch, clock, expected_errors
+):
+    """Every static file changed, the kept register still asks for the old ones by their old
+    fingerprints: with no signal, the new worker answers with the files of the same paths."""
+    expected_errors.append(NO_SIGNAL)
+    clock(9, 5, on=date(2026, 11, 16))
+    teacher, (amara,) = teacher_with_caseload(make_user, make_pupil, names=("Amara Bello",))
+    sign_in_by_requests(phone, teacher.email)
+    under_the_service_worker(phone)
+    phone.goto("/caseload")
+    phone.get_by_role("button", name="Keep on this phone").tap()
+    expect(phone.locator("[data-keep-status]")).to_contain_text("pages kept on this phone on ")
+    [old_cache] = [name for name in cache_names(phone) if name.startswith("static-")]
+    served = fingerprints(live_server.app)
+    every_file_changed = {name: uuid.uuid4().hex[:12] for name in served.static}
+    monkeypatch.setitem(
+        live_server.app.extensions,
+        "pwa.fingerprints",
+        dataclasses.replace(served, static=every_file_changed),
+    )
+    monkeypatch.delitem(live_server.app.extensions, "pwa.import_map", raising=False)
+    assert old_cache not in take_the_new_version(phone, old_cache)
+    # The browser's own cache emptied, as a phone's is when it needs the space.
+    phone.context.new_cdp_session(phone).send("Network.clearBrowserCache")
+
+    phone.context.set_offline(True)
+    phone.goto("/register")
+    expect(phone.locator("[data-offline-notice]")).to_contain_text("this copy was kept on ")
+    row = phone.locator(f"#pupil-{amara.id}")
+    row.get_by_role("button", name="Present (Amara Bello)").tap()
+    expect(row).to_contain_text("Saved on this phone, not sent yet")
+
+    phone.context.set_offline(False)
+    phone.goto("/outbox")
+    expect(phone.get_by_text("Nothing is waiting")).to_be_visible()
+    phone.goto("/register")
+    expect(phone.locator(f"#mark-{amara.id}")).to_contain_text("Marked / Present (AM)")
