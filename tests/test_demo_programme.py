@@ -19,6 +19,7 @@ from ap_field.premises.models import Provider
 from ap_field.pupils.models import CaseloadAssignment, Pupil
 from ap_field.visits.models import HomeVisit, VisitPurpose, VisitStatus
 from tests.helpers import LANDING, AuthActions
+from tests.test_demo import count
 
 # What the second seed must leave as the first made it.
 SEEDED = (User, Pupil, CaseloadAssignment, ParentLink, AttendanceMark, Assessment, HomeVisit)
@@ -40,10 +41,6 @@ def first_seed(transaction, rollback_app) -> dict:
         result = runner.invoke(args=["demo", "seed"])
         assert result.exit_code == 0, result.output
     return made
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_seeding_again_adds_nothing(app, first_seed):

@@ -212,6 +212,16 @@ def test_another_persons_session_deletes_the_kept_pages(new_phone, make_user, ma
     assert not any(name.startswith("pages-") for name in cache_names(phone))
 
 
+def serve_a_new_version(live_server, monkeypatch, static: dict[str, str]) -> None:
+    """The live server from now on serves the static files under these fingerprints, and a
+    service worker and import map made from them."""
+    served = fingerprints(live_server.app)
+    monkeypatch.setitem(
+        live_server.app.extensions, "pwa.fingerprints", dataclasses.replace(served, static=static)
+    )
+    monkeypatch.delitem(live_server.app.extensions, "pwa.import_map", raising=False)
+
+
 def take_the_new_version(page: Page, old_cache: str) -> list[str]:
     """Asks the service worker to update, and waits until the new one has taken over and
     deleted `old_cache`; the caches then on the phone."""
@@ -240,12 +250,7 @@ def test_a_new_version_takes_over_and_deletes_the_old_files(
     under_the_service_worker(phone)
     [old_cache] = [name for name in cache_names(phone) if name.startswith("static-")]
     served = fingerprints(live_server.app)
-    changed_worker = {**served.static, "sw.js": uuid.uuid4().hex[:12]}
-    monkeypatch.setitem(
-        live_server.app.extensions,
-        "pwa.fingerprints",
-        dataclasses.replace(served, static=changed_worker),
-    )
+    serve_a_new_version(live_server, monkeypatch, {**served.static, "sw.js": uuid.uuid4().hex[:12]})
 
     names = take_the_new_version(phone, old_cache)
 
@@ -271,13 +276,9 @@ def test_a_register_kept_by_the_last_version_still_takes_marks_offline_after_an_
     expect(phone.locator("[data-keep-status]")).to_contain_text("pages kept on this phone on ")
     [old_cache] = [name for name in cache_names(phone) if name.startswith("static-")]
     served = fingerprints(live_server.app)
-    every_file_changed = {name: uuid.uuid4().hex[:12] for name in served.static}
-    monkeypatch.setitem(
-        live_server.app.extensions,
-        "pwa.fingerprints",
-        dataclasses.replace(served, static=every_file_changed),
+    serve_a_new_version(
+        live_server, monkeypatch, {name: uuid.uuid4().hex[:12] for name in served.static}
     )
-    monkeypatch.delitem(live_server.app.extensions, "pwa.import_map", raising=False)
     assert old_cache not in take_the_new_version(phone, old_cache)
     # The browser's own cache emptied, as a phone's is when it needs the space.
     phone.context.new_cdp_session(phone).send("Network.clearBrowserCache")
