@@ -413,14 +413,15 @@ def new_school(world: World, network: Network) -> Counted:
 
 
 def notice_receipt(world: World, network: Network) -> Counted:
+    """Friday's notice: marks sent for Monday before this form make a notice of their own,
+    listed above it."""
     page = network.page
+    friday = MONDAY - timedelta(days=3)
     page.goto("/school")
-    submitted(network, lambda: page.get_by_role("button", name="Confirm receipt").first.tap())
-    friday = (
-        AttendanceNotice.date == MONDAY - timedelta(days=3),
-        AttendanceNotice.kind == "session",
-    )
-    return lambda: [count(AttendanceNotice, *friday, AttendanceNotice.read_at.is_not(None))]
+    card = page.locator("li.app-card").filter(has_text=format_long_date(friday))
+    submitted(network, lambda: card.get_by_role("button", name="Confirm receipt").tap())
+    notice = (AttendanceNotice.date == friday, AttendanceNotice.kind == "session")
+    return lambda: [count(AttendanceNotice, *notice, AttendanceNotice.read_at.is_not(None))]
 
 
 def calendar_closure(world: World, network: Network) -> Counted:
