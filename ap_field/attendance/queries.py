@@ -417,8 +417,9 @@ def export_rows(in_scope: sa.Select, first: date, last: date) -> Iterator[list]:
     dates and minutes late a number (or None), for spreadsheets to sort.
 
     One query, its rows read as they are written (a server-side cursor on PostgreSQL), each
-    pupil's marks held only while their rows are: memory stays flat however many pupils."""
-    rows = db.session.execute(
+    pupil's marks held only while their rows are: memory stays flat however many pupils.
+    A download stopped part way closes the cursor with it."""
+    statement = (
         in_scope.with_only_columns(
             Pupil.id,
             Pupil.upn,
@@ -438,8 +439,9 @@ def export_rows(in_scope: sa.Select, first: date, last: date) -> Iterator[list]:
         .execution_options(yield_per=EXPORT_BATCH)
     )
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    for _, pupil_rows in itertools.groupby(rows, key=lambda row: row.id):
-        yield from _pupil_export_rows(list(pupil_rows), days)
+    with db.session.execute(statement) as rows:
+        for _, pupil_rows in itertools.groupby(rows, key=lambda row: row.id):
+            yield from _pupil_export_rows(list(pupil_rows), days)
 
 
 def _pupil_export_rows(pupil_rows: list[sa.Row], days: list[date]) -> Iterator[list]:

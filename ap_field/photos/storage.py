@@ -53,8 +53,11 @@ class DatabaseStore:
         return b"".join(pieces)
 
     def pieces(self, name: str) -> Iterator[bytes]:
+        """Closed however the reading ends: a phone that goes away mid-photo leaves no cursor
+        open on the database's server."""
         query = sa.select(PhotoChunk.data).filter_by(name=name).order_by(PhotoChunk.part)
-        yield from db.session.scalars(query.execution_options(yield_per=1))
+        with db.session.scalars(query.execution_options(yield_per=1)) as rows:
+            yield from rows
 
     def delete(self, name: str) -> None:
         db.session.execute(sa.delete(PhotoChunk).filter_by(name=name))

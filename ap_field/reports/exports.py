@@ -69,9 +69,9 @@ def _pupils(in_scope: sa.Select, today: date) -> Iterator[tuple[Pupil, list[Prov
     """Open pupils, and those closed this school year (a year's return counts every child the
     programme had in it), each with their providers by name. One query, read as it is written
     (a server-side cursor on PostgreSQL), each pupil held only while their row is: memory
-    stays flat however many pupils."""
+    stays flat however many pupils. A download stopped part way closes the cursor with it."""
     this_year = academic_year_first_day(today)
-    rows = db.session.execute(
+    statement = (
         in_scope.add_columns(Provider)
         .outerjoin(pupil_providers, pupil_providers.c.pupil_id == Pupil.id)
         .outerjoin(Provider, Provider.id == pupil_providers.c.provider_id)
@@ -79,9 +79,10 @@ def _pupils(in_scope: sa.Select, today: date) -> Iterator[tuple[Pupil, list[Prov
         .order_by(Pupil.case_number, Pupil.id, Provider.name)
         .execution_options(yield_per=EXPORT_BATCH)
     )
-    for _, pupil_rows in itertools.groupby(rows, key=lambda row: row[0].id):
-        pupil_rows = list(pupil_rows)
-        yield pupil_rows[0][0], [provider for _, provider in pupil_rows if provider is not None]
+    with db.session.execute(statement) as rows:
+        for _, pupil_rows in itertools.groupby(rows, key=lambda row: row[0].id):
+            pupil_rows = list(pupil_rows)
+            yield pupil_rows[0][0], [provider for _, provider in pupil_rows if provider is not None]
 
 
 def tracking_sheet_rows(in_scope: sa.Select, today: date) -> Iterator[list[Cell]]:

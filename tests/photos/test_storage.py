@@ -13,7 +13,7 @@ from ap_field.extensions import db
 from ap_field.photos.cli import photos_cli
 from ap_field.photos.models import Photo
 from ap_field.photos.storage import CHUNK, DatabaseStore, FolderStore, photo_folder, photo_store
-from tests.helpers import AuthActions, config_for_tests
+from tests.helpers import AuthActions, config_for_tests, server_cursors_open
 from tests.photos.test_uploads import BOTH_STORES, stored_files, upload
 from tests.premises.helpers import JPEG_START, jpeg_bytes, make_check
 
@@ -46,6 +46,18 @@ def test_a_photo_sent_to_one_server_is_served_by_another(
     assert served.data.startswith(JPEG_START)
     assert served.data == photo_store().read(photo.stored_name)
     assert not (tmp_path / "another-server" / "photos").exists()
+
+
+def test_a_photo_left_half_read_leaves_no_cursor_open(app):
+    """A phone that goes away while a photo comes: the rest of its pieces are not read, and
+    the cursor over them is closed as the response ends, not left to the garbage collector."""
+    store = DatabaseStore()
+    store.put("large.jpg", LARGE)
+    db.session.commit()
+    pieces = store.pieces("large.jpg")
+    assert len(next(pieces)) == CHUNK
+    pieces.close()
+    assert server_cursors_open() == 0
 
 
 @BOTH_STORES

@@ -14,14 +14,16 @@ from flask import g
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
+from ap_field.attendance.queries import export_rows
 from ap_field.audit.models import AuditEvent
 from ap_field.auth.models import Role
 from ap_field.extensions import db
 from ap_field.pupils.models import ExclusionType, PupilStatus
+from ap_field.pupils.queries import pupils_in_scope
 from ap_field.pupils.services import assign
-from ap_field.reports.exports import hours_flag
+from ap_field.reports.exports import hours_flag, tracking_sheet_rows
 from tests.attendance.helpers import put_marks
-from tests.helpers import AuthActions, text_of
+from tests.helpers import AuthActions, server_cursors_open, text_of
 from tests.premises.helpers import make_provider
 
 # Ofsted 2013, Annex B, as the source lays its columns out, left to right.
@@ -174,6 +176,23 @@ def test_the_register_export_reuses_the_register(app, lead, pupils, teacher):
         (datetime(2026, 11, 16), "AM", "/"),
         (datetime(2026, 11, 16), "PM", "I"),
     ]
+
+
+@pytest.mark.parametrize(
+    "rows_of",
+    [
+        lambda in_scope: export_rows(in_scope, date(2026, 11, 16), date(2026, 11, 16)),
+        lambda in_scope: tracking_sheet_rows(in_scope, date(2026, 11, 16)),
+    ],
+    ids=["register", "tracking sheet"],
+)
+def test_a_download_stopped_part_way_leaves_no_cursor_open(app, lead, pupils, rows_of):
+    """A lead who cancels a download: its rows stop being read, and the cursor over them is
+    closed with the response, not left to the garbage collector."""
+    rows = rows_of(pupils_in_scope(lead))
+    next(rows)
+    rows.close()
+    assert server_cursors_open() == 0
 
 
 def test_the_provider_compliance_list(app, lead, pupils):
