@@ -30,7 +30,7 @@ from ap_field.absences.models import AbsenceReport
 from ap_field.assessments.models import Assessment
 from ap_field.attendance.models import AttendanceMark
 from ap_field.audit.models import AuditEvent
-from ap_field.auth.models import Role
+from ap_field.auth.models import Role, SafeguardingRole
 from ap_field.calendars.models import CalendarEvent
 from ap_field.calendars.services import add_calendar
 from ap_field.common.time import format_long_date, utcnow
@@ -38,14 +38,14 @@ from ap_field.extensions import db
 from ap_field.parents.models import Answer, DisputeReply, SessionConfirmation
 from ap_field.parents.services import confirm_session, link_parent
 from ap_field.photos.models import Photo
-from ap_field.plans.models import TimetableSlot
+from ap_field.plans.models import Review, TimetableSlot
 from ap_field.premises.models import CheckAnswer, CheckStatus, SiteAction, SiteCheck
 from ap_field.pupils.services import assign
-from ap_field.safeguarding.models import Concern
+from ap_field.safeguarding.models import Concern, ConcernAction
 from ap_field.schools.models import School
 from ap_field.schools.notice_models import AttendanceNotice
 from ap_field.sessions.models import SessionNote
-from ap_field.visits.models import HomeVisit, VisitPlace, VisitPurpose
+from ap_field.visits.models import HomeVisit, VisitAction, VisitPlace, VisitPurpose
 from ap_field.visits.services import create_visit
 from tests.attendance.helpers import put_marks
 from tests.browser.conftest import mark_the_photo, sign_in_by_requests, sign_the_check
@@ -54,6 +54,7 @@ from tests.browser.test_outbox import fill_assessment, fill_note
 from tests.helpers import write_demo_plan, write_test_note
 from tests.photos.test_images import phone_photo
 from tests.premises.helpers import answer_everything, make_check, make_provider, open_action
+from tests.safeguarding.helpers import make_concern
 
 MONDAY = date(2026, 11, 16)
 TIMEOUT_SECONDS = 1
@@ -225,7 +226,8 @@ class World:
         self.dispute = confirm_session(
             disputed, self.parent, Answer.DISPUTED, "It did not happen", uuid.uuid4()
         )
-        self.lead = make_user(Role.LEAD)
+        self.lead = make_user(Role.LEAD, safeguarding_role=SafeguardingRole.DSL)
+        self.concern = make_concern(self.pupil, self.teacher)
         self.officer = make_user(Role.SCHOOL, school=self.pupil.school)
         self.calendar = add_calendar(
             {"la_code": "881", "name": "Northshire term dates"}, uuid.uuid4()
@@ -290,6 +292,27 @@ def assessment(world: World, network: Network) -> Counted:
     return lambda: [
         count(Assessment, Assessment.interests_and_strengths == world.text("assessment"))
     ]
+
+
+def visit_action(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(world.pupil_url(f"/visits/{world.visit.id}/actions/new"))
+    page.get_by_label("What needs doing").fill(world.text("visit action"))
+    page.get_by_label("Who will do it").fill("Mum")
+    submitted(network, lambda: page.get_by_role("button", name="Save action").tap())
+    return lambda: [count(VisitAction, VisitAction.description == world.text("visit action"))]
+
+
+def review(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(world.pupil_url("/reviews/new"))
+    page.get_by_label("Pupil", exact=True).check()
+    page.get_by_label("Parent or carer").check()
+    for on_track in page.get_by_label("On track").all():
+        on_track.check()
+    page.get_by_label("Changes to the timetable").fill(world.text("review"))
+    submitted(network, lambda: page.get_by_role("button", name="Save the review").tap())
+    return lambda: [count(Review, Review.timetable_changes == world.text("review"))]
 
 
 def register_marks(world: World, network: Network) -> Counted:
@@ -380,6 +403,17 @@ def safeguarding_concern(world: World, network: Network) -> Counted:
     return lambda: [count(Concern, Concern.place == world.text("concern"))]
 
 
+def concern_action(world: World, network: Network) -> Counted:
+    """The DSL's step on a concern: the lead is the programme's DSL."""
+    page = network.page
+    page.goto(world.pupil_url(f"/concerns/{world.concern.id}/actions/new"))
+    page.get_by_label("Advice sought").check()
+    page.get_by_label("Who did it").fill(world.lead.name)
+    page.get_by_label("Note").fill(world.text("concern action"))
+    submitted(network, lambda: page.get_by_role("button", name="Record the action").tap())
+    return lambda: [count(ConcernAction, ConcernAction.note == world.text("concern action"))]
+
+
 def absence_report(world: World, network: Network) -> Counted:
     page = network.page
     page.goto(f"/my-child/{world.pupil.id}/absences/new")
@@ -454,6 +488,8 @@ def action_done(world: World, network: Network) -> Counted:
 FORMS = {
     "session note": (Role.TEACHER, session_note),
     "visit": (Role.TEACHER, visit),
+    "action from a visit": (Role.TEACHER, visit_action),
+    "fortnightly review": (Role.TEACHER, review),
     "lone-working check-in": (Role.TEACHER, check_in),
     "assessment": (Role.TEACHER, assessment),
     "register marks with Late": (Role.TEACHER, register_marks),
@@ -461,6 +497,7 @@ FORMS = {
     "site check answer, photo and sign-off": (Role.ASSESSOR, site_check),
     "parent's confirmation": (Role.PARENT, parents_confirmation),
     "safeguarding concern": (Role.TEACHER, safeguarding_concern),
+    "DSL's action on a concern": (Role.LEAD, concern_action),
     "parent's absence report": (Role.PARENT, absence_report),
     "answer to a parent's dispute": (Role.TEACHER, dispute_answer),
     "new school": (Role.LEAD, new_school),
