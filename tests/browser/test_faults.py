@@ -41,12 +41,12 @@ from ap_field.photos.models import Photo
 from ap_field.plans.models import Review, TimetableSlot
 from ap_field.premises.models import CheckAnswer, CheckStatus, SiteAction, SiteCheck
 from ap_field.pupils.services import assign
-from ap_field.safeguarding.models import Concern, ConcernAction
+from ap_field.safeguarding.models import Concern, ConcernAction, ConcernAddendum, ConcernClosure
 from ap_field.schools.models import School
 from ap_field.schools.notice_models import AttendanceNotice
 from ap_field.sessions.models import SessionNote
 from ap_field.visits.models import HomeVisit, VisitAction, VisitPlace, VisitPurpose
-from ap_field.visits.services import create_visit
+from ap_field.visits.services import arrive, create_visit
 from tests.attendance.helpers import put_marks
 from tests.browser.conftest import mark_the_photo, sign_in_by_requests, sign_the_check
 from tests.browser.faults import record_outcome, seeds
@@ -204,16 +204,20 @@ class World:
             assign(pupil, self.teacher, None, on=date(2026, 9, 1))
         self.pupil = self.pupils[0]
         write_demo_plan(self.pupil, self.teacher)
-        self.visit = create_visit(
-            self.pupil,
-            self.teacher,
-            {
-                "starts_at": utcnow(),
-                "place": VisitPlace.HOME,
-                "address": "14 Mill Lane",
-                "purpose": VisitPurpose.WELFARE,
-            },
+        self.visit, self.visit_under_way = (
+            create_visit(
+                self.pupil,
+                self.teacher,
+                {
+                    "starts_at": utcnow(),
+                    "place": VisitPlace.HOME,
+                    "address": "14 Mill Lane",
+                    "purpose": VisitPurpose.WELFARE,
+                },
+            )
+            for _ in range(2)
         )
+        arrive(self.visit_under_way, self.teacher, utcnow(), utcnow() + timedelta(hours=1))
         self.assessor = make_user(Role.ASSESSOR)
         self.check = make_check(self.assessor, make_provider(f"Provider {seed}"))
         answer_everything(self.check)
@@ -227,7 +231,9 @@ class World:
             disputed, self.parent, Answer.DISPUTED, "It did not happen", uuid.uuid4()
         )
         self.lead = make_user(Role.LEAD, safeguarding_role=SafeguardingRole.DSL)
-        self.concern = make_concern(self.pupil, self.teacher)
+        self.concern, self.concern_to_close = (
+            make_concern(self.pupil, self.teacher) for _ in range(2)
+        )
         self.officer = make_user(Role.SCHOOL, school=self.pupil.school)
         self.calendar = add_calendar(
             {"la_code": "881", "name": "Northshire term dates"}, uuid.uuid4()
@@ -282,6 +288,14 @@ def check_in(world: World, network: Network) -> Counted:
     return lambda: [
         count(HomeVisit, HomeVisit.id == world.visit.id, HomeVisit.arrived_at.is_not(None))
     ]
+
+
+def left_safely(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(world.pupil_url(f"/visits/{world.visit_under_way.id}"))
+    submitted(network, lambda: page.get_by_role("button", name="I've left safely").tap())
+    left = (HomeVisit.id == world.visit_under_way.id, HomeVisit.left_at.is_not(None))
+    return lambda: [count(HomeVisit, *left)]
 
 
 def assessment(world: World, network: Network) -> Counted:
@@ -414,6 +428,23 @@ def concern_action(world: World, network: Network) -> Counted:
     return lambda: [count(ConcernAction, ConcernAction.note == world.text("concern action"))]
 
 
+def concern_addition(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(world.pupil_url(f"/concerns/{world.concern.id}/addenda/new"))
+    page.get_by_label("What you want to add").fill(world.text("addition"))
+    submitted(network, lambda: page.get_by_role("button", name="Save addition").tap())
+    return lambda: [count(ConcernAddendum, ConcernAddendum.text == world.text("addition"))]
+
+
+def concern_closed(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(world.pupil_url(f"/concerns/{world.concern_to_close.id}/close"))
+    page.get_by_label("Outcome", exact=True).select_option(label="No further action")
+    page.get_by_label("Why it can be closed").fill(world.text("closure"))
+    submitted(network, lambda: page.get_by_role("button", name="Close the concern").tap())
+    return lambda: [count(ConcernClosure, ConcernClosure.rationale == world.text("closure"))]
+
+
 def absence_report(world: World, network: Network) -> Counted:
     page = network.page
     page.goto(f"/my-child/{world.pupil.id}/absences/new")
@@ -491,6 +522,7 @@ FORMS = {
     "action from a visit": (Role.TEACHER, visit_action),
     "fortnightly review": (Role.TEACHER, review),
     "lone-working check-in": (Role.TEACHER, check_in),
+    "leaving a visit safely": (Role.TEACHER, left_safely),
     "assessment": (Role.TEACHER, assessment),
     "register marks with Late": (Role.TEACHER, register_marks),
     "timetable change": (Role.TEACHER, timetable_change),
@@ -498,6 +530,8 @@ FORMS = {
     "parent's confirmation": (Role.PARENT, parents_confirmation),
     "safeguarding concern": (Role.TEACHER, safeguarding_concern),
     "DSL's action on a concern": (Role.LEAD, concern_action),
+    "addition to a concern": (Role.TEACHER, concern_addition),
+    "DSL closing a concern": (Role.LEAD, concern_closed),
     "parent's absence report": (Role.PARENT, absence_report),
     "answer to a parent's dispute": (Role.TEACHER, dispute_answer),
     "new school": (Role.LEAD, new_school),
