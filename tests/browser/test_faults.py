@@ -44,7 +44,7 @@ from ap_field.pupils.services import assign
 from ap_field.safeguarding.models import Concern, ConcernAction, ConcernAddendum, ConcernClosure
 from ap_field.schools.models import School
 from ap_field.schools.notice_models import AttendanceNotice
-from ap_field.sessions.models import SessionNote
+from ap_field.sessions.models import NoteAddendum, SessionNote
 from ap_field.visits.models import HomeVisit, VisitAction, VisitPlace, VisitPurpose
 from ap_field.visits.services import arrive, create_visit
 from tests.attendance.helpers import put_marks
@@ -226,13 +226,16 @@ class World:
         self.parent = make_user(Role.PARENT)
         link_parent(self.pupil, self.parent, "Mother", may_confirm=True)
         self.note = write_test_note(self.pupil, self.teacher, held_on=MONDAY - timedelta(days=3))
+        self.note_to_add_to = write_test_note(
+            self.pupil, self.teacher, held_on=MONDAY - timedelta(days=7)
+        )
         disputed = write_test_note(self.pupil, self.teacher, held_on=MONDAY - timedelta(days=5))
         self.dispute = confirm_session(
             disputed, self.parent, Answer.DISPUTED, "It did not happen", uuid.uuid4()
         )
         self.lead = make_user(Role.LEAD, safeguarding_role=SafeguardingRole.DSL)
-        self.concern, self.concern_to_close = (
-            make_concern(self.pupil, self.teacher) for _ in range(2)
+        self.concern, self.concern_to_close, self.concern_unread = (
+            make_concern(self.pupil, self.teacher) for _ in range(3)
         )
         self.officer = make_user(Role.SCHOOL, school=self.pupil.school)
         self.calendar = add_calendar(
@@ -268,6 +271,14 @@ def session_note(world: World, network: Network) -> Counted:
     page.get_by_label("Date").fill((MONDAY - timedelta(days=4)).isoformat())
     submitted(network, lambda: page.get_by_role("button", name="Send the note").tap())
     return lambda: [count(SessionNote, SessionNote.place == world.text("note"))]
+
+
+def note_addendum(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(world.pupil_url(f"/notes/{world.note_to_add_to.id}"))
+    page.get_by_label("Addendum").fill(world.text("addendum"))
+    submitted(network, lambda: page.get_by_role("button", name="Add the addendum").tap())
+    return lambda: [count(NoteAddendum, NoteAddendum.text == world.text("addendum"))]
 
 
 def visit(world: World, network: Network) -> Counted:
@@ -417,6 +428,14 @@ def safeguarding_concern(world: World, network: Network) -> Counted:
     return lambda: [count(Concern, Concern.place == world.text("concern"))]
 
 
+def concern_seen(world: World, network: Network) -> Counted:
+    page = network.page
+    page.goto(world.pupil_url(f"/concerns/{world.concern_unread.id}"))
+    submitted(network, lambda: page.get_by_role("button", name="I have read this concern").tap())
+    seen = (Concern.id == world.concern_unread.id, Concern.seen_by_id == world.lead.id)
+    return lambda: [count(Concern, *seen)]
+
+
 def concern_action(world: World, network: Network) -> Counted:
     """The DSL's step on a concern: the lead is the programme's DSL."""
     page = network.page
@@ -518,6 +537,7 @@ def action_done(world: World, network: Network) -> Counted:
 # Each form, and who fills it in.
 FORMS = {
     "session note": (Role.TEACHER, session_note),
+    "addendum to a session note": (Role.TEACHER, note_addendum),
     "visit": (Role.TEACHER, visit),
     "action from a visit": (Role.TEACHER, visit_action),
     "fortnightly review": (Role.TEACHER, review),
@@ -529,6 +549,7 @@ FORMS = {
     "site check answer, photo and sign-off": (Role.ASSESSOR, site_check),
     "parent's confirmation": (Role.PARENT, parents_confirmation),
     "safeguarding concern": (Role.TEACHER, safeguarding_concern),
+    "DSL reading a concern": (Role.LEAD, concern_seen),
     "DSL's action on a concern": (Role.LEAD, concern_action),
     "addition to a concern": (Role.TEACHER, concern_addition),
     "DSL closing a concern": (Role.LEAD, concern_closed),
