@@ -264,6 +264,13 @@ def count(model, *where) -> int:
 Counted = Callable[[], list[int]]
 
 
+def one_tap(network: Network, path: str, button: str) -> None:
+    """A form that is a single button: open its page and send it."""
+    page = network.page
+    page.goto(path)
+    submitted(network, lambda: page.get_by_role("button", name=button).tap())
+
+
 def session_note(world: World, network: Network) -> Counted:
     page = network.page
     page.goto(world.pupil_url("/notes/new"))
@@ -293,18 +300,13 @@ def visit(world: World, network: Network) -> Counted:
 
 
 def check_in(world: World, network: Network) -> Counted:
-    page = network.page
-    page.goto(world.pupil_url(f"/visits/{world.visit.id}"))
-    submitted(network, lambda: page.get_by_role("button", name="I've arrived").tap())
-    return lambda: [
-        count(HomeVisit, HomeVisit.id == world.visit.id, HomeVisit.arrived_at.is_not(None))
-    ]
+    one_tap(network, world.pupil_url(f"/visits/{world.visit.id}"), "I've arrived")
+    arrived = (HomeVisit.id == world.visit.id, HomeVisit.arrived_at.is_not(None))
+    return lambda: [count(HomeVisit, *arrived)]
 
 
 def left_safely(world: World, network: Network) -> Counted:
-    page = network.page
-    page.goto(world.pupil_url(f"/visits/{world.visit_under_way.id}"))
-    submitted(network, lambda: page.get_by_role("button", name="I've left safely").tap())
+    one_tap(network, world.pupil_url(f"/visits/{world.visit_under_way.id}"), "I've left safely")
     left = (HomeVisit.id == world.visit_under_way.id, HomeVisit.left_at.is_not(None))
     return lambda: [count(HomeVisit, *left)]
 
@@ -429,9 +431,9 @@ def safeguarding_concern(world: World, network: Network) -> Counted:
 
 
 def concern_seen(world: World, network: Network) -> Counted:
-    page = network.page
-    page.goto(world.pupil_url(f"/concerns/{world.concern_unread.id}"))
-    submitted(network, lambda: page.get_by_role("button", name="I have read this concern").tap())
+    one_tap(
+        network, world.pupil_url(f"/concerns/{world.concern_unread.id}"), "I have read this concern"
+    )
     seen = (Concern.id == world.concern_unread.id, Concern.seen_by_id == world.lead.id)
     return lambda: [count(Concern, *seen)]
 
